@@ -1,0 +1,2 @@
+// The `__wasmrelaxedsimd` kernels, one line per family. Only the relaxed build includes this file.
+export const RELAXED_BUILD: i32 = 1;

@@ -1,0 +1,14 @@
+/**
+ * The public surface shared by every entry point. Re-exports on purpose only.
+ */
+export { Tensor, type DType, type TensorData } from './tensor.js';
+export { Engine, getEngine, setEngine, type BuildName, type EngineInfo } from './runtime/engine.js';
+export type { InitOptions, WasmSource } from './runtime/loader.js';
+export type { MemoryStats } from './runtime/memory.js';
+export { detectFeatures, type Features } from './runtime/detect.js';
+export * from './runtime/errors.js';
+export * as nn from './nn/index.js';
+export * as functional from './nn/functional.js';
+export * as F from './nn/functional.js';
+export { scope, keep, memoryStats } from './scope.js';
+export const version = '0.1.0';

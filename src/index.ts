@@ -1,0 +1,28 @@
+/**
+ * Default entry (browsers and bundlers): fetches the packaged .wasm with the statically
+ * analysable `new URL('../wasm/x.wasm', import.meta.url)` form, so Vite, webpack and Rollup copy
+ * the files. Runtime-specific entries live in src/entries/ and are chosen by package.json exports.
+ */
+import { makeEntry } from './runtime/entry.js';
+import type { BuildName } from './runtime/engine.js';
+export * from './api.js';
+
+function packaged(build: BuildName): URL {
+  switch (build) {
+    case 'relaxed':
+      return new URL('../wasm/simdnn-relaxed.wasm', import.meta.url);
+    case 'debug':
+      return new URL('../wasm/simdnn-debug.wasm', import.meta.url);
+    default:
+      return new URL('../wasm/simdnn-simd.wasm', import.meta.url);
+  }
+}
+
+const entry = makeEntry({
+  locate: (build) => fetch(packaged(build)),
+  fetchUrl: (url) => fetch(url),
+});
+
+export const init = entry.init;
+export const initSync = entry.initSync;
+export const createEngine = entry.createEngine;

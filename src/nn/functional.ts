@@ -1,0 +1,2 @@
+/** Stateless functional forms, named as in torch.nn.functional (camelCase). */
+export { relu } from '../ops/unary.js';

@@ -1,0 +1,3 @@
+/** torch.nn-shaped modules. */
+export { Module, type StateDict, type StateValue, type LoadOptions } from './module.js';
+export { ReLU } from './activation.js';

@@ -1,0 +1,126 @@
+/**
+ * The engine: one instantiated wasm build, its one linear memory and the arena over it, plus the
+ * scope stack that frees intermediate tensors. Created by init()/initSync() (runtime/loader.ts).
+ */
+import { Arena, type MemoryStats } from './memory.js';
+import type { Features } from './detect.js';
+import type { KernelExports } from './exports.js';
+import { NotInitializedError } from './errors.js';
+
+export type BuildName = 'simd' | 'relaxed' | 'debug';
+
+export interface EngineInfo {
+  /** The build that runs: 'simd' (SIMD128), 'relaxed' (adds relaxed SIMD) or 'debug' (asserts on). */
+  build: BuildName;
+  /** Features the runtime validated. */
+  features: Features;
+  /** Why this build was chosen, in words. */
+  reason: string;
+  /** Threads used by kernels (always 1 for now). */
+  threads: number;
+}
+
+/** Anything the engine can free at the end of a scope. */
+export interface Disposable {
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+export class Engine {
+  readonly k: KernelExports;
+  readonly arena: Arena;
+  private readonly scopes: Set<Disposable>[] = [];
+  private readonly kept = new WeakSet<Disposable>();
+
+  constructor(
+    readonly instance: WebAssembly.Instance,
+    readonly memory: WebAssembly.Memory,
+    readonly build: BuildName,
+    readonly features: Features,
+    readonly reason: string,
+    limitBytes: number,
+    kernels?: KernelExports,
+  ) {
+    this.k = kernels ?? (instance.exports as unknown as KernelExports);
+    this.arena = new Arena(memory, this.k.heap_base(), limitBytes);
+  }
+
+  info(): EngineInfo {
+    return { build: this.build, features: { ...this.features }, reason: this.reason, threads: 1 };
+  }
+
+  memoryStats(): MemoryStats {
+    return this.arena.stats();
+  }
+
+  /** True when the relaxed-SIMD kernels are available. */
+  get relaxed(): boolean {
+    return this.build === 'relaxed';
+  }
+
+  /** Called by every tensor at birth: the innermost open scope will free it. */
+  track(t: Disposable): void {
+    const s = this.scopes[this.scopes.length - 1];
+    if (s) s.add(t);
+  }
+
+  /** Excludes a tensor from every scope (module parameters, results kept on purpose). */
+  keep<T extends Disposable>(t: T): T {
+    for (const s of this.scopes) s.delete(t);
+    this.kept.add(t);
+    return t;
+  }
+
+  /**
+   * Runs fn and frees every tensor created inside it, except the tensors it returns (a tensor,
+   * an array of them, or an object whose values are tensors) and those passed to keep().
+   */
+  scope<T>(fn: () => T): T {
+    const s = new Set<Disposable>();
+    this.scopes.push(s);
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      this.scopes.pop();
+      for (const t of s) if (!t.isDisposed) t.dispose();
+      throw e;
+    }
+    this.scopes.pop();
+    const survivors = new Set<unknown>();
+    collect(result, survivors);
+    const parent = this.scopes[this.scopes.length - 1];
+    for (const t of s) {
+      if (survivors.has(t)) {
+        if (parent) parent.add(t);
+      } else if (!t.isDisposed) t.dispose();
+    }
+    return result;
+  }
+}
+
+function collect(v: unknown, out: Set<unknown>, depth = 0): void {
+  if (v == null || typeof v !== 'object' || depth > 4) return;
+  out.add(v);
+  if (Array.isArray(v)) for (const x of v) collect(x, out, depth + 1);
+  else if (Object.getPrototypeOf(v) === Object.prototype) for (const x of Object.values(v)) collect(x, out, depth + 1);
+}
+
+let current: Engine | undefined;
+
+/** The engine tensors and layers use by default. Throws until init() has finished. */
+export function getEngine(): Engine {
+  if (!current) {
+    throw new NotInitializedError('simdnn is not initialized: call `await init()` (or `initSync(module)`) first');
+  }
+  return current;
+}
+
+/** Makes `engine` the default for new tensors and layers (init() does this for its engine). */
+export function setEngine(engine: Engine): void {
+  current = engine;
+}
+
+export function hasEngine(): boolean {
+  return current !== undefined;
+}

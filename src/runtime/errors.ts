@@ -1,0 +1,61 @@
+/**
+ * Typed errors. Every error simdnn throws on purpose is a SimdnnError subclass whose message
+ * names what was wrong and what was expected. The engine stays usable after any of them.
+ */
+export class SimdnnError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A tensor of the wrong shape (or rank) was passed. */
+export class ShapeError extends SimdnnError {}
+
+/** A tensor of the wrong dtype was passed. */
+export class DTypeError extends SimdnnError {}
+
+/** A bad non-tensor argument (option value, size, index...). */
+export class ArgumentError extends SimdnnError {}
+
+/** A tensor or module was used after dispose(). */
+export class DisposedError extends SimdnnError {}
+
+/** The wasm memory cannot grow to satisfy a request. */
+export class OutOfMemoryError extends SimdnnError {
+  constructor(
+    message: string,
+    readonly requestedBytes: number,
+    readonly limitBytes: number,
+  ) {
+    super(message);
+  }
+}
+
+/** init() failed: the wasm could not be found, fetched, validated or instantiated. */
+export class InitError extends SimdnnError {}
+
+/** The engine was used before init() or initSync() finished. */
+export class NotInitializedError extends SimdnnError {}
+
+/** A .safetensors file is malformed or hostile; nothing was allocated for it. */
+export class SafetensorsError extends SimdnnError {}
+
+/** loadStateDict() found missing, unexpected or mis-shaped keys. */
+export class StateDictError extends SimdnnError {
+  constructor(
+    message: string,
+    readonly missing: string[] = [],
+    readonly unexpected: string[] = [],
+    readonly mismatched: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A kernel assert failed in the debug build (file and line from AssemblyScript). */
+export class KernelAssertError extends SimdnnError {}
+
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
+}

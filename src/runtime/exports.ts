@@ -1,0 +1,30 @@
+/**
+ * Typed signatures of the wasm exports. Pointers are byte addresses, counts and strides are in
+ * elements (see DESIGN.md). Every build exports the baseline kernels; only the relaxed build
+ * exports the `__wasmrelaxedsimd` ones (optional here).
+ * Keep in step with assembly/index.ts and assembly/index.relaxed-only.ts: the loader checks that
+ * every required name is present and refuses a build that lacks one.
+ */
+type Ptr = number;
+
+export interface BaselineKernels {
+  heap_base(): Ptr;
+  abi_version(): number;
+  f32_vrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+}
+
+export type RelaxedKernels = {
+  RELAXED_BUILD?: WebAssembly.Global;
+};
+
+export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;
+
+/** The ABI version this TypeScript was written against (assembly/common/abi.ts). */
+export const ABI_VERSION = 1;
+
+/** Names every build must export (checked at init). */
+export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
+  'heap_base',
+  'abi_version',
+  'f32_vrelu_u8__wasmsimd',
+];
