@@ -2,3 +2,4 @@
 // Every export name means the same instructions in every build that carries it.
 export { heap_base, abi_version } from './common/abi';
 export * from './f32-vunary/index';
+export * from './f32-gemm/index';

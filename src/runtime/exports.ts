@@ -11,6 +11,12 @@ export interface BaselineKernels {
   heap_base(): Ptr;
   abi_version(): number;
   f32_vrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_gemm_1x1__scalar(
+    m: number, n: number, k: number,
+    a: Ptr, lda: number, b: Ptr, ldb: number,
+    bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
+    act: number, minv: number, maxv: number,
+  ): void;
 }
 
 export type RelaxedKernels = {
@@ -27,4 +33,5 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'heap_base',
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
+  'f32_gemm_1x1__scalar',
 ];
