@@ -11,4 +11,5 @@ export * as nn from './nn/index.js';
 export * as functional from './nn/functional.js';
 export * as F from './nn/functional.js';
 export { scope, keep, memoryStats } from './scope.js';
+export { loadSafetensors, parseSafetensors, type SafetensorsFile } from './io/safetensors.js';
 export const version = '0.1.0';

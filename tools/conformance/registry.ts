@@ -1,0 +1,10 @@
+/**
+ * op id -> runner. Each family registers its runners in tools/conformance/ops/<family>.ts and
+ * adds one spread line here.
+ */
+import type { OpRunner } from './types.js';
+import { runners as elementwise } from './ops/elementwise.js';
+
+export const RUNNERS: Record<string, OpRunner> = {
+  ...elementwise,
+};
