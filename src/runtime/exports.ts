@@ -17,6 +17,25 @@ export interface BaselineKernels {
     bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
     act: number, minv: number, maxv: number,
   ): void;
+  f32_attn_q4k32__wasmsimd(
+    nbatch: number, nhead: number, L: number, S: number, d: number, dv: number,
+    q: Ptr, qsb: number, qsh: number, qsl: number,
+    k: Ptr, ksb: number, ksh: number, ksl: number, kT: number,
+    v: Ptr, vsb: number, vsh: number, vsl: number,
+    o: Ptr, osb: number, osh: number, osl: number,
+    mask: Ptr, maskKind: number, msb: number, msh: number, msl: number,
+    kpm: Ptr, kpmsb: number,
+    causal: number, scale: number, work: Ptr,
+  ): void;
+  f32_attn_probs_q4k32__wasmsimd(
+    nbatch: number, nhead: number, L: number, S: number, d: number,
+    q: Ptr, qsb: number, qsh: number, qsl: number,
+    k: Ptr, ksb: number, ksh: number, ksl: number, kT: number,
+    p: Ptr, psb: number, psh: number, psl: number, accumulate: number, pscale: number,
+    mask: Ptr, maskKind: number, msb: number, msh: number, msl: number,
+    kpm: Ptr, kpmsb: number,
+    causal: number, scale: number, work: Ptr,
+  ): void;
 }
 
 export type RelaxedKernels = {
@@ -34,4 +53,6 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
   'f32_gemm_1x1__scalar',
+  'f32_attn_q4k32__wasmsimd',
+  'f32_attn_probs_q4k32__wasmsimd',
 ];

@@ -1,0 +1,2 @@
+export { f32_attn_q4k32__wasmsimd } from './f32-attn-q4k32-wasmsimd';
+export { f32_attn_probs_q4k32__wasmsimd } from './f32-attn-probs-q4k32-wasmsimd';
