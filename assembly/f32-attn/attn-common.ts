@@ -36,35 +36,39 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
   }
 }
 
-// kt[p][j] = k[j][p] for j < n, zero for n <= j < sp (sp a multiple of NB), p < d.
+// K^T packed in blocks of NB keys: kt[j / NB][p][j % NB] = k[j][p] for j < n, zeros up to
+// roundup(n, NB), p < d. Each block is d·NB contiguous floats, so the score loop walks 128 B per
+// p (a power-of-two stride of whole K^T rows would alias in the L1 cache).
 // @ts-ignore: decorator
-@inline export function packKT(k: usize, ksl: i32, n: i32, d: i32, kt: usize, sp: i32): void {
+@inline export function packKT(k: usize, ksl: i32, n: i32, d: i32, kt: usize): void {
   for (let j = 0; j < n; j++) {
     const src = k + (<usize>(j * ksl) << 2);
-    let dst = kt + (<usize>j << 2);
-    const step = <usize>sp << 2;
+    let dst = kt + (<usize>((j >> 5) * d * NB + (j & (NB - 1))) << 2);
     for (let p = 0; p < d; p++) {
       store<f32>(dst, load<f32>(src + (<usize>p << 2)));
-      dst += step;
+      dst += NB * 4;
     }
   }
-  for (let p = 0; p < d; p++) {
-    const row = kt + (<usize>(p * sp) << 2);
-    for (let j = n; j < sp; j++) store<f32>(row + (<usize>j << 2), 0);
+  const end = roundUp(n, NB);
+  for (let j = n; j < end; j++) {
+    let dst = kt + (<usize>((j >> 5) * d * NB + (j & (NB - 1))) << 2);
+    for (let p = 0; p < d; p++) {
+      store<f32>(dst, 0);
+      dst += NB * 4;
+    }
   }
 }
 
-// sc[i][c] = sum_p qs[p][i] · kt[p][j0 + c] for i < 4, c < nbc (nbc a multiple of 8, <= NB).
-// A 4 x 8 register tile (eight f32x4 accumulators) per 8 keys.
+// sc[i][c] = sum_p qs[p][i] · ktb[p][c] for i < 4, c < nbc (nbc a multiple of 8, <= NB), ktb one
+// packed K^T block. A 4 x 8 register tile (eight f32x4 accumulators) per 8 keys.
 // @ts-ignore: decorator
-@inline export function scoreBlock(qs: usize, d: i32, kt: usize, kts: i32, j0: i32, nbc: i32, sc: usize): void {
-  const ktStep = <usize>kts << 2;
+@inline export function scoreBlock(qs: usize, d: i32, ktb: usize, nbc: i32, sc: usize): void {
   for (let c = 0; c < nbc; c += 8) {
     let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
     let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
     let a20 = f32x4.splat(0), a21 = f32x4.splat(0);
     let a30 = f32x4.splat(0), a31 = f32x4.splat(0);
-    let kp = kt + (<usize>(j0 + c) << 2);
+    let kp = ktb + (<usize>c << 2);
     let qp = qs;
     for (let p = 0; p < d; p++) {
       const k0 = v128.load(kp);
@@ -81,7 +85,7 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
       a21 = f32x4.add(a21, f32x4.mul(q2, k1));
       a30 = f32x4.add(a30, f32x4.mul(q3, k0));
       a31 = f32x4.add(a31, f32x4.mul(q3, k1));
-      kp += ktStep;
+      kp += NB * 4;
       qp += 16;
     }
     const o = sc + (<usize>c << 2);

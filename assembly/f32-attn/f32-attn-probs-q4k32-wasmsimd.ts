@@ -24,7 +24,6 @@ export function f32_attn_probs_q4k32__wasmsimd(
   causal: i32, scale: f32, work: usize,
 ): void {
   assert(d >= 1 && L >= 0 && S >= 0 && nbatch >= 0 && nhead >= 0, 'f32_attn_probs: bad sizes');
-  const sp = roundUp(S, NB);
   const sc = work;
   const qs = sc + (<usize>(MR * NB) << 2);
   const ktw = qs + (<usize>(MR * d) << 2);
@@ -37,12 +36,11 @@ export function f32_attn_probs_q4k32__wasmsimd(
       const moff = b * msb + h * msh;
       const mb: usize = maskKind == MASK_NONE ? 0 : mask + (maskKind == MASK_FLOAT ? <usize>moff << 2 : <usize>moff);
       let kt = kb;
-      let kts = ksl;
       if (kT == 0) {
         kt = ktw;
-        kts = sp;
-        packKT(kb, ksl, causal != 0 ? min(S, L) : S, d, ktw, sp);
+        packKT(kb, ksl, causal != 0 ? min(S, L) : S, d, ktw);
       }
+      const ktBlock = <usize>(d * NB) << 2;
       for (let r0 = 0; r0 < L; r0 += MR) {
         const nr = min(MR, L - r0);
         packQTile(qb, qsl, r0, nr, d, scale, qs);
@@ -54,7 +52,7 @@ export function f32_attn_probs_q4k32__wasmsimd(
         for (let j0 = 0; j0 < kvEnd; j0 += NB) {
           const nb = min(NB, kvEnd - j0);
           const nbc = roundUp(nb, 8);
-          scoreBlock(qs, d, kt, kts, j0, nbc, sc);
+          scoreBlock(qs, d, kt + <usize>(j0 >> 5) * ktBlock, nbc, sc);
           if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0)) {
             maskBlock(sc, r0, nr, j0, nb, nbc, causal, kpmb, mrow, maskKind, msl);
           }
@@ -72,7 +70,7 @@ export function f32_attn_probs_q4k32__wasmsimd(
           const live = j0 < kvEnd;
           if (live) {
             const nbl = min(nb, kvEnd - j0);
-            scoreBlock(qs, d, kt, kts, j0, roundUp(nbl, 8), sc);
+            scoreBlock(qs, d, kt + <usize>(j0 >> 5) * ktBlock, roundUp(nbl, 8), sc);
             maskBlock(sc, r0, nr, j0, nbl, nbc, causal, kpmb, mrow, maskKind, msl);
             expBlock(sc, nbc, vbase, vmul);
           }

@@ -4,8 +4,9 @@
 // Operands (byte addresses; counts and strides in elements; the stride of the last dim is 1):
 //   q[b, h, i, p]   at q + b·qsb + h·qsh + i·qsl + p            i < L, p < d
 //   k[b, h, j, p]   at k + b·ksb + h·ksh + j·ksl + p  (kT = 0)  j < S
-//         or kT[b, h, p, j] at k + b·ksb + h·ksh + p·ksl + j  (kT = 1: K stored transposed, as the
-//         KV cache does; requires ksl >= roundup(S, 8) and reads up to roundup(S, 8) columns)
+//         or (kT = 1) K already packed as K^T blocks (packKT in attn-common.ts; the KV cache keeps
+//         K so): k[b, h, j, p] at k + b·ksb + h·ksh + (j / 32)·32d + 32p + j % 32, ksl unused,
+//         read up to roundup(S, 8) keys
 //   v[b, h, j, c]   at v + b·vsb + h·vsh + j·vsl + c            c < dv
 //   o[b, h, i, c]   at o + b·osb + h·osh + i·osl + c
 //   mask (maskKind 1: u8 nonzero = attend; 2: u8 nonzero = masked; 3: f32 added; 0: none)
@@ -36,7 +37,6 @@ export function f32_attn_q4k32__wasmsimd(
 ): void {
   assert(d >= 1 && dv >= 1 && L >= 0 && S >= 0 && nbatch >= 0 && nhead >= 0, 'f32_attn: bad sizes');
   const dvp = roundUp(dv, 4);
-  const sp = roundUp(S, NB);
   const sc = work;
   const qs = sc + (<usize>(MR * NB) << 2);
   const acc = qs + (<usize>(MR * d) << 2);
@@ -51,12 +51,11 @@ export function f32_attn_q4k32__wasmsimd(
       const moff = b * msb + h * msh;
       const mb: usize = maskKind == MASK_NONE ? 0 : mask + (maskKind == MASK_FLOAT ? <usize>moff << 2 : <usize>moff);
       let kt = kb;
-      let kts = ksl;
       if (kT == 0) {
         kt = ktw;
-        kts = sp;
-        packKT(kb, ksl, causal != 0 ? min(S, L) : S, d, ktw, sp);
+        packKT(kb, ksl, causal != 0 ? min(S, L) : S, d, ktw);
       }
+      const ktBlock = <usize>(d * NB) << 2;
       for (let r0 = 0; r0 < L; r0 += MR) {
         const nr = min(MR, L - r0);
         packQTile(qb, qsl, r0, nr, d, scale, qs);
@@ -67,7 +66,7 @@ export function f32_attn_q4k32__wasmsimd(
         for (let j0 = 0; j0 < kvEnd; j0 += NB) {
           const nb = min(NB, kvEnd - j0);
           const nbc = roundUp(nb, 8);
-          scoreBlock(qs, d, kt, kts, j0, nbc, sc);
+          scoreBlock(qs, d, kt + <usize>(j0 >> 5) * ktBlock, nbc, sc);
           if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0)) {
             const mrow: usize = mb != 0 ? mb + (maskKind == MASK_FLOAT ? <usize>(r0 * msl) << 2 : <usize>(r0 * msl)) : 0;
             maskBlock(sc, r0, nr, j0, nb, nbc, causal, kpmb, mrow, maskKind, msl);

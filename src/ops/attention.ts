@@ -41,7 +41,11 @@ export interface AttnProblem {
   /** Value head dim. */
   dv: number;
   q: AttnView;
-  /** Keys as rows [.., S, d] (`transposed` false) or K^T [.., d, >= roundup(S, 8)] (true). */
+  /**
+   * Keys as rows [.., S, d] (`transposed` false), or already packed as K^T blocks (true, as the
+   * KV cache keeps them: key j, feature p at ptr + 4·(b·sb + h·sh + floor(j/32)·32d + 32p + j%32);
+   * sl unused). See packKTBlocked().
+   */
   k: AttnView & { transposed?: boolean };
   v: AttnView;
   mask?: AttnMaskView | null;
@@ -55,6 +59,16 @@ export interface AttnProblem {
 const MR = 4;
 const NB = 32;
 const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+
+/** Index (in floats) of key j, feature p inside one (batch, head) K^T-block buffer. */
+export function ktBlockedIndex(j: number, p: number, d: number): number {
+  return (Math.floor(j / NB) * d + p) * NB + (j % NB);
+}
+
+/** Floats of one (batch, head) K^T-block buffer holding `capacity` keys. */
+export function ktBlockedFloats(capacity: number, d: number): number {
+  return roundUp(Math.max(capacity, 1), NB) * d;
+}
 
 /** Workspace bytes of the attention kernels (no L x S term). */
 export function attnWorkBytes(p: Pick<AttnProblem, 'S' | 'd' | 'dv'> & { kTransposed?: boolean }): number {

@@ -5,7 +5,7 @@
  * transposed, logits near 1e4, fully masked rows (zeros), NaN guards around outputs.
  */
 import { describe, expect, it } from 'vitest';
-import { attention, attentionProbs, MaskKind, type AttnProblem } from '../../dist/src/ops/attention.js';
+import { attention, attentionProbs, ktBlockedFloats, ktBlockedIndex, MaskKind, type AttnProblem } from '../../dist/src/ops/attention.js';
 import type { Engine } from '../../dist/src/entries/node.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 import { input, output } from '../helpers/guarded.js';
@@ -94,12 +94,13 @@ function runCase(e: Engine, c: Case): void {
     prob.q = { ptr: qb.ptr, sb: H * L * d, sh: L * d, sl: d };
     prob.v = { ptr: vb.ptr, sb: H * S * dv, sh: S * dv, sl: dv };
     if (c.layout === 'kT') {
-      const sp = Math.ceil(S / 8) * 8 + 3; // odd padding of the transposed rows
-      const kt = new Float32Array(B * H * d * sp).fill(1e30);
-      for (let bh = 0; bh < B * H; bh++) for (let j = 0; j < S; j++) for (let t = 0; t < d; t++) kt[(bh * d + t) * sp + j] = k[(bh * S + j) * d + t];
+      // K^T blocks with junk in the unused columns; heads 7 blocks of d·32 floats apart.
+      const per = ktBlockedFloats(S, d) + 7 * 32 * d;
+      const kt = new Float32Array(B * H * per).fill(1e30);
+      for (let bh = 0; bh < B * H; bh++) for (let j = 0; j < S; j++) for (let t = 0; t < d; t++) kt[bh * per + ktBlockedIndex(j, t, d)] = k[(bh * S + j) * d + t];
       const kb = input(e, kt);
       free.push(kb.free);
-      prob.k = { ptr: kb.ptr, sb: H * d * sp, sh: d * sp, sl: sp, transposed: true };
+      prob.k = { ptr: kb.ptr, sb: H * per, sh: per, sl: 0, transposed: true };
     } else {
       const kb = input(e, k);
       free.push(kb.free);
