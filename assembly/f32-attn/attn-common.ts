@@ -101,20 +101,20 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
 }
 
 // Applies the masks to sc[i][c] (i < 4, c < nbc) for keys j0 + c and query rows r0 + i (rows
-// i >= nr repeat row nr - 1): columns c >= nb, causal (key > query row), key padding (kpm[j] != 0)
+// i >= nr repeat row nr - 1): columns c >= nb, causal (key > query row + coff), key padding (kpm[j] != 0)
 // and the attention mask, whose row r0 starts at mrow0 (u8 for the bool kinds, f32 for
 // MASK_FLOAT; rows msl elements apart).
 // @ts-ignore: decorator
 @inline export function maskBlock(
   sc: usize, r0: i32, nr: i32, j0: i32, nb: i32, nbc: i32,
-  causal: i32, kpm: usize, mrow0: usize, maskKind: i32, msl: i32,
+  causal: i32, coff: i32, kpm: usize, mrow0: usize, maskKind: i32, msl: i32,
 ): void {
   const ninf: f32 = -Infinity;
   for (let i = 0; i < MR; i++) {
     const srow = sc + (<usize>(i * NB) << 2);
     const ii = i < nr ? i : nr - 1;
     let lim = nb;
-    if (causal != 0) lim = min(lim, r0 + ii - j0 + 1);
+    if (causal != 0) lim = min(lim, r0 + ii + coff - j0 + 1);
     if (lim < 0) lim = 0;
     for (let c = lim; c < nbc; c++) store<f32>(srow + (<usize>c << 2), ninf);
     if (kpm != 0) {

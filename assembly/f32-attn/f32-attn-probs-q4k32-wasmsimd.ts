@@ -21,7 +21,7 @@ export function f32_attn_probs_q4k32__wasmsimd(
   p: usize, psb: i32, psh: i32, psl: i32, accumulate: i32, pscale: f32,
   mask: usize, maskKind: i32, msb: i32, msh: i32, msl: i32,
   kpm: usize, kpmsb: i32,
-  causal: i32, scale: f32, work: usize,
+  causal: i32, coff: i32, scale: f32, work: usize,
 ): void {
   assert(d >= 1 && L >= 0 && S >= 0 && nbatch >= 0 && nhead >= 0, 'f32_attn_probs: bad sizes');
   const sc = work;
@@ -38,13 +38,13 @@ export function f32_attn_probs_q4k32__wasmsimd(
       let kt = kb;
       if (kT == 0) {
         kt = ktw;
-        packKT(kb, ksl, causal != 0 ? min(S, L) : S, d, ktw);
+        packKT(kb, ksl, causal != 0 ? max(0, min(S, L + coff)) : S, d, ktw);
       }
       const ktBlock = <usize>(d * NB) << 2;
       for (let r0 = 0; r0 < L; r0 += MR) {
         const nr = min(MR, L - r0);
         packQTile(qb, qsl, r0, nr, d, scale, qs);
-        const kvEnd = causal != 0 ? min(S, r0 + nr) : S;
+        const kvEnd = causal != 0 ? max(0, min(S, r0 + nr + coff)) : S;
         const mrow: usize = mb != 0 ? mb + (maskKind == MASK_FLOAT ? <usize>(r0 * msl) << 2 : <usize>(r0 * msl)) : 0;
         // Pass 1: row max and sum.
         let vm = f32x4.splat(-Infinity);
@@ -53,8 +53,8 @@ export function f32_attn_probs_q4k32__wasmsimd(
           const nb = min(NB, kvEnd - j0);
           const nbc = roundUp(nb, 8);
           scoreBlock(qs, d, kt + <usize>(j0 >> 5) * ktBlock, nbc, sc);
-          if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0)) {
-            maskBlock(sc, r0, nr, j0, nb, nbc, causal, kpmb, mrow, maskKind, msl);
+          if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0 + coff)) {
+            maskBlock(sc, r0, nr, j0, nb, nbc, causal, coff, kpmb, mrow, maskKind, msl);
           }
           const vmnew = f32x4.max(vm, blockRowMax(sc, nbc));
           const vbase = expBase(vmnew);
@@ -71,7 +71,7 @@ export function f32_attn_probs_q4k32__wasmsimd(
           if (live) {
             const nbl = min(nb, kvEnd - j0);
             scoreBlock(qs, d, kt + <usize>(j0 >> 5) * ktBlock, roundUp(nbl, 8), sc);
-            maskBlock(sc, r0, nr, j0, nbl, nbc, causal, kpmb, mrow, maskKind, msl);
+            maskBlock(sc, r0, nr, j0, nbl, nbc, causal, coff, kpmb, mrow, maskKind, msl);
             expBlock(sc, nbc, vbase, vmul);
           }
           for (let i = 0; i < nr; i++) {

@@ -12,7 +12,8 @@
 //   mask (maskKind 1: u8 nonzero = attend; 2: u8 nonzero = masked; 3: f32 added; 0: none)
 //       [b, h, i, j] at mask + b·msb + h·msh + i·msl + j (strides 0 broadcast)
 //   kpm (key padding, u8 nonzero = masked, or 0): [b, j] at kpm + b·kpmsb + j
-//   causal != 0: key j is masked for query row i when j > i (top-left aligned, as torch.tril);
+//   causal != 0: key j is masked for query row i when j > i + coff (coff = 0: top-left aligned, as
+//       torch.tril; coff = S - L: bottom-right, new queries after a KV cache's coff keys);
 //       key blocks wholly above the diagonal are skipped, so causal costs about half.
 //   work: scratch of attnWorkFloats(d, dv, S, kT) floats, 16-byte aligned.
 // Tile: 4 query rows x 32 keys; scores by a 4x8 register tile over d, P·V by 4x8 then 4x4 over dv.
@@ -33,7 +34,7 @@ export function f32_attn_q4k32__wasmsimd(
   o: usize, osb: i32, osh: i32, osl: i32,
   mask: usize, maskKind: i32, msb: i32, msh: i32, msl: i32,
   kpm: usize, kpmsb: i32,
-  causal: i32, scale: f32, work: usize,
+  causal: i32, coff: i32, scale: f32, work: usize,
 ): void {
   assert(d >= 1 && dv >= 1 && L >= 0 && S >= 0 && nbatch >= 0 && nhead >= 0, 'f32_attn: bad sizes');
   const dvp = roundUp(dv, 4);
@@ -53,23 +54,23 @@ export function f32_attn_q4k32__wasmsimd(
       let kt = kb;
       if (kT == 0) {
         kt = ktw;
-        packKT(kb, ksl, causal != 0 ? min(S, L) : S, d, ktw);
+        packKT(kb, ksl, causal != 0 ? max(0, min(S, L + coff)) : S, d, ktw);
       }
       const ktBlock = <usize>(d * NB) << 2;
       for (let r0 = 0; r0 < L; r0 += MR) {
         const nr = min(MR, L - r0);
         packQTile(qb, qsl, r0, nr, d, scale, qs);
         memory.fill(acc, 0, <usize>(MR * dvp) << 2);
-        const kvEnd = causal != 0 ? min(S, r0 + nr) : S;
+        const kvEnd = causal != 0 ? max(0, min(S, r0 + nr + coff)) : S;
         let vm = f32x4.splat(-Infinity);
         let vl = f32x4.splat(0);
         for (let j0 = 0; j0 < kvEnd; j0 += NB) {
           const nb = min(NB, kvEnd - j0);
           const nbc = roundUp(nb, 8);
           scoreBlock(qs, d, kt + <usize>(j0 >> 5) * ktBlock, nbc, sc);
-          if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0)) {
+          if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0 + coff)) {
             const mrow: usize = mb != 0 ? mb + (maskKind == MASK_FLOAT ? <usize>(r0 * msl) << 2 : <usize>(r0 * msl)) : 0;
-            maskBlock(sc, r0, nr, j0, nb, nbc, causal, kpmb, mrow, maskKind, msl);
+            maskBlock(sc, r0, nr, j0, nb, nbc, causal, coff, kpmb, mrow, maskKind, msl);
           }
           const vmnew = f32x4.max(vm, blockRowMax(sc, nbc));
           const vbase = expBase(vmnew);

@@ -52,6 +52,8 @@ export interface AttnProblem {
   /** Key padding mask, u8 [batch, S] with row stride sb; nonzero = ignore the key. */
   keyPadding?: { ptr: number; sb: number } | null;
   causal?: boolean;
+  /** With causal: key j is masked for query i when j > i + causalOffset (default 0, top-left). */
+  causalOffset?: number;
   /** Default 1/sqrt(d). */
   scale?: number;
 }
@@ -112,7 +114,7 @@ export function attention(engine: Engine, p: AttnProblem, o: AttnView): void {
       o.ptr, o.sb, o.sh, o.sl,
       m ? m.ptr : 0, m ? m.kind : 0, m ? m.sb : 0, m ? m.sh : 0, m ? m.sl : 0,
       kp ? kp.ptr : 0, kp ? kp.sb : 0,
-      p.causal ? 1 : 0, scale, work,
+      p.causal ? 1 : 0, p.causalOffset ?? 0, scale, work,
     ),
   );
 }
@@ -143,7 +145,7 @@ export function attentionProbs(
       out.ptr, out.sb, out.sh, out.sl, opts.accumulate ? 1 : 0, opts.pscale ?? 1,
       m ? m.ptr : 0, m ? m.kind : 0, m ? m.sb : 0, m ? m.sh : 0, m ? m.sl : 0,
       kp ? kp.ptr : 0, kp ? kp.sb : 0,
-      p.causal ? 1 : 0, scale, work,
+      p.causal ? 1 : 0, p.causalOffset ?? 0, scale, work,
     ),
   );
 }

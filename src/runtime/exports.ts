@@ -25,7 +25,7 @@ export interface BaselineKernels {
     o: Ptr, osb: number, osh: number, osl: number,
     mask: Ptr, maskKind: number, msb: number, msh: number, msl: number,
     kpm: Ptr, kpmsb: number,
-    causal: number, scale: number, work: Ptr,
+    causal: number, coff: number, scale: number, work: Ptr,
   ): void;
   f32_attn_probs_q4k32__wasmsimd(
     nbatch: number, nhead: number, L: number, S: number, d: number,
@@ -34,7 +34,7 @@ export interface BaselineKernels {
     p: Ptr, psb: number, psh: number, psl: number, accumulate: number, pscale: number,
     mask: Ptr, maskKind: number, msb: number, msh: number, msl: number,
     kpm: Ptr, kpmsb: number,
-    causal: number, scale: number, work: Ptr,
+    causal: number, coff: number, scale: number, work: Ptr,
   ): void;
 }
 

@@ -16,7 +16,7 @@ type MaskMode = 'none' | 'causal' | 'boolAttend' | 'boolBlock' | 'float' | 'kpm'
 
 interface Case {
   B: number; H: number; L: number; S: number; d: number; dv: number;
-  mode: MaskMode; seed: number; layout?: 'packed' | 'kT'; big?: boolean; allMasked?: boolean;
+  mode: MaskMode; seed: number; layout?: 'packed' | 'kT'; big?: boolean; allMasked?: boolean; coff?: number;
 }
 
 function u8buf(e: Engine, bytes: Uint8Array): number {
@@ -53,7 +53,7 @@ function runCase(e: Engine, c: Case): void {
   const prob: AttnProblem = {
     batch: B, heads: H, L, S, d, dv,
     q: { ptr: 0, sb: 0, sh: 0, sl: 0 }, k: { ptr: 0, sb: 0, sh: 0, sl: 0 }, v: { ptr: 0, sb: 0, sh: 0, sl: 0 },
-    causal: c.mode === 'causal', scale: c.big ? 1 : undefined,
+    causal: c.mode === 'causal', causalOffset: c.coff, scale: c.big ? 1 : undefined,
   };
   if (c.mode === 'boolAttend' || c.mode === 'boolBlock') {
     const attend = c.mode === 'boolAttend';
@@ -107,8 +107,8 @@ function runCase(e: Engine, c: Case): void {
       prob.k = { ptr: kb.ptr, sb: H * S * d, sh: S * d, sl: d };
     }
   }
-  const ref = attentionRef({ B, H, L, S, d, dv, q, k, v, scale, causal: c.mode === 'causal', bias });
-  const label = `seed=${c.seed} B=${B} H=${H} L=${L} S=${S} d=${d} dv=${dv} mode=${c.mode} layout=${c.layout ?? 'plain'}${c.big ? ' big' : ''}${c.allMasked ? ' allMasked' : ''}`;
+  const ref = attentionRef({ B, H, L, S, d, dv, q, k, v, scale, causal: c.mode === 'causal', causalOffset: c.coff, bias });
+  const label = `seed=${c.seed} B=${B} H=${H} L=${L} S=${S} d=${d} dv=${dv} mode=${c.mode} layout=${c.layout ?? 'plain'}${c.big ? ' big' : ''}${c.allMasked ? ' allMasked' : ''}${c.coff ? ` coff=${c.coff}` : ''}`;
   const atol = c.big ? 5e-3 : 2e-5;
   const rtol = c.big ? 5e-3 : 2e-4;
   const check = (got: Float32Array, want: Float64Array, what: string): void => {
@@ -167,6 +167,9 @@ function cases(): Case[] {
   out.push({ B: 1, H: 1, L: 9, S: 70, d: 32, dv: 32, mode: 'causal', seed: 106, big: true });
   out.push({ B: 2, H: 2, L: 6, S: 9, d: 8, dv: 8, mode: 'boolAttend', seed: 107, allMasked: true });
   out.push({ B: 2, H: 2, L: 6, S: 9, d: 8, dv: 8, mode: 'boolBlock', seed: 108, allMasked: true });
+  out.push({ B: 1, H: 2, L: 3, S: 70, d: 16, dv: 16, mode: 'causal', seed: 113, layout: 'kT', coff: 67 });
+  out.push({ B: 2, H: 2, L: 9, S: 45, d: 8, dv: 8, mode: 'causal', seed: 114, coff: 36 });
+  out.push({ B: 1, H: 1, L: 6, S: 40, d: 8, dv: 8, mode: 'causal', seed: 115, coff: -2 });
   out.push({ B: 1, H: 1, L: 3, S: 0, d: 8, dv: 8, mode: 'none', seed: 109 });
   out.push({ B: 1, H: 1, L: 1000, S: 1000, d: 64, dv: 64, mode: 'causal', seed: 110 });
   out.push({ B: 1, H: 1, L: 129, S: 1000, d: 96, dv: 96, mode: 'float', seed: 111 });

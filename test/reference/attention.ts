@@ -2,7 +2,7 @@
  * Float64 reference for attention: out = softmax(scale · q k^T + bias) v, probs = the softmax,
  * with a plain two-pass softmax (max subtraction) in float64. Layouts are contiguous:
  * q [B, H, L, d], k [B, H, S, d], v [B, H, S, dv], out [B, H, L, dv], probs [B, H, L, S].
- * `bias(b, h, i, j)` returns the additive mask (-Infinity = masked). Causal masks j > i.
+ * `bias(b, h, i, j)` returns the additive mask (-Infinity = masked). Causal masks j > i + offset.
  * A row whose keys are all masked yields zeros (the engine's documented convention).
  */
 export interface RefAttention {
@@ -17,6 +17,8 @@ export interface RefAttention {
   v: ArrayLike<number>;
   scale: number;
   causal?: boolean;
+  /** With causal: j is masked when j > i + causalOffset (default 0). */
+  causalOffset?: number;
   bias?: (b: number, h: number, i: number, j: number) => number;
 }
 
@@ -35,7 +37,7 @@ export function attentionRef(p: RefAttention): { out: Float64Array; probs: Float
           for (let t = 0; t < d; t++) x += q[(bh * L + i) * d + t] * k[(bh * S + j) * d + t];
           x *= scale;
           if (p.bias) x += p.bias(b, h, i, j);
-          if (p.causal && j > i) x = -Infinity;
+          if (p.causal && j > i + (p.causalOffset ?? 0)) x = -Infinity;
           s[j] = x;
           if (x > mx) mx = x;
         }
