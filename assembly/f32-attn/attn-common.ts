@@ -11,6 +11,17 @@
 // A row whose keys are all masked ends with L = 0 and outputs zeros (not NaN as PyTorch's math).
 import { vexp_rr2_p6 } from '../common/vmath';
 
+// a · b + c: f32x4.relaxed_madd when fma (a compile-time constant; relaxed build only, kernels
+// named __wasmrelaxedsimd_fma), else mul then add. The other branch is never emitted, and without
+// the relaxed-simd feature the relaxed opcode is not compiled at all.
+// @ts-ignore: decorator
+@inline export function vmaddA(fma: bool, a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    if (fma) return f32x4.relaxed_madd(a, b, c);
+  }
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
 // Query rows per tile, keys per block.
 export const MR: i32 = 4;
 export const NB: i32 = 32;
@@ -43,7 +54,7 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
 @inline export function packKT(k: usize, ksl: i32, n: i32, d: i32, kt: usize): void {
   for (let j = 0; j < n; j++) {
     const src = k + (<usize>(j * ksl) << 2);
-    let dst = kt + (<usize>((j >> 5) * d * NB + (j & (NB - 1))) << 2);
+    let dst = kt + (<usize>((j / NB) * d * NB + (j & (NB - 1))) << 2);
     for (let p = 0; p < d; p++) {
       store<f32>(dst, load<f32>(src + (<usize>p << 2)));
       dst += NB * 4;
@@ -51,7 +62,7 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
   }
   const end = roundUp(n, NB);
   for (let j = n; j < end; j++) {
-    let dst = kt + (<usize>((j >> 5) * d * NB + (j & (NB - 1))) << 2);
+    let dst = kt + (<usize>((j / NB) * d * NB + (j & (NB - 1))) << 2);
     for (let p = 0; p < d; p++) {
       store<f32>(dst, 0);
       dst += NB * 4;
@@ -62,7 +73,7 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
 // sc[i][c] = sum_p qs[p][i] · ktb[p][c] for i < 4, c < nbc (nbc a multiple of 8, <= NB), ktb one
 // packed K^T block. A 4 x 8 register tile (eight f32x4 accumulators) per 8 keys.
 // @ts-ignore: decorator
-@inline export function scoreBlock(qs: usize, d: i32, ktb: usize, nbc: i32, sc: usize): void {
+@inline export function scoreBlock(fma: bool, qs: usize, d: i32, ktb: usize, nbc: i32, sc: usize): void {
   for (let c = 0; c < nbc; c += 8) {
     let a00 = f32x4.splat(0), a01 = f32x4.splat(0);
     let a10 = f32x4.splat(0), a11 = f32x4.splat(0);
@@ -77,14 +88,14 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
       const q1 = v128.load32_splat(qp, 4);
       const q2 = v128.load32_splat(qp, 8);
       const q3 = v128.load32_splat(qp, 12);
-      a00 = f32x4.add(a00, f32x4.mul(q0, k0));
-      a01 = f32x4.add(a01, f32x4.mul(q0, k1));
-      a10 = f32x4.add(a10, f32x4.mul(q1, k0));
-      a11 = f32x4.add(a11, f32x4.mul(q1, k1));
-      a20 = f32x4.add(a20, f32x4.mul(q2, k0));
-      a21 = f32x4.add(a21, f32x4.mul(q2, k1));
-      a30 = f32x4.add(a30, f32x4.mul(q3, k0));
-      a31 = f32x4.add(a31, f32x4.mul(q3, k1));
+      a00 = vmaddA(fma, q0, k0, a00);
+      a01 = vmaddA(fma, q0, k1, a01);
+      a10 = vmaddA(fma, q1, k0, a10);
+      a11 = vmaddA(fma, q1, k1, a11);
+      a20 = vmaddA(fma, q2, k0, a20);
+      a21 = vmaddA(fma, q2, k1, a21);
+      a30 = vmaddA(fma, q3, k0, a30);
+      a31 = vmaddA(fma, q3, k1, a31);
       kp += NB * 4;
       qp += 16;
     }
@@ -207,7 +218,7 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
 // (acc rows of dvp = roundup(dv, 4) floats; v rows vsl floats apart). Columns in chunks of 8,
 // then 4: reads up to 12 B past the end of a V row, never writes past acc's dvp columns.
 // @ts-ignore: decorator
-@inline export function pvBlock(sc: usize, nb: i32, v: usize, vsl: i32, j0: i32, dv: i32, acc: usize, dvp: i32, valpha: v128): void {
+@inline export function pvBlock(fma: bool, sc: usize, nb: i32, v: usize, vsl: i32, j0: i32, dv: i32, acc: usize, dvp: i32, valpha: v128): void {
   const s0 = f32x4.splat(f32x4.extract_lane(valpha, 0));
   const s1 = f32x4.splat(f32x4.extract_lane(valpha, 1));
   const s2 = f32x4.splat(f32x4.extract_lane(valpha, 2));
@@ -234,14 +245,14 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
       const p1 = v128.load32_splat(pp, NB * 4);
       const p2 = v128.load32_splat(pp, NB * 8);
       const p3 = v128.load32_splat(pp, NB * 12);
-      a00 = f32x4.add(a00, f32x4.mul(p0, v0));
-      a01 = f32x4.add(a01, f32x4.mul(p0, v1));
-      a10 = f32x4.add(a10, f32x4.mul(p1, v0));
-      a11 = f32x4.add(a11, f32x4.mul(p1, v1));
-      a20 = f32x4.add(a20, f32x4.mul(p2, v0));
-      a21 = f32x4.add(a21, f32x4.mul(p2, v1));
-      a30 = f32x4.add(a30, f32x4.mul(p3, v0));
-      a31 = f32x4.add(a31, f32x4.mul(p3, v1));
+      a00 = vmaddA(fma, p0, v0, a00);
+      a01 = vmaddA(fma, p0, v1, a01);
+      a10 = vmaddA(fma, p1, v0, a10);
+      a11 = vmaddA(fma, p1, v1, a11);
+      a20 = vmaddA(fma, p2, v0, a20);
+      a21 = vmaddA(fma, p2, v1, a21);
+      a30 = vmaddA(fma, p3, v0, a30);
+      a31 = vmaddA(fma, p3, v1, a31);
       vp += vStep;
       pp += 4;
     }
@@ -263,10 +274,10 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
     let pp = sc;
     for (let j = 0; j < nb; j++) {
       const v0 = v128.load(vp);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(pp), v0));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load32_splat(pp, NB * 4), v0));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load32_splat(pp, NB * 8), v0));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load32_splat(pp, NB * 12), v0));
+      a0 = vmaddA(fma, v128.load32_splat(pp), v0, a0);
+      a1 = vmaddA(fma, v128.load32_splat(pp, NB * 4), v0, a1);
+      a2 = vmaddA(fma, v128.load32_splat(pp, NB * 8), v0, a2);
+      a3 = vmaddA(fma, v128.load32_splat(pp, NB * 12), v0, a3);
       vp += vStep;
       pp += 4;
     }

@@ -52,7 +52,7 @@ export function f32_attn_probs_q4k32__wasmsimd(
         for (let j0 = 0; j0 < kvEnd; j0 += NB) {
           const nb = min(NB, kvEnd - j0);
           const nbc = roundUp(nb, 8);
-          scoreBlock(qs, d, kt + <usize>(j0 >> 5) * ktBlock, nbc, sc);
+          scoreBlock(false, qs, d, kt + <usize>(j0 / NB) * ktBlock, nbc, sc);
           if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0 + coff)) {
             maskBlock(sc, r0, nr, j0, nb, nbc, causal, coff, kpmb, mrow, maskKind, msl);
           }
@@ -70,7 +70,7 @@ export function f32_attn_probs_q4k32__wasmsimd(
           const live = j0 < kvEnd;
           if (live) {
             const nbl = min(nb, kvEnd - j0);
-            scoreBlock(qs, d, kt + <usize>(j0 >> 5) * ktBlock, roundUp(nbl, 8), sc);
+            scoreBlock(false, qs, d, kt + <usize>(j0 / NB) * ktBlock, roundUp(nbl, 8), sc);
             maskBlock(sc, r0, nr, j0, nbl, nbc, causal, coff, kpmb, mrow, maskKind, msl);
             expBlock(sc, nbc, vbase, vmul);
           }

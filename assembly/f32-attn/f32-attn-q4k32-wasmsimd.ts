@@ -20,11 +20,7 @@
 // Result: a row whose keys are all masked gets zeros (documented; PyTorch's math gives NaN).
 // Preconditions (asserted): d >= 1, dv >= 1, L, S, batch, heads >= 0.
 // Bounds: reads up to 16 B past a V row and past the inputs; never writes outside O's rows.
-import {
-  MR, NB, MASK_NONE, MASK_FLOAT, packQTile, packKT, scoreBlock, maskBlock, blockRowMax, expBase,
-  expBlock, pvBlock, safeRecip, storeScaledRow, roundUp,
-} from './attn-common';
-import { vexp_rr2_p6 } from '../common/vmath';
+import { attnForward } from './attn-forward';
 
 export function f32_attn_q4k32__wasmsimd(
   nbatch: i32, nhead: i32, L: i32, S: i32, d: i32, dv: i32,
@@ -36,59 +32,9 @@ export function f32_attn_q4k32__wasmsimd(
   kpm: usize, kpmsb: i32,
   causal: i32, coff: i32, scale: f32, work: usize,
 ): void {
-  assert(d >= 1 && dv >= 1 && L >= 0 && S >= 0 && nbatch >= 0 && nhead >= 0, 'f32_attn: bad sizes');
-  const dvp = roundUp(dv, 4);
-  const sc = work;
-  const qs = sc + (<usize>(MR * NB) << 2);
-  const acc = qs + (<usize>(MR * d) << 2);
-  const ktw = acc + (<usize>(MR * dvp) << 2);
-  for (let b = 0; b < nbatch; b++) {
-    const kpmb: usize = kpm != 0 ? kpm + <usize>(b * kpmsb) : 0;
-    for (let h = 0; h < nhead; h++) {
-      const qb = q + (<usize>(b * qsb + h * qsh) << 2);
-      const kb = k + (<usize>(b * ksb + h * ksh) << 2);
-      const vb = v + (<usize>(b * vsb + h * vsh) << 2);
-      const ob = o + (<usize>(b * osb + h * osh) << 2);
-      const moff = b * msb + h * msh;
-      const mb: usize = maskKind == MASK_NONE ? 0 : mask + (maskKind == MASK_FLOAT ? <usize>moff << 2 : <usize>moff);
-      let kt = kb;
-      if (kT == 0) {
-        kt = ktw;
-        packKT(kb, ksl, causal != 0 ? max(0, min(S, L + coff)) : S, d, ktw);
-      }
-      const ktBlock = <usize>(d * NB) << 2;
-      for (let r0 = 0; r0 < L; r0 += MR) {
-        const nr = min(MR, L - r0);
-        packQTile(qb, qsl, r0, nr, d, scale, qs);
-        memory.fill(acc, 0, <usize>(MR * dvp) << 2);
-        const kvEnd = causal != 0 ? max(0, min(S, r0 + nr + coff)) : S;
-        let vm = f32x4.splat(-Infinity);
-        let vl = f32x4.splat(0);
-        for (let j0 = 0; j0 < kvEnd; j0 += NB) {
-          const nb = min(NB, kvEnd - j0);
-          const nbc = roundUp(nb, 8);
-          scoreBlock(qs, d, kt + <usize>(j0 >> 5) * ktBlock, nbc, sc);
-          if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0 + coff)) {
-            const mrow: usize = mb != 0 ? mb + (maskKind == MASK_FLOAT ? <usize>(r0 * msl) << 2 : <usize>(r0 * msl)) : 0;
-            maskBlock(sc, r0, nr, j0, nb, nbc, causal, coff, kpmb, mrow, maskKind, msl);
-          }
-          const vmnew = f32x4.max(vm, blockRowMax(sc, nbc));
-          const vbase = expBase(vmnew);
-          const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase));
-          const vsum = expBlock(sc, nbc, vbase, f32x4.splat(1));
-          vl = f32x4.add(f32x4.mul(vl, valpha), vsum);
-          pvBlock(sc, nb, vb, vsl, j0, dv, acc, dvp, valpha);
-          vm = vmnew;
-        }
-        const vinv = safeRecip(vl);
-        const rowB = <usize>dvp << 2;
-        const ob0 = ob + (<usize>(r0 * osl) << 2);
-        const oStep = <usize>osl << 2;
-        storeScaledRow(ob0, acc, dv, f32x4.splat(f32x4.extract_lane(vinv, 0)));
-        if (nr > 1) storeScaledRow(ob0 + oStep, acc + rowB, dv, f32x4.splat(f32x4.extract_lane(vinv, 1)));
-        if (nr > 2) storeScaledRow(ob0 + 2 * oStep, acc + 2 * rowB, dv, f32x4.splat(f32x4.extract_lane(vinv, 2)));
-        if (nr > 3) storeScaledRow(ob0 + 3 * oStep, acc + 3 * rowB, dv, f32x4.splat(f32x4.extract_lane(vinv, 3)));
-      }
-    }
-  }
+  attnForward(
+    false,
+    nbatch, nhead, L, S, d, dv, q, qsb, qsh, qsl, k, ksb, ksh, ksl, kT, v, vsb, vsh, vsl,
+    o, osb, osh, osl, mask, maskKind, msb, msh, msl, kpm, kpmsb, causal, coff, scale, work,
+  );
 }

@@ -8,6 +8,7 @@
  * of a packed [B, L, 3E] projection, and heads out of [B, L, E] without any transpose.
  *
  * A query row whose keys are all masked outputs zeros (PyTorch's math gives NaN there).
+ * The relaxed build uses the FMA twin of the kernel (f32_attn_q4k32__wasmrelaxedsimd_fma).
  */
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
@@ -105,8 +106,9 @@ export function attention(engine: Engine, p: AttnProblem, o: AttnView): void {
   const m = p.mask;
   const kp = p.keyPadding;
   const scale = p.scale ?? 1 / Math.sqrt(p.d);
+  const kernel = engine.k.f32_attn_q4k32__wasmrelaxedsimd_fma ?? engine.k.f32_attn_q4k32__wasmsimd;
   withWork(engine, attnWorkBytes({ ...p, kTransposed: k.transposed }), (work) =>
-    engine.k.f32_attn_q4k32__wasmsimd(
+    kernel(
       p.batch, p.heads, p.L, p.S, p.d, p.dv,
       q.ptr, q.sb, q.sh, q.sl,
       k.ptr, k.sb, k.sh, k.sl, k.transposed ? 1 : 0,

@@ -40,6 +40,7 @@ export interface BaselineKernels {
 
 export type RelaxedKernels = {
   RELAXED_BUILD?: WebAssembly.Global;
+  f32_attn_q4k32__wasmrelaxedsimd_fma: BaselineKernels['f32_attn_q4k32__wasmsimd'];
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;
