@@ -318,3 +318,102 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
 @inline export function roundUp(n: i32, m: i32): i32 {
   return (n + m - 1) / m * m;
 }
+
+// One-row variants (a tile with a single query row, e.g. decoding one token over a KV cache):
+// the same recurrence without the 4x redundant work of a padded 4-row tile.
+
+// sc[0][c] = sum_p qs[p][0] · ktb[p][c] for c < nbc (nbc a multiple of 8): 8 keys per f32x4 pair,
+// all 32 keys of a block in eight accumulators.
+// @ts-ignore: decorator
+@inline export function scoreRow1(fma: bool, qs: usize, d: i32, ktb: usize, sc: usize): void {
+  let a0 = f32x4.splat(0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+  let kp = ktb;
+  let qp = qs;
+  for (let p = 0; p < d; p++) {
+    const qv = v128.load32_splat(qp);
+    a0 = vmaddA(fma, qv, v128.load(kp), a0);
+    a1 = vmaddA(fma, qv, v128.load(kp, 16), a1);
+    a2 = vmaddA(fma, qv, v128.load(kp, 32), a2);
+    a3 = vmaddA(fma, qv, v128.load(kp, 48), a3);
+    a4 = vmaddA(fma, qv, v128.load(kp, 64), a4);
+    a5 = vmaddA(fma, qv, v128.load(kp, 80), a5);
+    a6 = vmaddA(fma, qv, v128.load(kp, 96), a6);
+    a7 = vmaddA(fma, qv, v128.load(kp, 112), a7);
+    kp += NB * 4;
+    qp += 16;
+  }
+  v128.store(sc, a0);
+  v128.store(sc, a1, 16);
+  v128.store(sc, a2, 32);
+  v128.store(sc, a3, 48);
+  v128.store(sc, a4, 64);
+  v128.store(sc, a5, 80);
+  v128.store(sc, a6, 96);
+  v128.store(sc, a7, 112);
+}
+
+// Max of sc[0][c], c < nbc, splat in every lane.
+// @ts-ignore: decorator
+@inline export function rowMax1(sc: usize, nbc: i32): v128 {
+  let m = f32x4.splat(-Infinity);
+  for (let c = 0; c < nbc; c += 4) m = f32x4.max(m, v128.load(sc + (<usize>c << 2)));
+  m = f32x4.max(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
+  return f32x4.max(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
+}
+
+// sc[0][c] = exp(sc[0][c] - base) · mul for c < nbc (base, mul splat); returns the sum, splat.
+// @ts-ignore: decorator
+@inline export function expRow1(sc: usize, nbc: i32, vbase: v128, vmul: v128): v128 {
+  let l = f32x4.splat(0);
+  for (let c = 0; c < nbc; c += 4) {
+    const o = sc + (<usize>c << 2);
+    const p = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o), vbase)), vmul);
+    v128.store(o, p);
+    l = f32x4.add(l, p);
+  }
+  l = f32x4.add(l, v128.shuffle<f32>(l, l, 2, 3, 0, 1));
+  return f32x4.add(l, v128.shuffle<f32>(l, l, 1, 0, 3, 2));
+}
+
+// acc[0][c] = alpha · acc[0][c] + sum_{j < nb} sc[0][j] · v[j0 + j][c] for c < dv: 16 columns per
+// pass (four accumulators), then 4. Reads up to 12 B past a V row; writes only acc's dvp columns.
+// @ts-ignore: decorator
+@inline export function pvRow1(fma: bool, sc: usize, nb: i32, v: usize, vsl: i32, j0: i32, dv: i32, acc: usize, valpha: v128): void {
+  const vStep = <usize>vsl << 2;
+  const vbase = v + (<usize>(j0 * vsl) << 2);
+  let c = 0;
+  for (; c + 16 <= dv; c += 16) {
+    const ac = acc + (<usize>c << 2);
+    let a0 = f32x4.mul(v128.load(ac), valpha);
+    let a1 = f32x4.mul(v128.load(ac, 16), valpha);
+    let a2 = f32x4.mul(v128.load(ac, 32), valpha);
+    let a3 = f32x4.mul(v128.load(ac, 48), valpha);
+    let vp = vbase + (<usize>c << 2);
+    let pp = sc;
+    for (let j = 0; j < nb; j++) {
+      const pv = v128.load32_splat(pp);
+      a0 = vmaddA(fma, pv, v128.load(vp), a0);
+      a1 = vmaddA(fma, pv, v128.load(vp, 16), a1);
+      a2 = vmaddA(fma, pv, v128.load(vp, 32), a2);
+      a3 = vmaddA(fma, pv, v128.load(vp, 48), a3);
+      vp += vStep;
+      pp += 4;
+    }
+    v128.store(ac, a0);
+    v128.store(ac, a1, 16);
+    v128.store(ac, a2, 32);
+    v128.store(ac, a3, 48);
+  }
+  for (; c < dv; c += 4) {
+    const ac = acc + (<usize>c << 2);
+    let a0 = f32x4.mul(v128.load(ac), valpha);
+    let vp = vbase + (<usize>c << 2);
+    let pp = sc;
+    for (let j = 0; j < nb; j++) {
+      a0 = vmaddA(fma, v128.load32_splat(pp), v128.load(vp), a0);
+      vp += vStep;
+      pp += 4;
+    }
+    v128.store(ac, a0);
+  }
+}

@@ -2,7 +2,7 @@
 // compile-time constant: mul+add, or relaxed_madd). Contract: f32-attn-q4k32-wasmsimd.ts.
 import {
   MR, NB, MASK_NONE, MASK_FLOAT, packQTile, packKT, scoreBlock, maskBlock, blockRowMax, expBase,
-  expBlock, pvBlock, safeRecip, storeScaledRow, roundUp,
+  expBlock, pvBlock, safeRecip, storeScaledRow, roundUp, scoreRow1, rowMax1, expRow1, pvRow1,
 } from './attn-common';
 import { vexp_rr2_p6 } from '../common/vmath';
 
@@ -49,18 +49,30 @@ import { vexp_rr2_p6 } from '../common/vmath';
         for (let j0 = 0; j0 < kvEnd; j0 += NB) {
           const nb = min(NB, kvEnd - j0);
           const nbc = roundUp(nb, 8);
-          scoreBlock(fma, qs, d, kt + <usize>(j0 / NB) * ktBlock, nbc, sc);
+          const ktb = kt + <usize>(j0 / NB) * ktBlock;
+          if (nr == 1) scoreRow1(fma, qs, d, ktb, sc);
+          else scoreBlock(fma, qs, d, ktb, nbc, sc);
           if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0 + coff)) {
             const mrow: usize = mb != 0 ? mb + (maskKind == MASK_FLOAT ? <usize>(r0 * msl) << 2 : <usize>(r0 * msl)) : 0;
             maskBlock(sc, r0, nr, j0, nb, nbc, causal, coff, kpmb, mrow, maskKind, msl);
           }
-          const vmnew = f32x4.max(vm, blockRowMax(sc, nbc));
-          const vbase = expBase(vmnew);
-          const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase));
-          const vsum = expBlock(sc, nbc, vbase, f32x4.splat(1));
-          vl = f32x4.add(f32x4.mul(vl, valpha), vsum);
-          pvBlock(fma, sc, nb, vb, vsl, j0, dv, acc, dvp, valpha);
-          vm = vmnew;
+          if (nr == 1) {
+            // Lanes all hold row 0's state.
+            const vmnew = f32x4.max(vm, rowMax1(sc, nbc));
+            const vbase = expBase(vmnew);
+            const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase));
+            vl = f32x4.add(f32x4.mul(vl, valpha), expRow1(sc, nbc, vbase, f32x4.splat(1)));
+            pvRow1(fma, sc, nb, vb, vsl, j0, dv, acc, valpha);
+            vm = vmnew;
+          } else {
+            const vmnew = f32x4.max(vm, blockRowMax(sc, nbc));
+            const vbase = expBase(vmnew);
+            const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase));
+            const vsum = expBlock(sc, nbc, vbase, f32x4.splat(1));
+            vl = f32x4.add(f32x4.mul(vl, valpha), vsum);
+            pvBlock(fma, sc, nb, vb, vsl, j0, dv, acc, dvp, valpha);
+            vm = vmnew;
+          }
         }
         const vinv = safeRecip(vl);
         const rowB = <usize>dvp << 2;

@@ -6,7 +6,7 @@
 //   k[b, h, j, p]   at k + b·ksb + h·ksh + j·ksl + p  (kT = 0)  j < S
 //         or (kT = 1) K already packed as K^T blocks (packKT in attn-common.ts; the KV cache keeps
 //         K so): k[b, h, j, p] at k + b·ksb + h·ksh + (j / 32)·32d + 32p + j % 32, ksl unused,
-//         read up to roundup(S, 8) keys
+//         read in whole blocks (up to roundup(S, 32) keys)
 //   v[b, h, j, c]   at v + b·vsb + h·vsh + j·vsl + c            c < dv
 //   o[b, h, i, c]   at o + b·osb + h·osh + i·osl + c
 //   mask (maskKind 1: u8 nonzero = attend; 2: u8 nonzero = masked; 3: f32 added; 0: none)
