@@ -36,6 +36,7 @@ export interface BaselineKernels {
     kpm: Ptr, kpmsb: number,
     causal: number, coff: number, scale: number, work: Ptr,
   ): void;
+  x32_embedding_gather__scalar(n: number, ids: Ptr, ids64: number, table: Ptr, rows: number, dim: number, out: Ptr): number;
 }
 
 export type RelaxedKernels = {
@@ -56,4 +57,5 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_gemm_1x1__scalar',
   'f32_attn_q4k32__wasmsimd',
   'f32_attn_probs_q4k32__wasmsimd',
+  'x32_embedding_gather__scalar',
 ];
