@@ -70,6 +70,28 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
   }
 }
 
+// The K^T blocks of one (batch, head): kb itself when K comes packed (kT != 0), else ktw after
+// packing the keys a causal problem can reach (j < L + coff) or all S.
+// @ts-ignore: decorator
+@inline export function headKT(kT: i32, kb: usize, ksl: i32, L: i32, S: i32, d: i32, causal: i32, coff: i32, ktw: usize): usize {
+  if (kT != 0) return kb;
+  packKT(kb, ksl, causal != 0 ? max(0, min(S, L + coff)) : S, d, ktw);
+  return ktw;
+}
+
+// Address of mask element (b, h, row, 0): elements are bytes for the bool kinds, f32 for float.
+// @ts-ignore: decorator
+@inline export function maskAt(mask: usize, maskKind: i32, off: i32): usize {
+  if (maskKind == MASK_NONE) return 0;
+  return mask + (maskKind == MASK_FLOAT ? <usize>off << 2 : <usize>off);
+}
+
+// Last key (exclusive) a query tile [r0, r0 + nr) can see.
+// @ts-ignore: decorator
+@inline export function tileKeyEnd(S: i32, r0: i32, nr: i32, causal: i32, coff: i32): i32 {
+  return causal != 0 ? max(0, min(S, r0 + nr + coff)) : S;
+}
+
 // sc[i][c] = sum_p qs[p][i] · ktb[p][c] for i < 4, c < nbc (nbc a multiple of 8, <= NB), ktb one
 // packed K^T block. A 4 x 8 register tile (eight f32x4 accumulators) per 8 keys.
 // @ts-ignore: decorator

@@ -1,7 +1,7 @@
 // The body of f32_attn_q4k32__wasmsimd and f32_attn_q4k32__wasmrelaxedsimd_fma (fma is a
 // compile-time constant: mul+add, or relaxed_madd). Contract: f32-attn-q4k32-wasmsimd.ts.
 import {
-  MR, NB, MASK_NONE, MASK_FLOAT, packQTile, packKT, scoreBlock, maskBlock, blockRowMax, expBase,
+  MR, NB, MASK_NONE, packQTile, headKT, maskAt, tileKeyEnd, scoreBlock, maskBlock, blockRowMax, expBase,
   expBlock, pvBlock, safeRecip, storeScaledRow, roundUp, scoreRow1, rowMax1, expRow1, pvRow1,
 } from './attn-common';
 import { vexp_rr2_p6 } from '../common/vmath';
@@ -32,18 +32,13 @@ import { vexp_rr2_p6 } from '../common/vmath';
       const vb = v + (<usize>(b * vsb + h * vsh) << 2);
       const ob = o + (<usize>(b * osb + h * osh) << 2);
       const moff = b * msb + h * msh;
-      const mb: usize = maskKind == MASK_NONE ? 0 : mask + (maskKind == MASK_FLOAT ? <usize>moff << 2 : <usize>moff);
-      let kt = kb;
-      if (kT == 0) {
-        kt = ktw;
-        packKT(kb, ksl, causal != 0 ? max(0, min(S, L + coff)) : S, d, ktw);
-      }
+      const kt = headKT(kT, kb, ksl, L, S, d, causal, coff, ktw);
       const ktBlock = <usize>(d * NB) << 2;
       for (let r0 = 0; r0 < L; r0 += MR) {
         const nr = min(MR, L - r0);
         packQTile(qb, qsl, r0, nr, d, scale, qs);
         memory.fill(acc, 0, <usize>(MR * dvp) << 2);
-        const kvEnd = causal != 0 ? max(0, min(S, r0 + nr + coff)) : S;
+        const kvEnd = tileKeyEnd(S, r0, nr, causal, coff);
         let vm = f32x4.splat(-Infinity);
         let vl = f32x4.splat(0);
         for (let j0 = 0; j0 < kvEnd; j0 += NB) {
@@ -53,7 +48,7 @@ import { vexp_rr2_p6 } from '../common/vmath';
           if (nr == 1) scoreRow1(fma, qs, d, ktb, sc);
           else scoreBlock(fma, qs, d, ktb, nbc, sc);
           if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0 + coff)) {
-            const mrow: usize = mb != 0 ? mb + (maskKind == MASK_FLOAT ? <usize>(r0 * msl) << 2 : <usize>(r0 * msl)) : 0;
+            const mrow = maskAt(mask, maskKind, moff + r0 * msl);
             maskBlock(sc, r0, nr, j0, nb, nbc, causal, coff, kpmb, mrow, maskKind, msl);
           }
           if (nr == 1) {

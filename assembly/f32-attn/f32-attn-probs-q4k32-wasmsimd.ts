@@ -9,7 +9,7 @@
 // Tile: 4 query rows x 32 keys. Preconditions (asserted): d >= 1, L, S, batch, heads >= 0.
 // Bounds: reads up to 16 B past the inputs; never writes outside P's rows.
 import {
-  MR, NB, MASK_NONE, MASK_FLOAT, packQTile, packKT, scoreBlock, maskBlock, blockRowMax, expBase,
+  MR, NB, MASK_NONE, packQTile, headKT, maskAt, tileKeyEnd, scoreBlock, maskBlock, blockRowMax, expBase,
   expBlock, safeRecip, roundUp,
 } from './attn-common';
 import { vexp_rr2_p6 } from '../common/vmath';
@@ -34,18 +34,13 @@ export function f32_attn_probs_q4k32__wasmsimd(
       const kb = k + (<usize>(b * ksb + h * ksh) << 2);
       const pb = p + (<usize>(b * psb + h * psh) << 2);
       const moff = b * msb + h * msh;
-      const mb: usize = maskKind == MASK_NONE ? 0 : mask + (maskKind == MASK_FLOAT ? <usize>moff << 2 : <usize>moff);
-      let kt = kb;
-      if (kT == 0) {
-        kt = ktw;
-        packKT(kb, ksl, causal != 0 ? max(0, min(S, L + coff)) : S, d, ktw);
-      }
+      const kt = headKT(kT, kb, ksl, L, S, d, causal, coff, ktw);
       const ktBlock = <usize>(d * NB) << 2;
       for (let r0 = 0; r0 < L; r0 += MR) {
         const nr = min(MR, L - r0);
         packQTile(qb, qsl, r0, nr, d, scale, qs);
-        const kvEnd = causal != 0 ? max(0, min(S, r0 + nr + coff)) : S;
-        const mrow: usize = mb != 0 ? mb + (maskKind == MASK_FLOAT ? <usize>(r0 * msl) << 2 : <usize>(r0 * msl)) : 0;
+        const kvEnd = tileKeyEnd(S, r0, nr, causal, coff);
+        const mrow = maskAt(mask, maskKind, moff + r0 * msl);
         // Pass 1: row max and sum.
         let vm = f32x4.splat(-Infinity);
         let vl = f32x4.splat(0);
