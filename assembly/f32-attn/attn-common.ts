@@ -79,6 +79,20 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
   return ktw;
 }
 
+// The V rows of one (batch, head) as the P·V loop reads them: vb itself when contiguous
+// (vsl == dv), else copied to vw with row stride roundup(dv, 4) (large strides such as a packed
+// [tokens, 3E] projection alias in the L1 cache when 32 rows are walked per column chunk).
+// @ts-ignore: decorator
+@inline export function headV(vb: usize, vsl: i32, dv: i32, L: i32, S: i32, causal: i32, coff: i32, vw: usize): usize {
+  if (vsl == dv) return vb;
+  const n = causal != 0 ? max(0, min(S, L + coff)) : S;
+  const dvp = roundUp(dv, 4);
+  for (let j = 0; j < n; j++) {
+    memory.copy(vw + (<usize>(j * dvp) << 2), vb + (<usize>(j * vsl) << 2), <usize>dv << 2);
+  }
+  return vw;
+}
+
 // Address of mask element (b, h, row, 0): elements are bytes for the bool kinds, f32 for float.
 // @ts-ignore: decorator
 @inline export function maskAt(mask: usize, maskKind: i32, off: i32): usize {

@@ -1,7 +1,7 @@
 // The body of f32_attn_q4k32__wasmsimd and f32_attn_q4k32__wasmrelaxedsimd_fma (fma is a
 // compile-time constant: mul+add, or relaxed_madd). Contract: f32-attn-q4k32-wasmsimd.ts.
 import {
-  MR, NB, MASK_NONE, packQTile, headKT, maskAt, tileKeyEnd, scoreBlock, maskBlock, blockRowMax, expBase,
+  MR, NB, MASK_NONE, packQTile, headKT, headV, maskAt, tileKeyEnd, scoreBlock, maskBlock, blockRowMax, expBase,
   expBlock, pvBlock, safeRecip, storeScaledRow, roundUp, scoreRow1, rowMax1, expRow1, pvRow1,
 } from './attn-common';
 import { vexp_rr2_p6 } from '../common/vmath';
@@ -24,6 +24,8 @@ import { vexp_rr2_p6 } from '../common/vmath';
   const qs = sc + (<usize>(MR * NB) << 2);
   const acc = qs + (<usize>(MR * d) << 2);
   const ktw = acc + (<usize>(MR * dvp) << 2);
+  const vw = ktw + (kT != 0 ? 0 : <usize>(roundUp(max(S, 1), NB) * d) << 2);
+  const vst = vsl == dv ? vsl : dvp;
   for (let b = 0; b < nbatch; b++) {
     const kpmb: usize = kpm != 0 ? kpm + <usize>(b * kpmsb) : 0;
     for (let h = 0; h < nhead; h++) {
@@ -33,6 +35,7 @@ import { vexp_rr2_p6 } from '../common/vmath';
       const ob = o + (<usize>(b * osb + h * osh) << 2);
       const moff = b * msb + h * msh;
       const kt = headKT(kT, kb, ksl, L, S, d, causal, coff, ktw);
+      const vh = headV(vb, vsl, dv, L, S, causal, coff, vw);
       const ktBlock = <usize>(d * NB) << 2;
       for (let r0 = 0; r0 < L; r0 += MR) {
         const nr = min(MR, L - r0);
@@ -57,7 +60,7 @@ import { vexp_rr2_p6 } from '../common/vmath';
             const vbase = expBase(vmnew);
             const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase));
             vl = f32x4.add(f32x4.mul(vl, valpha), expRow1(sc, nbc, vbase, f32x4.splat(1)));
-            pvRow1(fma, sc, nb, vb, vsl, j0, dv, acc, valpha);
+            pvRow1(fma, sc, nb, vh, vst, j0, dv, acc, valpha);
             vm = vmnew;
           } else {
             const vmnew = f32x4.max(vm, blockRowMax(sc, nbc));
@@ -65,7 +68,7 @@ import { vexp_rr2_p6 } from '../common/vmath';
             const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase));
             const vsum = expBlock(sc, nbc, vbase, f32x4.splat(1));
             vl = f32x4.add(f32x4.mul(vl, valpha), vsum);
-            pvBlock(fma, sc, nb, vb, vsl, j0, dv, acc, dvp, valpha);
+            pvBlock(fma, sc, nb, vh, vst, j0, dv, acc, dvp, valpha);
             vm = vmnew;
           }
         }

@@ -15,7 +15,9 @@
 //   causal != 0: key j is masked for query row i when j > i + coff (coff = 0: top-left aligned, as
 //       torch.tril; coff = S - L: bottom-right, new queries after a KV cache's coff keys);
 //       key blocks wholly above the diagonal are skipped, so causal costs about half.
-//   work: scratch of attnWorkFloats(d, dv, S, kT) floats, 16-byte aligned.
+//   work: scratch (src/ops/attention.ts attnWorkBytes): 4·32 scores, 4·d query tile, 4·roundup(dv, 4)
+//       accumulators, K^T blocks d·roundup(S, 32) when kT = 0, V rows S·roundup(dv, 4) when
+//       vsl != dv (strided V is copied per head), plus 16 B; 16-byte aligned.
 // Tile: 4 query rows x 32 keys; scores by a 4x8 register tile over d, P·V by 4x8 then 4x4 over dv.
 // Result: a row whose keys are all masked gets zeros (documented; PyTorch's math gives NaN).
 // Preconditions (asserted): d >= 1, dv >= 1, L, S, batch, heads >= 0.

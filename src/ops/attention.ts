@@ -74,9 +74,10 @@ export function ktBlockedFloats(capacity: number, d: number): number {
 }
 
 /** Workspace bytes of the attention kernels (no L x S term). */
-export function attnWorkBytes(p: Pick<AttnProblem, 'S' | 'd' | 'dv'> & { kTransposed?: boolean }): number {
+export function attnWorkBytes(p: Pick<AttnProblem, 'S' | 'd' | 'dv'> & { kTransposed?: boolean; vStrided?: boolean }): number {
   const kt = p.kTransposed ? 0 : p.d * roundUp(Math.max(p.S, 1), NB);
-  return 4 * (MR * NB + MR * p.d + MR * roundUp(p.dv, 4) + kt);
+  const vw = p.vStrided ? p.S * roundUp(p.dv, 4) : 0;
+  return 4 * (MR * NB + MR * p.d + MR * roundUp(p.dv, 4) + kt + vw) + 16;
 }
 
 function checkProblem(p: AttnProblem): void {
@@ -107,7 +108,7 @@ export function attention(engine: Engine, p: AttnProblem, o: AttnView): void {
   const kp = p.keyPadding;
   const scale = p.scale ?? 1 / Math.sqrt(p.d);
   const kernel = engine.k.f32_attn_q4k32__wasmrelaxedsimd_fma ?? engine.k.f32_attn_q4k32__wasmsimd;
-  withWork(engine, attnWorkBytes({ ...p, kTransposed: k.transposed }), (work) =>
+  withWork(engine, attnWorkBytes({ ...p, kTransposed: k.transposed, vStrided: v.sl !== p.dv }), (work) =>
     kernel(
       p.batch, p.heads, p.L, p.S, p.d, p.dv,
       q.ptr, q.sb, q.sh, q.sl,
