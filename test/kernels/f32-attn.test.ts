@@ -170,6 +170,8 @@ function cases(): Case[] {
   out.push({ B: 1, H: 2, L: 3, S: 70, d: 16, dv: 16, mode: 'causal', seed: 113, layout: 'kT', coff: 67 });
   out.push({ B: 2, H: 2, L: 9, S: 45, d: 8, dv: 8, mode: 'causal', seed: 114, coff: 36 });
   out.push({ B: 1, H: 1, L: 6, S: 40, d: 8, dv: 8, mode: 'causal', seed: 115, coff: -2 });
+  out.push({ B: 1, H: 2, L: 9, S: 40, d: 256, dv: 256, mode: 'float', seed: 116 });
+  out.push({ B: 1, H: 1, L: 5, S: 33, d: 255, dv: 131, mode: 'kpm', seed: 117 });
   out.push({ B: 1, H: 1, L: 3, S: 0, d: 8, dv: 8, mode: 'none', seed: 109 });
   out.push({ B: 1, H: 1, L: 1000, S: 1000, d: 64, dv: 64, mode: 'causal', seed: 110 });
   out.push({ B: 1, H: 1, L: 129, S: 1000, d: 96, dv: 96, mode: 'float', seed: 111 });
