@@ -2,8 +2,8 @@
 // weights, exactly (for nn.MultiheadAttention's need_weights). Two passes per query tile: the
 // first finds each row's max M and sum L online (attn-common.ts), the second recomputes the
 // scores and writes exp(s - M) / L; no scratch of L x S floats.
-// Operands: q, k, kT, mask, maskKind, kpm, causal, scale, work exactly as f32_attn_q4k32__wasmsimd
-// (attn-common.ts); p[b, h, i, j] at p + b·psb + h·psh + i·psl + j for j < S. accumulate != 0 adds
+// Operands: q, k, kT, mask, maskKind, kpm, causal, coff, scale exactly as f32_attn_q4k32__wasmsimd
+// (f32-attn-q4k32-wasmsimd.ts); work as there without the V rows; p[b, h, i, j] at p + b·psb + h·psh + i·psl + j for j < S. accumulate != 0 adds
 // into P instead of storing (psh = 0 with pscale = 1/heads averages the heads; P must hold zeros
 // first). Masked and causal-skipped keys get 0; a fully masked row gets zeros.
 // Tile: 4 query rows x 32 keys. Preconditions (asserted): d >= 1, L, S, batch, heads >= 0.

@@ -18,7 +18,8 @@
 //   work: scratch (src/ops/attention.ts attnWorkBytes): 4·32 scores, 4·d query tile, 4·roundup(dv, 4)
 //       accumulators, K^T blocks d·roundup(S, 32) when kT = 0, V rows S·roundup(dv, 4) when
 //       vsl != dv (strided V is copied per head), plus 16 B; 16-byte aligned.
-// Tile: 4 query rows x 32 keys; scores by a 4x8 register tile over d, P·V by 4x8 then 4x4 over dv.
+// Tile: 4 query rows x 32 keys; scores by a 4x8 register tile over d, P·V by 4x8 then 4x4 over dv;
+// a tile of one query row (decoding: L = 1) takes a 1x32 path instead of a padded 4-row tile.
 // Result: a row whose keys are all masked gets zeros (documented; PyTorch's math gives NaN).
 // Preconditions (asserted): d >= 1, dv >= 1, L, S, batch, heads >= 0.
 // Bounds: reads up to 16 B past a V row and past the inputs; never writes outside O's rows.
