@@ -1,0 +1,78 @@
+// f32_gru_seq_2x4__wasmsimd: a whole GRU layer direction over a sequence, in one call.
+// Maths (PyTorch gate order r, z, n; b_hn inside the reset product), per time step t
+// (t = 0..T-1, or T-1..0 when reverse), with a_* = W_h* h + b_h*:
+//   r = sigmoid(xp_r + a_r);  z = sigmoid(xp_z + a_z);  n = tanh(xp_n + r * a_n)
+//   h' = (1 - z) * n + z * h  (computed as n + z * (h - n));  y[t] = h'
+// Operands (counts and strides in elements, pointers in bytes):
+//   xp: input projections X·W_ih^T + b_ih; row (t, b) at xp + 4*(t*xsT + b*xsB) holds 3H floats
+//       [r | z | n] (H each).
+//   w:  packed W_hh + b_hh (rnn-matvec.ts layout, nv = 3): panel p = hidden units 4p..4p+3,
+//       its 12 columns are [r(4p..4p+3), z(..), n(..)]; ceil(H/4) panels.
+//   h0: [B, H] initial hidden state, or 0 for zeros. y: output row (t, b) at
+//       y + 4*(t*ysT + b*ysB), H floats. hn: [B, H] receives the last step's h, or 0 to skip.
+//   ws: scratch of 2 * ceil(H/4) * 48 bytes. y may alias h0 (and hn): a row's h is read in full
+//   (matvec) and block by block (blend) before the same block of y is written.
+// Tile: 2 batch rows x 4 hidden units (6 f32x4 accumulators); one row: 2 panels at a time.
+// Preconditions: T, B, H >= 1; w, y, ws != 0 (asserted). Activations: common/vmath.ts.
+// Bounds: reads up to 16 B past xp rows and h rows (the arena pads); never writes past y rows, hn.
+import { vsigmoid, vtanh } from '../common/vmath';
+import { rnnMatvec1, rnnMatvec2, storeLanes, copyFinal } from './rnn-matvec';
+
+// @ts-ignore: decorator
+@inline function gruRow(h: usize, np: usize, acc: usize, x: usize, hp: usize, y: usize): void {
+  const xo = h << 2;
+  for (let p: usize = 0; p < np; p++) {
+    const u = p << 2;
+    const pa = acc + p * 48;
+    const px = x + (u << 2);
+    const vr = vsigmoid(f32x4.add(v128.load(pa), v128.load(px)));
+    const vz = vsigmoid(f32x4.add(v128.load(pa, 16), v128.load(px + xo)));
+    const vn = vtanh(f32x4.add(v128.load(px + 2 * xo), f32x4.mul(vr, v128.load(pa, 32))));
+    const vh = hp != 0 ? v128.load(hp + (u << 2)) : f32x4.splat(0);
+    storeLanes(y + (u << 2), f32x4.add(vn, f32x4.mul(vz, f32x4.sub(vh, vn))), h - u);
+  }
+}
+
+export function f32_gru_seq_2x4__wasmsimd(
+  t: usize, b: usize, h: usize,
+  xp: usize, xsT: usize, xsB: usize,
+  w: usize, h0: usize,
+  y: usize, ysT: usize, ysB: usize,
+  hn: usize, reverse: i32, ws: usize,
+): void {
+  assert(t != 0 && b != 0 && h != 0, 'f32_gru_seq: T, B and H must be >= 1');
+  assert(w != 0 && y != 0 && ws != 0, 'f32_gru_seq: null operand');
+  const np = (h + 3) >> 2;
+  const ps = (h + 1) * 48;
+  const ws1 = ws + np * 48;
+  for (let s: usize = 0; s < t; s++) {
+    const ti = reverse ? t - 1 - s : s;
+    const tp = reverse ? ti + 1 : ti - 1;
+    for (let r: usize = 0; r < b; r += 2) {
+      let hp0: usize = 0;
+      let hp1: usize = 0;
+      let hs: usize = 0; // bytes between the two rows' h
+      if (s != 0) {
+        hs = ysB << 2;
+        hp0 = y + ((tp * ysT + r * ysB) << 2);
+        hp1 = hp0 + hs;
+      } else if (h0 != 0) {
+        hs = h << 2;
+        hp0 = h0 + ((r * h) << 2);
+        hp1 = hp0 + hs;
+      }
+      const kc = hp0 != 0 ? h : 0;
+      const x0 = xp + ((ti * xsT + r * xsB) << 2);
+      const y0 = y + ((ti * ysT + r * ysB) << 2);
+      if (r + 1 < b) {
+        rnnMatvec2(3, np, kc, w, ps, hp0, hp1, ws, ws1);
+        gruRow(h, np, ws, x0, hp0, y0);
+        gruRow(h, np, ws1, x0 + (xsB << 2), hp0 != 0 ? hp1 : 0, y0 + (ysB << 2));
+      } else {
+        rnnMatvec1(3, np, kc, w, ps, hp0, ws);
+        gruRow(h, np, ws, x0, hp0, y0);
+      }
+    }
+  }
+  copyFinal(b, h, y, ysT, ysB, reverse ? 0 : t - 1, hn);
+}

@@ -1,0 +1,67 @@
+// f32_rnn_seq_2x16__wasmsimd: a whole Elman RNN layer direction over a sequence, in one call.
+// Maths, per time step t (t = 0..T-1, or T-1..0 when reverse):
+//   h = act(xp[t] + W_hh h + b_hh);  y[t] = h;  act = tanh (relu = 0) or relu (relu = 1;
+//   NaN propagates as in torch.relu).
+// Operands (counts and strides in elements, pointers in bytes):
+//   xp: input projections X·W_ih^T + b_ih; row (t, b) at xp + 4*(t*xsT + b*xsB), H floats.
+//   w:  packed W_hh + b_hh (rnn-matvec.ts layout, nv = 4): panel p = hidden units 16p..16p+15 in
+//       order; ceil(H/16) panels.
+//   h0: [B, H] initial hidden state, or 0 for zeros. y: output row (t, b) at
+//       y + 4*(t*ysT + b*ysB), H floats. hn: [B, H] receives the last step's h, or 0 to skip.
+//   ws: scratch of 2 * ceil(H/16) * 64 bytes. y may alias h0 (and hn): a row's h is read in
+//   full before that row's y is written.
+// Tile: 2 batch rows x 16 hidden units (8 f32x4 accumulators); one row: 2 panels at a time.
+// Preconditions: T, B, H >= 1; w, y, ws != 0 (asserted). Activation: common/vmath.ts vtanh.
+// Bounds: reads up to 16 B past xp rows (the arena pads); never writes past y rows, hn.
+import { vtanh } from '../common/vmath';
+import { rnnMatvec1, rnnMatvec2, storeLanes, copyFinal } from './rnn-matvec';
+
+// @ts-ignore: decorator
+@inline function rnnRow(h: usize, relu: i32, acc: usize, x: usize, y: usize): void {
+  for (let u: usize = 0; u < h; u += 4) {
+    const va = f32x4.add(v128.load(acc + (u << 2)), v128.load(x + (u << 2)));
+    const vy = relu ? v128.bitselect(f32x4.splat(0), va, f32x4.lt(va, f32x4.splat(0))) : vtanh(va);
+    storeLanes(y + (u << 2), vy, h - u);
+  }
+}
+
+export function f32_rnn_seq_2x16__wasmsimd(
+  t: usize, b: usize, h: usize,
+  xp: usize, xsT: usize, xsB: usize,
+  w: usize, h0: usize,
+  y: usize, ysT: usize, ysB: usize,
+  hn: usize, reverse: i32, relu: i32, ws: usize,
+): void {
+  assert(t != 0 && b != 0 && h != 0, 'f32_rnn_seq: T, B and H must be >= 1');
+  assert(w != 0 && y != 0 && ws != 0, 'f32_rnn_seq: null operand');
+  const np = (h + 15) >> 4;
+  const ps = (h + 1) << 6;
+  const ws1 = ws + (np << 6);
+  for (let s: usize = 0; s < t; s++) {
+    const ti = reverse ? t - 1 - s : s;
+    const tp = reverse ? ti + 1 : ti - 1;
+    for (let r: usize = 0; r < b; r += 2) {
+      let hp0: usize = 0;
+      let hp1: usize = 0;
+      if (s != 0) {
+        hp0 = y + ((tp * ysT + r * ysB) << 2);
+        hp1 = hp0 + (ysB << 2);
+      } else if (h0 != 0) {
+        hp0 = h0 + ((r * h) << 2);
+        hp1 = hp0 + (h << 2);
+      }
+      const kc = hp0 != 0 ? h : 0;
+      const x0 = xp + ((ti * xsT + r * xsB) << 2);
+      const y0 = y + ((ti * ysT + r * ysB) << 2);
+      if (r + 1 < b) {
+        rnnMatvec2(4, np, kc, w, ps, hp0, hp1, ws, ws1);
+        rnnRow(h, relu, ws, x0, y0);
+        rnnRow(h, relu, ws1, x0 + (xsB << 2), y0 + (ysB << 2));
+      } else {
+        rnnMatvec1(4, np, kc, w, ps, hp0, ws);
+        rnnRow(h, relu, ws, x0, y0);
+      }
+    }
+  }
+  copyFinal(b, h, y, ysT, ysB, reverse ? 0 : t - 1, hn);
+}
