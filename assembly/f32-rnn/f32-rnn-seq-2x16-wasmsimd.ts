@@ -8,13 +8,14 @@
 //       order; ceil(H/16) panels.
 //   h0: [B, H] initial hidden state, or 0 for zeros. y: output row (t, b) at
 //       y + 4*(t*ysT + b*ysB), H floats. hn: [B, H] receives the last step's h, or 0 to skip.
-//   ws: scratch of 2 * ceil(H/16) * 64 bytes. y may alias h0 (and hn): a row's h is read in
-//   full before that row's y is written.
+//   ws: scratch of B * ceil(H/16) * 64 bytes.
+//   y may alias h0 (and hn): a step reads every h row (matvec) before writing any y.
 // Tile: 2 batch rows x 16 hidden units (8 f32x4 accumulators); one row: 2 panels at a time.
+//   Each step: the matvec of every row (panel by panel, rows in pairs) into ws, then the gates.
 // Preconditions: T, B, H >= 1; w, y, ws != 0 (asserted). Activation: common/vmath.ts vtanh.
 // Bounds: reads up to 16 B past xp rows (the arena pads); never writes past y rows, hn.
 import { vtanh } from '../common/vmath';
-import { rnnMatvec1, rnnMatvec2, storeLanes, copyFinal } from './rnn-matvec';
+import { rnnMatvecBatch, storeLanes, copyFinal } from './rnn-matvec';
 
 // @ts-ignore: decorator
 @inline function rnnRow(h: usize, relu: i32, acc: usize, x: usize, y: usize): void {
@@ -36,31 +37,22 @@ export function f32_rnn_seq_2x16__wasmsimd(
   assert(w != 0 && y != 0 && ws != 0, 'f32_rnn_seq: null operand');
   const np = (h + 15) >> 4;
   const ps = (h + 1) << 6;
-  const ws1 = ws + (np << 6);
+  const wsr: usize = (np << 6); // bytes per accumulator row
   for (let s: usize = 0; s < t; s++) {
     const ti = reverse ? t - 1 - s : s;
     const tp = reverse ? ti + 1 : ti - 1;
-    for (let r: usize = 0; r < b; r += 2) {
-      let hp0: usize = 0;
-      let hp1: usize = 0;
-      if (s != 0) {
-        hp0 = y + ((tp * ysT + r * ysB) << 2);
-        hp1 = hp0 + (ysB << 2);
-      } else if (h0 != 0) {
-        hp0 = h0 + ((r * h) << 2);
-        hp1 = hp0 + (h << 2);
-      }
-      const kc = hp0 != 0 ? h : 0;
-      const x0 = xp + ((ti * xsT + r * xsB) << 2);
-      const y0 = y + ((ti * ysT + r * ysB) << 2);
-      if (r + 1 < b) {
-        rnnMatvec2(4, np, kc, w, ps, hp0, hp1, ws, ws1);
-        rnnRow(h, relu, ws, x0, y0);
-        rnnRow(h, relu, ws1, x0 + (xsB << 2), y0 + (ysB << 2));
-      } else {
-        rnnMatvec1(4, np, kc, w, ps, hp0, ws);
-        rnnRow(h, relu, ws, x0, y0);
-      }
+    let hp: usize = 0; // h rows of the previous step (0: zeros)
+    let hs: usize = 0; // bytes between them
+    if (s != 0) {
+      hp = y + ((tp * ysT) << 2);
+      hs = ysB << 2;
+    } else if (h0 != 0) {
+      hp = h0;
+      hs = h << 2;
+    }
+    rnnMatvecBatch(4, np, hp != 0 ? h : 0, w, ps, hp, hs, b, ws, wsr);
+    for (let r: usize = 0; r < b; r++) {
+      rnnRow(h, relu, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), y + ((ti * ysT + r * ysB) << 2));
     }
   }
   copyFinal(b, h, y, ysT, ysB, reverse ? 0 : t - 1, hn);

@@ -21,7 +21,6 @@ export interface RNNCellOptions {
 export abstract class RNNCellBase extends Module {
   readonly bias: boolean;
   private pack: RnnLayerPack | null = null;
-  private ws = 0;
 
   protected constructor(
     readonly mode: RnnMode,
@@ -47,7 +46,6 @@ export abstract class RNNCellBase extends Module {
       mk('bias_ih', [G * hiddenSize]);
       mk('bias_hh', [G * hiddenSize]);
     }
-    this.ws = this.engine.arena.alloc(runScratchBytes(mode, hiddenSize, 1, 1, 1, 1).ws);
     this.onLoad();
   }
 
@@ -66,8 +64,6 @@ export abstract class RNNCellBase extends Module {
   protected override onDispose(): void {
     this.pack?.dispose();
     this.pack = null;
-    if (this.ws) this.engine.arena.free(this.ws);
-    this.ws = 0;
   }
 
   protected override extraRepr(): string {
@@ -101,16 +97,19 @@ export abstract class RNNCellBase extends Module {
     const e = input.engine;
     const h = Tensor.empty(shape, 'float32', e);
     const c = this.mode === 'lstm' ? Tensor.empty(shape, 'float32', e) : null;
-    const xp = e.arena.alloc(runScratchBytes(this.mode, H, 1, 1, 1, B).xp);
+    const bytes = runScratchBytes(this.mode, H, 1, 1, 1, B);
+    const xp = e.arena.alloc(bytes.xp);
+    const ws = e.arena.alloc(bytes.ws);
     try {
       runLayers(
         e,
         [this.pack!],
         { T: 1, B, batchFirst: false, x: input.ptr, h0: hx ? hx.ptr : 0, c0: cx ? cx.ptr : 0, y: h.ptr, hn: 0, cn: c ? c.ptr : 0 },
-        { xp, mid: 0, ws: this.ws },
+        { xp, mid: 0, ws },
       );
     } finally {
       e.arena.free(xp);
+      e.arena.free(ws);
     }
     return { h, c };
   }

@@ -120,8 +120,6 @@ export abstract class RNNBase extends Module {
   readonly dropout: number;
   readonly bidirectional: boolean;
   protected packs: RnnLayerPack[] = [];
-  /** Accumulator scratch of the sequence kernels, held for the module's life. */
-  private ws = 0;
 
   protected constructor(
     readonly mode: RnnMode,
@@ -161,7 +159,6 @@ export abstract class RNNBase extends Module {
         }
       }
     }
-    this.ws = this.engine.arena.alloc(runScratchBytes(mode, hiddenSize, 1, 1, 1, 1).ws);
     this.onLoad();
   }
 
@@ -190,8 +187,6 @@ export abstract class RNNBase extends Module {
   protected override onDispose(): void {
     for (const p of this.packs) p.dispose();
     this.packs = [];
-    if (this.ws) this.engine.arena.free(this.ws);
-    this.ws = 0;
   }
 
   protected override extraRepr(): string {
@@ -236,6 +231,7 @@ export abstract class RNNBase extends Module {
     const a = e.arena;
     const xp = a.alloc(bytes.xp);
     const mid = bytes.mid ? a.alloc(bytes.mid) : 0;
+    const ws = a.alloc(bytes.ws);
     try {
       runLayers(
         e,
@@ -251,11 +247,12 @@ export abstract class RNNBase extends Module {
           hn: hn.ptr,
           cn: cn ? cn.ptr : 0,
         },
-        { xp, mid, ws: this.ws },
+        { xp, mid, ws },
       );
     } finally {
       a.free(xp);
       if (mid) a.free(mid);
+      a.free(ws);
     }
     return { output, hn, cn };
   }

@@ -65,10 +65,10 @@ export function packedRecurrentFloats(mode: RnnMode, hidden: number): number {
   return panels * (hidden + 1) * 4 * nv;
 }
 
-/** Bytes of the per-call scratch the sequence kernels need (two rows of accumulators). */
-export function recurrentScratchBytes(mode: RnnMode, hidden: number): number {
+/** Bytes of the scratch the sequence kernels need for `batch` rows (one accumulator row each). */
+export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number): number {
   const { nv, panels } = panelGeometry(mode, hidden);
-  return 2 * panels * nv * 16;
+  return batch * panels * nv * 16;
 }
 
 /** One direction's parameters of one layer, PyTorch layouts. */
@@ -164,7 +164,7 @@ export interface ScanArgs {
   /** [B, H] final hidden state, or 0. */
   hn: number;
   reverse: boolean;
-  /** Scratch of recurrentScratchBytes(mode, H) bytes. */
+  /** Scratch of recurrentScratchBytes(mode, H, B) bytes. */
   ws: number;
 }
 
@@ -213,7 +213,7 @@ export function runScratchBytes(mode: RnnMode, hidden: number, layers: number, d
   return {
     xp: T * B * dirs * gateCount(mode) * hidden * 4,
     mid: layers > 1 ? T * B * dirs * hidden * 4 : 0,
-    ws: recurrentScratchBytes(mode, hidden),
+    ws: recurrentScratchBytes(mode, hidden, B),
   };
 }
 
