@@ -4,14 +4,14 @@
 //   NaN propagates as in torch.relu).
 // Operands (counts and strides in elements, pointers in bytes):
 //   xp: input projections X·W_ih^T + b_ih; row (t, b) at xp + 4*(t*xsT + b*xsB), H floats.
-//   w:  packed W_hh + b_hh (rnn-matvec.ts layout, nv = 4): panel p = hidden units 16p..16p+15 in
-//       order; ceil(H/16) panels.
+//   w:  packed W_hh + b_hh (rnn-matvec.ts strips): ceil(H/4) strips, strip s = hidden units
+//       4s..4s+3.
 //   h0: [B, H] initial hidden state, or 0 for zeros. y: output row (t, b) at
 //       y + 4*(t*ysT + b*ysB), H floats. hn: [B, H] receives the last step's h, or 0 to skip.
-//   ws: scratch of B * ceil(H/16) * 64 bytes.
+//   ws: scratch of B * ceil(H/4) * 16 bytes.
 //   y may alias h0 (and hn): a step reads every h row (matvec) before writing any y.
-// Tile: 2 batch rows x 16 hidden units (8 f32x4 accumulators); one row: 2 panels at a time.
-//   Each step: the matvec of every row (panel by panel, rows in pairs) into ws, then the gates.
+// Tile: 2 batch rows x 16 hidden units (4 strips, 8 f32x4 accumulators); one row: 6 strips.
+//   Each step: the matvec of every row into ws (rnn-matvec.ts), then the activation per row.
 // Preconditions: T, B, H >= 1; w, y, ws != 0 (asserted). Activation: common/vmath.ts vtanh.
 // Bounds: reads up to 16 B past xp rows (the arena pads); never writes past y rows, hn.
 import { vtanh } from '../common/vmath';
@@ -35,9 +35,9 @@ export function f32_rnn_seq_2x16__wasmsimd(
 ): void {
   assert(t != 0 && b != 0 && h != 0, 'f32_rnn_seq: T, B and H must be >= 1');
   assert(w != 0 && y != 0 && ws != 0, 'f32_rnn_seq: null operand');
-  const np = (h + 15) >> 4;
-  const ps = (h + 1) << 6;
-  const wsr: usize = (np << 6); // bytes per accumulator row
+  const ns: usize = (h + 3) >> 2; // strips of the packed W_hh
+  const sb = (h + 1) << 4; // bytes per strip
+  const wsr = ns << 4; // bytes per accumulator row
   for (let s: usize = 0; s < t; s++) {
     const ti = reverse ? t - 1 - s : s;
     const tp = reverse ? ti + 1 : ti - 1;
@@ -50,7 +50,7 @@ export function f32_rnn_seq_2x16__wasmsimd(
       hp = h0;
       hs = h << 2;
     }
-    rnnMatvecBatch(4, np, hp != 0 ? h : 0, w, ps, hp, hs, b, ws, wsr);
+    rnnMatvecBatch(ns, hp != 0 ? h : 0, w, sb, hp, hs, b, ws, wsr);
     for (let r: usize = 0; r < b; r++) {
       rnnRow(h, relu, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), y + ((ti * ysT + r * ysB) << 2));
     }

@@ -1,162 +1,164 @@
 // Recurrent matvec shared by the f32 rnn/gru/lstm sequence kernels (@inline helpers only).
 //
-// Maths: for each batch row r and panel p: acc[r][p] = bias[p] + sum_{k<kc} h_r[k] * W[p][k],
-// where a "column" of a panel is one output of W_hh·h + b_hh, 4*nv columns per panel.
-// Packed W_hh (built once by src/ops/rnn-pack.ts): np panels, each (H + 1) x nv v128, K-major:
-//   [bias: nv v128][k=0: nv v128][k=1: nv v128] ... [k=H-1: nv v128]
-// panel stride ps = (H + 1) * nv * 16 bytes; columns past the layer's end are zero.
-// The column order inside a panel is the calling kernel's (gate-interleaved; see each kernel).
-// Output: ws + r * wsr + p * nv * 16 holds the nv accumulators of panel p for row r (16 B aligned).
-// nv is 3 or 4 and a constant at every call site (the branches on it fold away after inlining).
+// Maths: for each batch row r and strip s: acc[r][s] = bias[s] + sum_{k<kc} h_r[k] * W[s][k], a
+// strip being 4 consecutive columns (outputs of W_hh·h + b_hh) of the kernel's column order.
+// Packed W_hh (built once by src/ops/rnn.ts packRecurrentInto): S strips, strip s = (H + 1) x 4
+// floats, K-major: [bias (4)][k=0 (4)][k=1 (4)] ... [k=H-1 (4)]; strip stride sb = (H + 1) * 16
+// bytes; columns past the layer's end are zero. The layout does not depend on the batch: the
+// matvec picks how many strips it runs together (6 for one row, 4 x 2 rows for several).
+// Output: ws + r * wsr + s * 16 holds the accumulator of strip s for row r (16 B aligned).
 // kc = 0 means h = 0 (no initial state): the accumulators are the bias alone, h is not read.
-// Reads h_r[0..kc), never past; writes exactly np * nv * 16 bytes per row of ws.
+// Register budget (V8 x64 keeps 15 xmm registers for wasm and schedules the loads of an
+// iteration early): one row x 6 strips = 6 acc + 6 w + 1 h; 2 rows x 4 strips = 8 + 4 + 2.
+// Reads h_r[0..kc), never past; writes exactly S * 16 bytes per row of ws.
 
-// One panel, two rows: 2*nv accumulators sharing each weight load. pw: the panel; ws0/ws1: where
-// the rows' nv accumulators go.
+// One row, n (1..6, a constant at each call site) strips from p. n independent accumulators.
 // @ts-ignore: decorator
-@inline function panel2(nv: i32, kc: usize, pw: usize, h0: usize, h1: usize, ws0: usize, ws1: usize): void {
-  const vb: usize = <usize>nv << 4;
-  let va00 = v128.load(pw);
-  let va01 = v128.load(pw, 16);
-  let va02 = v128.load(pw, 32);
-  let va03 = nv == 4 ? v128.load(pw, 48) : f32x4.splat(0);
+@inline function strips1(n: i32, kc: usize, p: usize, sb: usize, h: usize, ws: usize): void {
+  let p0 = p;
+  let p1 = p + sb;
+  let p2 = p + 2 * sb;
+  let p3 = p + 3 * sb;
+  let p4 = p + 4 * sb;
+  let p5 = p + 5 * sb;
+  const vz = f32x4.splat(0);
+  let va0 = v128.load(p0);
+  let va1 = n > 1 ? v128.load(p1) : vz;
+  let va2 = n > 2 ? v128.load(p2) : vz;
+  let va3 = n > 3 ? v128.load(p3) : vz;
+  let va4 = n > 4 ? v128.load(p4) : vz;
+  let va5 = n > 5 ? v128.load(p5) : vz;
+  let ph = h;
+  for (let k: usize = 0; k < kc; k++) {
+    p0 += 16;
+    p1 += 16;
+    p2 += 16;
+    p3 += 16;
+    p4 += 16;
+    p5 += 16;
+    const vh = v128.load32_splat(ph);
+    ph += 4;
+    va0 = f32x4.add(va0, f32x4.mul(v128.load(p0), vh));
+    if (n > 1) va1 = f32x4.add(va1, f32x4.mul(v128.load(p1), vh));
+    if (n > 2) va2 = f32x4.add(va2, f32x4.mul(v128.load(p2), vh));
+    if (n > 3) va3 = f32x4.add(va3, f32x4.mul(v128.load(p3), vh));
+    if (n > 4) va4 = f32x4.add(va4, f32x4.mul(v128.load(p4), vh));
+    if (n > 5) va5 = f32x4.add(va5, f32x4.mul(v128.load(p5), vh));
+  }
+  v128.store(ws, va0);
+  if (n > 1) v128.store(ws, va1, 16);
+  if (n > 2) v128.store(ws, va2, 32);
+  if (n > 3) v128.store(ws, va3, 48);
+  if (n > 4) v128.store(ws, va4, 64);
+  if (n > 5) v128.store(ws, va5, 80);
+}
+
+// Two rows, n (1..4, constant) strips from p: 2n accumulators sharing each weight load.
+// @ts-ignore: decorator
+@inline function strips2(n: i32, kc: usize, p: usize, sb: usize, h0: usize, h1: usize, ws0: usize, ws1: usize): void {
+  let p0 = p;
+  let p1 = p + sb;
+  let p2 = p + 2 * sb;
+  let p3 = p + 3 * sb;
+  const vz = f32x4.splat(0);
+  let va00 = v128.load(p0);
+  let va01 = n > 1 ? v128.load(p1) : vz;
+  let va02 = n > 2 ? v128.load(p2) : vz;
+  let va03 = n > 3 ? v128.load(p3) : vz;
   let va10 = va00;
   let va11 = va01;
   let va12 = va02;
   let va13 = va03;
-  pw += vb;
   let ph0 = h0;
   let ph1 = h1;
   for (let k: usize = 0; k < kc; k++) {
+    p0 += 16;
+    p1 += 16;
+    p2 += 16;
+    p3 += 16;
     const vh0 = v128.load32_splat(ph0);
     const vh1 = v128.load32_splat(ph1);
     ph0 += 4;
     ph1 += 4;
-    const vw0 = v128.load(pw);
-    const vw1 = v128.load(pw, 16);
-    const vw2 = v128.load(pw, 32);
+    const vw0 = v128.load(p0);
     va00 = f32x4.add(va00, f32x4.mul(vw0, vh0));
     va10 = f32x4.add(va10, f32x4.mul(vw0, vh1));
-    va01 = f32x4.add(va01, f32x4.mul(vw1, vh0));
-    va11 = f32x4.add(va11, f32x4.mul(vw1, vh1));
-    va02 = f32x4.add(va02, f32x4.mul(vw2, vh0));
-    va12 = f32x4.add(va12, f32x4.mul(vw2, vh1));
-    if (nv == 4) {
-      const vw3 = v128.load(pw, 48);
+    if (n > 1) {
+      const vw1 = v128.load(p1);
+      va01 = f32x4.add(va01, f32x4.mul(vw1, vh0));
+      va11 = f32x4.add(va11, f32x4.mul(vw1, vh1));
+    }
+    if (n > 2) {
+      const vw2 = v128.load(p2);
+      va02 = f32x4.add(va02, f32x4.mul(vw2, vh0));
+      va12 = f32x4.add(va12, f32x4.mul(vw2, vh1));
+    }
+    if (n > 3) {
+      const vw3 = v128.load(p3);
       va03 = f32x4.add(va03, f32x4.mul(vw3, vh0));
       va13 = f32x4.add(va13, f32x4.mul(vw3, vh1));
     }
-    pw += vb;
   }
   v128.store(ws0, va00);
-  v128.store(ws0, va01, 16);
-  v128.store(ws0, va02, 32);
   v128.store(ws1, va10);
-  v128.store(ws1, va11, 16);
-  v128.store(ws1, va12, 32);
-  if (nv == 4) {
+  if (n > 1) {
+    v128.store(ws0, va01, 16);
+    v128.store(ws1, va11, 16);
+  }
+  if (n > 2) {
+    v128.store(ws0, va02, 32);
+    v128.store(ws1, va12, 32);
+  }
+  if (n > 3) {
     v128.store(ws0, va03, 48);
     v128.store(ws1, va13, 48);
   }
 }
 
-// One panel, one row (nv accumulators).
+// One row, every strip: 6 at a time, then the rest.
 // @ts-ignore: decorator
-@inline function panel1(nv: i32, kc: usize, pw: usize, h0: usize, ws0: usize): void {
-  const vb: usize = <usize>nv << 4;
-  let va0 = v128.load(pw);
-  let va1 = v128.load(pw, 16);
-  let va2 = v128.load(pw, 32);
-  let va3 = nv == 4 ? v128.load(pw, 48) : f32x4.splat(0);
-  pw += vb;
-  let ph = h0;
-  for (let k: usize = 0; k < kc; k++) {
-    const vh = v128.load32_splat(ph);
-    ph += 4;
-    va0 = f32x4.add(va0, f32x4.mul(v128.load(pw), vh));
-    va1 = f32x4.add(va1, f32x4.mul(v128.load(pw, 16), vh));
-    va2 = f32x4.add(va2, f32x4.mul(v128.load(pw, 32), vh));
-    if (nv == 4) va3 = f32x4.add(va3, f32x4.mul(v128.load(pw, 48), vh));
-    pw += vb;
+@inline function rowAll(ns: usize, kc: usize, w: usize, sb: usize, h: usize, ws: usize): void {
+  let s: usize = 0;
+  for (; s + 6 <= ns; s += 6) strips1(6, kc, w + s * sb, sb, h, ws + (s << 4));
+  const rem = ns - s;
+  if (rem >= 4) {
+    strips1(rem == 5 ? 5 : 4, kc, w + s * sb, sb, h, ws + (s << 4));
+  } else if (rem == 3) {
+    strips1(3, kc, w + s * sb, sb, h, ws + (s << 4));
+  } else if (rem == 2) {
+    strips1(2, kc, w + s * sb, sb, h, ws + (s << 4));
+  } else if (rem == 1) {
+    strips1(1, kc, w + s * sb, sb, h, ws + (s << 4));
   }
-  v128.store(ws0, va0);
-  v128.store(ws0, va1, 16);
-  v128.store(ws0, va2, 32);
-  if (nv == 4) v128.store(ws0, va3, 48);
 }
 
 // Every row of a batch: h rows at h + r*hs bytes, accumulator rows at ws + r*wsr bytes.
-// One row: two panels at a time. Several rows: panel by panel (the panel stays in L1 while every
-// row pair streams past it), rows two at a time sharing each weight load.
+// Several rows: 4 strips at a time (16 KB for H = 256, kept in L1) while every row pair streams
+// past them, sharing each weight load between the pair; an odd last row runs alone.
 // @ts-ignore: decorator
 @inline export function rnnMatvecBatch(
-  nv: i32, np: usize, kc: usize, w: usize, ps: usize,
+  ns: usize, kc: usize, w: usize, sb: usize,
   h: usize, hs: usize, b: usize, ws: usize, wsr: usize,
 ): void {
-  if (b == 1) {
-    rnnMatvec1(nv, np, kc, w, ps, h, ws);
-    return;
-  }
-  const vb: usize = <usize>nv << 4;
-  for (let p: usize = 0; p < np; p++) {
-    const pw = w + p * ps;
-    const o = p * vb;
-    let r: usize = 0;
-    for (; r + 2 <= b; r += 2) {
-      panel2(nv, kc, pw, h + r * hs, h + (r + 1) * hs, ws + r * wsr + o, ws + (r + 1) * wsr + o);
-    }
-    if (r < b) panel1(nv, kc, pw, h + r * hs, ws + r * wsr + o);
-  }
-}
-
-// One row, two panels at a time (2*nv independent accumulators hide the add latency).
-// @ts-ignore: decorator
-@inline export function rnnMatvec1(nv: i32, np: usize, kc: usize, w: usize, ps: usize, h0: usize, ws0: usize): void {
-  const vb: usize = <usize>nv << 4;
-  let p: usize = 0;
-  for (; p + 2 <= np; p += 2) {
-    let pa = w + p * ps;
-    let pb = pa + ps;
-    let va0 = v128.load(pa);
-    let va1 = v128.load(pa, 16);
-    let va2 = v128.load(pa, 32);
-    let va3 = nv == 4 ? v128.load(pa, 48) : f32x4.splat(0);
-    let vb0 = v128.load(pb);
-    let vb1 = v128.load(pb, 16);
-    let vb2 = v128.load(pb, 32);
-    let vb3 = nv == 4 ? v128.load(pb, 48) : f32x4.splat(0);
-    pa += vb;
-    pb += vb;
-    let ph = h0;
-    for (let k: usize = 0; k < kc; k++) {
-      const vh = v128.load32_splat(ph);
-      ph += 4;
-      va0 = f32x4.add(va0, f32x4.mul(v128.load(pa), vh));
-      vb0 = f32x4.add(vb0, f32x4.mul(v128.load(pb), vh));
-      va1 = f32x4.add(va1, f32x4.mul(v128.load(pa, 16), vh));
-      vb1 = f32x4.add(vb1, f32x4.mul(v128.load(pb, 16), vh));
-      va2 = f32x4.add(va2, f32x4.mul(v128.load(pa, 32), vh));
-      vb2 = f32x4.add(vb2, f32x4.mul(v128.load(pb, 32), vh));
-      if (nv == 4) {
-        va3 = f32x4.add(va3, f32x4.mul(v128.load(pa, 48), vh));
-        vb3 = f32x4.add(vb3, f32x4.mul(v128.load(pb, 48), vh));
-      }
-      pa += vb;
-      pb += vb;
-    }
-    const o = p * vb;
-    v128.store(ws0 + o, va0);
-    v128.store(ws0 + o, va1, 16);
-    v128.store(ws0 + o, va2, 32);
-    v128.store(ws0 + o + vb, vb0);
-    v128.store(ws0 + o + vb, vb1, 16);
-    v128.store(ws0 + o + vb, vb2, 32);
-    if (nv == 4) {
-      v128.store(ws0 + o, va3, 48);
-      v128.store(ws0 + o + vb, vb3, 48);
+  const pairs = b >> 1;
+  let s: usize = 0;
+  for (; s + 4 <= ns; s += 4) {
+    for (let q: usize = 0; q < pairs; q++) {
+      const r = q << 1;
+      strips2(4, kc, w + s * sb, sb, h + r * hs, h + (r + 1) * hs, ws + r * wsr + (s << 4), ws + (r + 1) * wsr + (s << 4));
     }
   }
-  if (p < np) panel1(nv, kc, w + p * ps, h0, ws0 + p * vb);
+  const rem = ns - s;
+  if (rem != 0) {
+    for (let q: usize = 0; q < pairs; q++) {
+      const r = q << 1;
+      const o = s << 4;
+      if (rem == 3) strips2(3, kc, w + s * sb, sb, h + r * hs, h + (r + 1) * hs, ws + r * wsr + o, ws + (r + 1) * wsr + o);
+      else if (rem == 2) strips2(2, kc, w + s * sb, sb, h + r * hs, h + (r + 1) * hs, ws + r * wsr + o, ws + (r + 1) * wsr + o);
+      else strips2(1, kc, w + s * sb, sb, h + r * hs, h + (r + 1) * hs, ws + r * wsr + o, ws + (r + 1) * wsr + o);
+    }
+  }
+  if (b & 1) rowAll(ns, kc, w, sb, h + (b - 1) * hs, ws + (b - 1) * wsr);
 }
 
 // Stores the first `rem` lanes of v at p (rem >= 4: all four). Never writes past p + 4*min(rem,4).

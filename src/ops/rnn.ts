@@ -21,19 +21,16 @@ export function gateCount(mode: RnnMode): number {
   return mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
 }
 
-/** Geometry of the packed W_hh of a mode: vectors per k (nv), units per panel, panel count. */
-export function panelGeometry(mode: RnnMode, hidden: number): { nv: number; units: number; panels: number } {
-  const nv = mode === 'gru' ? 3 : 4;
-  const units = mode === 'lstm' || mode === 'gru' ? 4 : 16;
-  return { nv, units, panels: Math.ceil(hidden / units) };
+/** Strips (4 columns each) of the packed W_hh: G gates x ceil(H/4) blocks of 4 hidden units. */
+export function stripCount(mode: RnnMode, hidden: number): number {
+  return gateCount(mode) * Math.ceil(hidden / 4);
 }
 
 /**
- * Packs W_hh ([G*H, H], PyTorch layout) and b_hh ([G*H] or none) into the panel layout of
- * assembly/f32-rnn/rnn-matvec.ts: panel p = (H+1) rows of 4*nv floats, the bias row first, then
- * one row per k. LSTM/GRU column q of panel p is gate floor(q/4) of unit 4p + q%4 (gate
- * interleaved, so a panel holds every gate of its 4 units); RNN column q is unit 16p + q.
- * Columns past H are zero.
+ * Packs W_hh ([G*H, H], PyTorch layout) and b_hh ([G*H] or none) into the strip layout of
+ * assembly/f32-rnn/rnn-matvec.ts: strip s = (H+1) rows of 4 floats, the bias row first, then one
+ * row per k. Strips are gate-interleaved: strip s holds gate s % G of hidden units
+ * 4*floor(s/G) .. +3 (so the G strips of a block of 4 units are adjacent). Columns past H are zero.
  */
 export function packRecurrentInto(
   mode: RnnMode,
@@ -42,33 +39,31 @@ export function packRecurrentInto(
   bhh: Float32Array | null,
   dst: Float32Array,
 ): void {
-  const { nv, units, panels } = panelGeometry(mode, hidden);
-  const cols = 4 * nv;
+  const G = gateCount(mode);
   const H = hidden;
-  dst.fill(0, 0, panels * (H + 1) * cols);
-  for (let p = 0; p < panels; p++) {
-    const base = p * (H + 1) * cols;
-    for (let q = 0; q < cols; q++) {
-      const gate = units === 4 ? q >> 2 : 0;
-      const u = units === 4 ? 4 * p + (q & 3) : 16 * p + q;
+  const S = stripCount(mode, H);
+  dst.fill(0, 0, S * (H + 1) * 4);
+  for (let s = 0; s < S; s++) {
+    const base = s * (H + 1) * 4;
+    const gate = s % G;
+    for (let q = 0; q < 4; q++) {
+      const u = 4 * Math.floor(s / G) + q;
       if (u >= H) continue;
       const row = gate * H + u;
       if (bhh) dst[base + q] = bhh[row];
-      for (let k = 0; k < H; k++) dst[base + (k + 1) * cols + q] = whh[row * H + k];
+      for (let k = 0; k < H; k++) dst[base + (k + 1) * 4 + q] = whh[row * H + k];
     }
   }
 }
 
 /** Floats of a packed W_hh. */
 export function packedRecurrentFloats(mode: RnnMode, hidden: number): number {
-  const { nv, panels } = panelGeometry(mode, hidden);
-  return panels * (hidden + 1) * 4 * nv;
+  return stripCount(mode, hidden) * (hidden + 1) * 4;
 }
 
 /** Bytes of the scratch the sequence kernels need for `batch` rows (one accumulator row each). */
 export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number): number {
-  const { nv, panels } = panelGeometry(mode, hidden);
-  return batch * panels * nv * 16;
+  return batch * stripCount(mode, hidden) * 16;
 }
 
 /** One direction's parameters of one layer, PyTorch layouts. */
@@ -174,10 +169,10 @@ export function scan(engine: Engine, mode: RnnMode, hidden: number, whh: number,
   const rev = s.reverse ? 1 : 0;
   switch (mode) {
     case 'lstm':
-      k.f32_lstm_seq_2x4__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+      k.f32_lstm_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
       break;
     case 'gru':
-      k.f32_gru_seq_2x4__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+      k.f32_gru_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
       break;
     default:
       k.f32_rnn_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, mode === 'rnn_relu' ? 1 : 0, s.ws);

@@ -1,18 +1,18 @@
-// f32_lstm_seq_2x4__wasmsimd: a whole LSTM layer direction over a sequence, in one call.
+// f32_lstm_seq_2x16__wasmsimd: a whole LSTM layer direction over a sequence, in one call.
 // Maths (PyTorch gate order i, f, g, o), per time step t (t = 0..T-1, or T-1..0 when reverse):
 //   a = xp[t] + W_hh h + b_hh;  i,f,o = sigmoid(a_i, a_f, a_o);  g = tanh(a_g)
 //   c = f*c + i*g;  h = o*tanh(c);  y[t] = h
 // Operands (counts and strides in elements, pointers in bytes):
 //   xp: input projections X·W_ih^T + b_ih; row (t, b) at xp + 4*(t*xsT + b*xsB) holds 4H floats
 //       [i | f | g | o] (H each).
-//   w:  packed W_hh + b_hh (rnn-matvec.ts layout, nv = 4): panel p = hidden units 4p..4p+3,
-//       its 16 columns are [i(4p..4p+3), f(..), g(..), o(..)]; ceil(H/4) panels.
+//   w:  packed W_hh + b_hh (rnn-matvec.ts strips): 4*ceil(H/4) strips, gate-interleaved: strips
+//       4p..4p+3 are gates i, f, g, o of hidden units 4p..4p+3.
 //   h0: [B, H] initial hidden state, or 0 for zeros. c: [B, H] cell state, read and updated in
 //       place (c_0 in, c_T out). y: output row (t, b) at y + 4*(t*ysT + b*ysB), H floats.
-//   hn: [B, H] receives the last step's h, or 0 to skip. ws: scratch of B * ceil(H/4) * 64 bytes.
+//   hn: [B, H] receives the last step's h, or 0 to skip. ws: scratch of B * ceil(H/4) * 64 B.
 //   y may alias h0 (and hn): a step reads every h row (matvec) before writing any y.
-// Tile: 2 batch rows x 4 hidden units (8 f32x4 accumulators); one row: 2 panels at a time.
-//   Each step: the matvec of every row (panel by panel, rows in pairs) into ws, then the gates.
+// Tile: 2 batch rows x 16 columns (4 strips, 8 f32x4 accumulators); one row: 6 strips.
+//   Each step: the matvec of every row into ws (rnn-matvec.ts), then the fused gates per row.
 // Preconditions: T, B, H >= 1; w, c, y, ws != 0 (asserted). Activations: common/vmath.ts.
 // Bounds: reads up to 16 B past xp rows and c (the arena pads); never writes past y rows, c, hn.
 import { vsigmoid, vtanh } from '../common/vmath';
@@ -38,7 +38,7 @@ import { rnnMatvecBatch, storeLanes, copyFinal } from './rnn-matvec';
   }
 }
 
-export function f32_lstm_seq_2x4__wasmsimd(
+export function f32_lstm_seq_2x16__wasmsimd(
   t: usize, b: usize, h: usize,
   xp: usize, xsT: usize, xsB: usize,
   w: usize, h0: usize, c: usize,
@@ -47,9 +47,10 @@ export function f32_lstm_seq_2x4__wasmsimd(
 ): void {
   assert(t != 0 && b != 0 && h != 0, 'f32_lstm_seq: T, B and H must be >= 1');
   assert(w != 0 && c != 0 && y != 0 && ws != 0, 'f32_lstm_seq: null operand');
-  const np = (h + 3) >> 2;
-  const ps = (h + 1) << 6;
-  const wsr: usize = (np << 6); // bytes per accumulator row
+  const np = (h + 3) >> 2; // blocks of 4 hidden units
+  const ns: usize = np << 2; // strips of the packed W_hh
+  const sb = (h + 1) << 4; // bytes per strip
+  const wsr = ns << 4; // bytes per accumulator row
   for (let s: usize = 0; s < t; s++) {
     const ti = reverse ? t - 1 - s : s;
     const tp = reverse ? ti + 1 : ti - 1;
@@ -62,7 +63,7 @@ export function f32_lstm_seq_2x4__wasmsimd(
       hp = h0;
       hs = h << 2;
     }
-    rnnMatvecBatch(4, np, hp != 0 ? h : 0, w, ps, hp, hs, b, ws, wsr);
+    rnnMatvecBatch(ns, hp != 0 ? h : 0, w, sb, hp, hs, b, ws, wsr);
     for (let r: usize = 0; r < b; r++) {
       lstmRow(h, np, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), c + ((r * h) << 2), y + ((ti * ysT + r * ysB) << 2));
     }
