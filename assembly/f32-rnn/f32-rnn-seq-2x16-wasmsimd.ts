@@ -15,7 +15,7 @@
 // Preconditions: T, B, H >= 1; w, y, ws != 0 (asserted). Activation: common/vmath.ts vtanh.
 // Bounds: reads up to 16 B past xp rows (the arena pads); never writes past y rows, hn.
 import { vtanh } from '../common/vmath';
-import { rnnMatvecBatch, storeLanes, copyFinal } from './rnn-matvec';
+import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride } from './rnn-matvec';
 
 // @ts-ignore: decorator
 @inline function rnnRow(h: usize, relu: i32, acc: usize, x: usize, y: usize): void {
@@ -39,17 +39,9 @@ export function f32_rnn_seq_2x16__wasmsimd(
   const sb = (h + 1) << 4; // bytes per strip
   const wsr = ns << 4; // bytes per accumulator row
   for (let s: usize = 0; s < t; s++) {
-    const ti = reverse ? t - 1 - s : s;
-    const tp = reverse ? ti + 1 : ti - 1;
-    let hp: usize = 0; // h rows of the previous step (0: zeros)
-    let hs: usize = 0; // bytes between them
-    if (s != 0) {
-      hp = y + ((tp * ysT) << 2);
-      hs = ysB << 2;
-    } else if (h0 != 0) {
-      hp = h0;
-      hs = h << 2;
-    }
+    const ti = stepTime(s, t, reverse);
+    const hp = prevRows(s, ti, reverse, y, ysT, h0); // h rows of the previous step (0: zeros)
+    const hs = prevStride(s, ysB, h); // bytes between them
     rnnMatvecBatch(ns, hp != 0 ? h : 0, w, sb, hp, hs, b, ws, wsr);
     for (let r: usize = 0; r < b; r++) {
       rnnRow(h, relu, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), y + ((ti * ysT + r * ysB) << 2));

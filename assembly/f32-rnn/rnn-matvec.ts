@@ -176,6 +176,23 @@
   }
 }
 
+// Time index of step s (reverse: T-1-s) and the h rows it reads: the previous step's y rows
+// (stride ysB) or, at s = 0, h0 (stride H; 0 = zeros).
+// @ts-ignore: decorator
+@inline export function stepTime(s: usize, t: usize, reverse: i32): usize {
+  return reverse ? t - 1 - s : s;
+}
+
+// @ts-ignore: decorator
+@inline export function prevRows(s: usize, ti: usize, reverse: i32, y: usize, ysT: usize, h0: usize): usize {
+  return s != 0 ? y + (((reverse ? ti + 1 : ti - 1) * ysT) << 2) : h0;
+}
+
+// @ts-ignore: decorator
+@inline export function prevStride(s: usize, ysB: usize, h: usize): usize {
+  return s != 0 ? ysB << 2 : h << 2;
+}
+
 // Copies the final hidden rows (time index tl) of y into hn ([B, H] contiguous) unless hn is 0.
 // @ts-ignore: decorator
 @inline export function copyFinal(b: usize, h: usize, y: usize, ysT: usize, ysB: usize, tl: usize, hn: usize): void {

@@ -10,8 +10,8 @@ import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectInt, expectTensor, sameEngine } from '../ops/check.js';
-import { RnnLayerPack, gateCount, runLayers, runScratchBytes, type RnnMode } from '../ops/rnn.js';
-import { initUniform } from './rnn.js';
+import { RnnLayerPack, runLayers, runScratchBytes, type RnnMode } from '../ops/rnn.js';
+import { makeRecurrentParams } from './rnn.js';
 
 export interface RNNCellOptions {
   bias?: boolean;
@@ -34,18 +34,7 @@ export abstract class RNNCellBase extends Module {
     expectInt(op, 'inputSize', inputSize, 1);
     expectInt(op, 'hiddenSize', hiddenSize, 1);
     this.bias = bias;
-    const G = gateCount(mode);
-    const mk = (name: string, shape: number[]) => {
-      const t = Tensor.empty(shape, 'float32', this.engine);
-      initUniform(t, hiddenSize);
-      this.registerParameter(name, t);
-    };
-    mk('weight_ih', [G * hiddenSize, inputSize]);
-    mk('weight_hh', [G * hiddenSize, hiddenSize]);
-    if (bias) {
-      mk('bias_ih', [G * hiddenSize]);
-      mk('bias_hh', [G * hiddenSize]);
-    }
+    makeRecurrentParams(this.engine, mode, inputSize, hiddenSize, bias, (n, t) => this.registerParameter(n, t));
     this.onLoad();
   }
 

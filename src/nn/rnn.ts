@@ -51,11 +51,28 @@ export interface LSTMOptions extends RNNBaseOptions {
   projSize?: number;
 }
 
-/** Fills t with U(-k, k), k = 1/sqrt(hidden): PyTorch's default init for recurrent weights. */
-export function initUniform(t: Tensor, hidden: number): void {
+/**
+ * The four parameters of one recurrent direction, PyTorch's shapes and default init U(-k, k),
+ * k = 1/sqrt(hidden), handed to `register(name, tensor)` (names without the layer suffix).
+ */
+export function makeRecurrentParams(
+  engine: Engine, mode: RnnMode, inputSize: number, hidden: number, bias: boolean,
+  register: (name: string, t: Tensor) => void,
+): void {
+  const G = gateCount(mode);
   const k = 1 / Math.sqrt(hidden);
-  const d = t.data<'float32'>();
-  for (let i = 0; i < d.length; i++) d[i] = (Math.random() * 2 - 1) * k;
+  const mk = (name: string, shape: number[]) => {
+    const t = Tensor.empty(shape, 'float32', engine);
+    const d = t.data<'float32'>();
+    for (let i = 0; i < d.length; i++) d[i] = (Math.random() * 2 - 1) * k;
+    register(name, t);
+  };
+  mk('weight_ih', [G * hidden, inputSize]);
+  mk('weight_hh', [G * hidden, hidden]);
+  if (bias) {
+    mk('bias_ih', [G * hidden]);
+    mk('bias_hh', [G * hidden]);
+  }
 }
 
 /** Preallocated state of a streaming run (see RNNBase.initState). Dispose it when done. */
@@ -140,23 +157,11 @@ export abstract class RNNBase extends Module {
     if (this.dropout !== 0) {
       throw new ArgumentError(`${op}: dropout must be 0 (simdnn runs inference; dropout only acts in training), got ${this.dropout}`);
     }
-    const G = gateCount(mode);
     const D = this.bidirectional ? 2 : 1;
     for (let l = 0; l < this.numLayers; l++) {
-      const inSize = l === 0 ? inputSize : D * hiddenSize;
       for (let d = 0; d < D; d++) {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
-        const mk = (name: string, shape: number[]) => {
-          const t = Tensor.empty(shape, 'float32', this.engine);
-          initUniform(t, hiddenSize);
-          this.registerParameter(name + sfx, t);
-        };
-        mk('weight_ih', [G * hiddenSize, inSize]);
-        mk('weight_hh', [G * hiddenSize, hiddenSize]);
-        if (this.bias) {
-          mk('bias_ih', [G * hiddenSize]);
-          mk('bias_hh', [G * hiddenSize]);
-        }
+        makeRecurrentParams(this.engine, mode, l === 0 ? inputSize : D * hiddenSize, hiddenSize, this.bias, (n, t) => this.registerParameter(n + sfx, t));
       }
     }
     this.onLoad();
