@@ -58,7 +58,7 @@ export abstract class RNNCellBase extends Module {
   protected override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (!this.bias) s += ', bias=False';
-    if (this.mode === 'rnn_relu') s += `, nonlinearity='relu'`;
+    if (this.mode === 'rnn_relu') s += ', nonlinearity=relu';
     return s;
   }
 

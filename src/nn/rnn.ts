@@ -197,7 +197,6 @@ export abstract class RNNBase extends Module {
   protected override extraRepr(): string {
     let s = `${this.inputSize}, ${this.hiddenSize}`;
     if (this.numLayers !== 1) s += `, num_layers=${this.numLayers}`;
-    if (this.mode === 'rnn_relu') s += `, nonlinearity='relu'`;
     if (!this.bias) s += ', bias=False';
     if (this.batchFirst) s += ', batch_first=True';
     if (this.bidirectional) s += ', bidirectional=True';

@@ -213,6 +213,12 @@ describe.each(runnableBuilds())('nn recurrent layers [%s build]', (build) => {
       st.dispose();
       expect(() => uni.step(Tensor.zeros([2, 3]), st)).toThrow(ArgumentError);
       expect(String(m)).toBe('LSTM(3, 4, num_layers=2, bidirectional=True)');
+      const relu = new nn.RNN(3, 4, { nonlinearity: 'relu', bias: false, batchFirst: true });
+      const reluCell = new nn.RNNCell(3, 4, { nonlinearity: 'relu' });
+      expect(String(relu)).toBe('RNN(3, 4, bias=False, batch_first=True)');
+      expect(String(reluCell)).toBe('RNNCell(3, 4, nonlinearity=relu)');
+      relu.dispose();
+      reluCell.dispose();
       uni.dispose();
       m.dispose();
     });
