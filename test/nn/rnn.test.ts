@@ -171,6 +171,47 @@ describe.each(runnableBuilds())('nn recurrent layers [%s build]', (build) => {
     });
   });
 
+  it('GRU: b_hn stays inside the reset product (n = tanh(W_in x + b_in + r * (W_hn h + b_hn)))', async () => {
+    e = await useBuild(build);
+    e.scope(() => {
+      const [I, H] = [3, 5];
+      const cell = new nn.GRUCell(I, H);
+      const x = [0.5, -0.25, 0.75];
+      const wih = new Float32Array(3 * H * I).fill(0.1);
+      const bih = new Float32Array(3 * H);
+      bih.fill(-30, 0, H); // r = sigmoid(-30 + ...) ~ 1e-13: the reset gate closes
+      const bhh = new Float32Array(3 * H);
+      bhh.fill(4, 2 * H); // b_hn = 4: must be multiplied by r, so it vanishes
+      cell.loadStateDict({
+        weight_ih: { data: wih, shape: [3 * H, I] },
+        weight_hh: { data: new Float32Array(3 * H * H), shape: [3 * H, H] },
+        bias_ih: { data: bih, shape: [3 * H] },
+        bias_hh: { data: bhh, shape: [3 * H] },
+      });
+      const h = cell.forward(Tensor.from(x, [1, I])).toFloat32Array();
+      const wx = 0.1 * (x[0] + x[1] + x[2]);
+      const z = 1 / (1 + Math.exp(-wx));
+      const want = (1 - z) * Math.tanh(wx); // b_hn outside the product would give tanh(wx + 4)
+      for (let u = 0; u < H; u++) expect(Math.abs(h[u] - want), `h[${u}] = ${h[u]}, expected ${want}`).toBeLessThan(1e-6);
+      cell.dispose();
+    });
+  });
+
+  it('step(): unbatched frames [I] when the state has batch 1', async () => {
+    e = await useBuild(build);
+    e.scope(() => {
+      const rng = new Rng(SEED + 4);
+      const m = new nn.RNN(4, 6, { numLayers: 3, nonlinearity: 'relu' });
+      randomize(m, rng);
+      const xs = rng.f32(5 * 4);
+      const [out] = m.forward(Tensor.from(xs, [5, 4]));
+      const st = m.initState();
+      for (let t = 0; t < 5; t++) close(`relu RNN step t=${t}`, m.step(Tensor.from(xs.subarray(4 * t, 4 * t + 4), [4]), st).toFloat32Array(), out.toFloat32Array().subarray(6 * t, 6 * t + 6), 1e-6);
+      st.dispose();
+      m.dispose();
+    });
+  });
+
   it('unbatched input equals batch 1; no bias; default zero state', async () => {
     e = await useBuild(build);
     e.scope(() => {
