@@ -2,3 +2,5 @@
 export { Module, type StateDict, type StateValue, type LoadOptions } from './module.js';
 export { ReLU } from './activation.js';
 export { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+export { Sequential, ModuleList, type ForwardModule } from './container.js';
+export { type StateDictReport } from './module.js';
