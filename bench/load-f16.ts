@@ -116,7 +116,7 @@ async function main(): Promise<void> {
     };
     console.log(`loaded ${(fileBytes / 1048576).toFixed(1)} MiB F16 (${list.length} tensors) in ${result.loadMs} ms (${result.mbPerS} MiB/s), ${CHUNK / 1024} KiB chunks`);
     console.log(`progress: ${calls} callbacks, last ${JSON.stringify(last)}`);
-    console.log(`wasm memory: peak ${(peak / 1048576).toFixed(1)} MiB in use = ${result.peakOverF32}x the float32 weights (${(f32Bytes / 1048576).toFixed(1)} MiB); capacity ${(s.capacityBytes / 1048576).toFixed(1)} MiB = ${result.capacityOverF32}x`);
+    console.log(`wasm memory: peak ${(peak / 1048576).toFixed(1)} MiB in use = ${result.peakOverF32.toFixed(4)}x the float32 weights (${(f32Bytes / 1048576).toFixed(1)} MiB); capacity ${(s.capacityBytes / 1048576).toFixed(1)} MiB = ${result.capacityOverF32.toFixed(4)}x`);
     if (JSON_OUT) writeFileSync(JSON_OUT, JSON.stringify(result, null, 2));
     if (result.peakOverF32 > 1.1) {
       console.error('FAIL: peak above 1.1x the float32 weight size');

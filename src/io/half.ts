@@ -1,7 +1,8 @@
 /**
  * IEEE half (F16) and bfloat16 (BF16) <-> float32 conversions on bit patterns, so NaN payloads
- * and signed zeros survive. Widening is exact; narrowing rounds to nearest, ties to even, and
- * overflows to infinity, as torch's `.half()` / `.bfloat16()` do.
+ * and signed zeros survive. Narrowing (saveSafetensors) rounds to nearest, ties to even, and
+ * overflows to infinity, as torch's `.half()` / `.bfloat16()` do. Widening on load is done by
+ * the wasm kernels (assembly/f16-f32-vcvt/); f16ToF32Bits is their scalar oracle.
  */
 
 /** float32 bits of the F16 value `h` (0..0xffff). Exact, subnormals included. */
@@ -18,17 +19,6 @@ export function f16ToF32Bits(h: number): number {
     e--;
   }
   return (sign | (e << 23) | ((man & 0x3ff) << 13)) >>> 0;
-}
-
-let table: Uint32Array | undefined;
-
-/** F16 bits -> float32 bits for all 65536 values (256 KiB, built on first use). */
-export function f16Table(): Uint32Array {
-  if (!table) {
-    table = new Uint32Array(65536);
-    for (let h = 0; h < 65536; h++) table[h] = f16ToF32Bits(h);
-  }
-  return table;
 }
 
 /** F16 bits of the float32 whose bits are `bits`: round to nearest even, overflow to inf. */

@@ -3,8 +3,9 @@
  *
  * Loading validates the whole header first (safetensors-header.ts): a malformed or hostile file
  * is rejected with a SafetensorsError before anything is allocated. Then every tensor is
- * allocated in wasm memory and the data goes straight into it, F16/BF16 widened to float32 on
- * the way; a stream is never gathered into a second full copy. On any error the tensors made so
+ * allocated in wasm memory and the data goes straight into it, F16/BF16 staged in the upper half
+ * of their own float32 block and widened in place by a wasm kernel as it arrives; a stream is
+ * never gathered into a second full copy. On any error the tensors made so
  * far are freed and the engine stays usable.
  *
  *   loadSafetensors(bytes)                  -> Record<name, Tensor>            (sync)
@@ -17,7 +18,7 @@ import { Engine, getEngine } from '../runtime/engine.js';
 import { ArgumentError, SafetensorsError } from '../runtime/errors.js';
 import { ALIGN, TAIL_PAD } from '../runtime/memory.js';
 import { ST_DTYPES, SAVE_DTYPE, encodeHeader, headerLength, parseHeader, type Header, type StDType, type TensorEntry } from './safetensors-header.js';
-import { f16Table, f32BitsToBf16, f32BitsToF16 } from './half.js';
+import { f32BitsToBf16, f32BitsToF16 } from './half.js';
 
 export interface SafetensorsFile {
   tensors: Record<string, Tensor>;
@@ -205,7 +206,6 @@ class DataWriter {
   private readonly entries: TensorEntry[];
   private i = 0;
   private pos = 0;
-  private carry = 0;
   private readonly totalBytes: number;
 
   constructor(
@@ -274,29 +274,21 @@ class DataWriter {
     this.onProgress?.({ loadedBytes: this.headBytes + this.pos, totalBytes: this.totalBytes, tensorsLoaded: this.i });
   }
 
-  /** Widens n bytes of F16/BF16 at src[off..] into t, whose first `byte` file bytes are written. */
+  /**
+   * F16/BF16: the file bytes are staged in the upper half of the tensor's own float32 block
+   * (bytes [2n, 4n)), and every element complete so far is widened in place by one wasm call
+   * (the kernels allow x = y + 2n). `byte` file bytes of this tensor were already written.
+   */
   private writeHalf(kind: 'f16' | 'bf16', t: Tensor, byte: number, src: Uint8Array, off: number, n: number): void {
-    const dst = new Uint32Array(this.engine.memory.buffer, t.ptr, t.numel);
-    const end = off + n;
-    if (byte & 1) {
-      const h = this.carry | (src[off++] << 8);
-      dst[byte >> 1] = kind === 'f16' ? f16Table()[h] : h << 16;
-      byte++;
+    const stage = t.ptr + 2 * t.numel;
+    this.engine.arena.u8(stage + byte, n).set(src.subarray(off, off + n));
+    const from = byte >> 1; // first element not widened yet (complete or not)
+    const to = (byte + n) >> 1; // elements complete now
+    if (to > from) {
+      const k = this.engine.k;
+      const cvt = kind === 'f16' ? k.f16_f32_vcvt_u8__wasmsimd_int32 : k.bf16_f32_vcvt_u8__wasmsimd;
+      cvt(to - from, stage + 2 * from, t.ptr + 4 * from);
     }
-    const count = (end - off) >> 1;
-    let k = byte >> 1;
-    const at = src.byteOffset + off;
-    const h16 = at % 2 === 0 ? new Uint16Array(src.buffer, at, count) : undefined;
-    if (kind === 'f16') {
-      const tab = f16Table();
-      if (h16) for (let j = 0; j < count; j++) dst[k++] = tab[h16[j]];
-      else for (let j = 0; j < count; j++, off += 2) dst[k++] = tab[src[off] | (src[off + 1] << 8)];
-    } else {
-      if (h16) for (let j = 0; j < count; j++) dst[k++] = h16[j] << 16;
-      else for (let j = 0; j < count; j++, off += 2) dst[k++] = (src[off] | (src[off + 1] << 8)) << 16;
-    }
-    if (h16) off += 2 * count;
-    if (off < end) this.carry = src[off];
   }
 }
 
