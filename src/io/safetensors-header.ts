@@ -142,13 +142,20 @@ function duplicateKey(s: string): string | undefined {
     else if (c === 0x7d || c === 0x5d) stack.pop();
     else if (c === 0x22) {
       let j = i + 1;
-      while (s.charCodeAt(j) !== 0x22) j += s.charCodeAt(j) === 0x5c ? 2 : 1;
+      let escaped = false;
+      while (s.charCodeAt(j) !== 0x22) {
+        if (s.charCodeAt(j) === 0x5c) {
+          escaped = true;
+          j++;
+        }
+        j++;
+      }
       const keys = stack[stack.length - 1];
       if (keys) {
         let k = j + 1;
         while (s.charCodeAt(k) <= 0x20) k++;
         if (s.charCodeAt(k) === 0x3a) {
-          const key = JSON.parse(s.slice(i, j + 1)) as string;
+          const key = escaped ? (JSON.parse(s.slice(i, j + 1)) as string) : s.slice(i + 1, j);
           if (keys.has(key)) return key;
           keys.add(key);
         }
