@@ -176,6 +176,7 @@ const hostile: [string, Uint8Array, RegExp][] = [
   ['shape/byte-size mismatch', rawFile({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, F32x2), /tensor a of shape \[3\] F32 needs 12 bytes, its data_offsets \[0, 8\] span 8/],
   ['F16 byte-size mismatch', rawFile({ a: { dtype: 'F16', shape: [2], data_offsets: [0, 8] } }, F32x2), /needs 4 bytes/],
   ['duplicate tensor name', rawFile('{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', F32x2), /the key "a" twice/],
+  ['duplicate name spelled with an escape', rawFile('{"a\\u0062":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"ab":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}', F32x2), /the key "ab" twice/],
   ['duplicate field', rawFile('{"a":{"dtype":"F32","dtype":"F32","shape":[2],"data_offsets":[0,8]}}', F32x2), /the key "dtype" twice/],
   ['metadata not an object', rawFile({ __metadata__: ['x'] }), /__metadata__ must be an object of strings/],
   ['metadata value not a string', rawFile({ __metadata__: { tol: 0.001 } }), /__metadata__.tol must be a string, got 0.001/],
