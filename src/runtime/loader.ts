@@ -153,7 +153,7 @@ async function compileBytes(bytes: Uint8Array, where: string): Promise<WebAssemb
   }
 }
 
-function compileError(e: unknown, where: string): InitError {
+export function compileError(e: unknown, where: string): InitError {
   const msg = (e as Error).message ?? String(e);
   const hint = /disallowed by embedder/.test(msg)
     ? ' This runtime (Cloudflare Workers, Vercel Edge) forbids compiling wasm from bytes: import the .wasm ' +
