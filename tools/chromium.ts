@@ -36,11 +36,20 @@ export async function runPage(browser: Browser, url: string, timeoutMs = 20_000)
     page.on('console', (m) => log.push(`console.${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => log.push(`pageerror: ${e.message}`));
     page.on('requestfailed', (r) => log.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    // A script that fails to load never reports: fail fast on an HTTP error or an uncaught error.
+    const fatal = new Promise<never>((_, reject) => {
+      page.on('response', (r) => {
+        if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) reject(new Error(`HTTP ${r.status()} for ${r.url()}`));
+      });
+      page.on('pageerror', (e) => reject(e));
+    });
+    fatal.catch(() => undefined);
     await page.goto(url, { timeout: timeoutMs });
     try {
-      await page.waitForFunction(() => (globalThis as { __result?: unknown }).__result !== undefined, undefined, { timeout: timeoutMs });
-    } catch {
-      throw new Error(`${url}: no result within ${timeoutMs} ms\n${log.join('\n')}`);
+      const done = page.waitForFunction(() => (globalThis as { __result?: unknown }).__result !== undefined, undefined, { timeout: timeoutMs });
+      await Promise.race([done, fatal]);
+    } catch (e) {
+      throw new Error(`${url}: no result (${(e as Error).message.split('\n')[0]})\n${log.join('\n')}`);
     }
     const res = (await page.evaluate(() => (globalThis as { __result?: unknown }).__result)) as { ok: boolean; value?: unknown; error?: string };
     if (!res.ok) throw new Error(`${url}: ${res.error}\n${log.join('\n')}`);

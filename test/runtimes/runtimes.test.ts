@@ -6,12 +6,13 @@
  * application/octet-stream, and answered with HTML). Each runs test/runtimes/check.mjs, whose
  * outputs are compared here with test/runtimes/reference.ts, and reports the build it picked.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rolldown } from 'rolldown';
+import { build as viteBuild } from 'vite';
 import type { Browser } from 'playwright-core';
 import { CASES, fixedInput } from './check.mjs';
 import { REFERENCES } from './reference.js';
@@ -178,7 +179,6 @@ describe('workerd', () => {
     let got: unknown;
     for (let attempt = 0; got === undefined; attempt++) {
       const port = await freePort();
-      const { writeFileSync } = await import('node:fs');
       writeFileSync(join(dir, 'config.capnp'), capnp(port, wasm));
       const child = start(BIN('workerd'), ['serve', 'config.capnp'], dir);
       const done = collect(child, 25_000);
@@ -215,10 +215,14 @@ describe('Chromium (headless)', () => {
   let server: Awaited<ReturnType<typeof startStaticServer>>;
   let dir: string;
 
+  // Counts streaming compiles, to tell the streaming path from the arrayBuffer fallback.
   const script =
     "import * as simdnn from 'simdnn';\nimport { runChecks } from './check.mjs';\n" +
-    'runChecks(simdnn).then((value) => { window.__result = { ok: true, value }; },' +
+    'let streamed = 0;\nconst compileStreaming = WebAssembly.compileStreaming;\n' +
+    'WebAssembly.compileStreaming = (r) => { streamed++; return compileStreaming(r); };\n' +
+    'runChecks(simdnn).then((value) => { window.__result = { ok: true, value: { ...value, streamed } }; },' +
     ' (e) => { window.__result = { ok: false, error: `${e.name}: ${e.message}` }; });';
+  const streamed = (v: unknown) => (v as { streamed: number }).streamed;
 
   beforeAll(async () => {
     dir = consumer(join(tmp, 'browser'), tgz, {});
@@ -237,11 +241,34 @@ describe('Chromium (headless)', () => {
   });
 
   it('the browser entry streams the wasm (application/wasm) and picks relaxed', async () => {
-    verify('chromium', await runPage(browser, `${server.origin}/ok/index-ok.html`), 'relaxed');
+    const got = await runPage(browser, `${server.origin}/ok/index-ok.html`);
+    verify('chromium', got, 'relaxed');
+    expect(streamed(got)).toBe(1);
   });
 
   it('a wrong MIME type (application/octet-stream) falls back to arrayBuffer and still loads', async () => {
-    verify('chromium-octet', await runPage(browser, `${server.origin}/octet/index-octet.html`), 'relaxed');
+    const got = await runPage(browser, `${server.origin}/octet/index-octet.html`);
+    verify('chromium-octet', got, 'relaxed');
+    expect(streamed(got)).toBe(0);
+  });
+
+  it('an app built with Vite (wasm inlined as data: URLs, the default for files under 4 KB, or emitted as files) loads', async () => {
+    const app = consumer(join(tmp, 'vite-app'), tgz, {
+      'index.html': '<!DOCTYPE html><html><head><meta charset="utf-8"><script type="module" src="./main.js"></script></head></html>',
+      'main.js': script,
+    });
+    for (const [variant, assetsInlineLimit] of [['inlined', undefined], ['files', 0]] as const) {
+      const outDir = join(app, `dist-${variant}`);
+      await viteBuild({ root: app, configFile: false, logLevel: 'silent', base: '/ok/', build: { outDir, assetsInlineLimit } });
+      const files = readdirSync(join(outDir, 'assets'));
+      expect(files.some((f) => f.endsWith('.wasm')), `vite ${variant}: ${files}`).toBe(variant === 'files');
+      const vite = await startStaticServer(outDir);
+      try {
+        verify(`chromium-vite-${variant}`, await runPage(browser, `${vite.origin}/ok/index.html`), 'relaxed');
+      } finally {
+        await vite.close();
+      }
+    }
   });
 
   it('an HTML answer for the wasm URL is a clear InitError, not a compile error', async () => {
