@@ -259,12 +259,19 @@ describe('Chromium (headless)', () => {
     });
     for (const [variant, assetsInlineLimit] of [['inlined', undefined], ['files', 0]] as const) {
       const outDir = join(app, `dist-${variant}`);
-      await viteBuild({ root: app, configFile: false, logLevel: 'silent', base: '/ok/', build: { outDir, assetsInlineLimit } });
+      await viteBuild({ root: app, configFile: false, logLevel: 'silent', base: './', build: { outDir, assetsInlineLimit } });
       const files = readdirSync(join(outDir, 'assets'));
       expect(files.some((f) => f.endsWith('.wasm')), `vite ${variant}: ${files}`).toBe(variant === 'files');
       const vite = await startStaticServer(outDir);
       try {
         verify(`chromium-vite-${variant}`, await runPage(browser, `${vite.origin}/ok/index.html`), 'relaxed');
+        if (variant === 'files') {
+          // The README's minimal CSP is enough, and without 'wasm-unsafe-eval' the error says what to add.
+          verify('chromium-vite-csp', await runPage(browser, `${vite.origin}/csp/index.html`), 'relaxed');
+          const err = await runPage(browser, `${vite.origin}/csp-no-wasm/index.html`).catch((e: Error) => e.message);
+          // (no class name here: Vite's minifier renames InitError, whose .name comes from new.target.name)
+          expect(err).toMatch(/: could not compile .*simdnn-relaxed.*'wasm-unsafe-eval' in script-src/);
+        }
       } finally {
         await vite.close();
       }
