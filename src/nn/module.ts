@@ -22,7 +22,8 @@
  * ```
  * Own tensors go through `registerParameter` / `registerBuffer` (persistent = false keeps a
  * buffer out of the state dict, as in PyTorch); `extraRepr()` gives the one-line summary that
- * `toString()` prints; `onLoad()` repacks kernel weights after `loadStateDict`; `onDispose()`
+ * `toString()` prints; `onLoad()` repacks kernel weights after `loadStateDict`;
+ * `optionalStateKeys()` names own keys a checkpoint may lack (num_batches_tracked); `onDispose()`
  * frees anything else the module allocated. A tensor a module keeps from inside `forward`
  * (e.g. the last attention weights) must be passed to `this.engine.keep()` so that an
  * enclosing scope (nn.Sequential runs its children in one) does not free it.
@@ -125,6 +126,20 @@ export abstract class Module {
     return out;
   }
 
+  /**
+   * Own state keys that may be absent from a loaded dict (they keep their value), the way
+   * PyTorch's BatchNorm accepts checkpoints without `num_batches_tracked`. Default: none.
+   */
+  protected optionalStateKeys(): readonly string[] {
+    return [];
+  }
+
+  private optionalKeys(prefix = '', out = new Set<string>()): Set<string> {
+    for (const k of this.optionalStateKeys()) out.add(prefix + k);
+    for (const [n, m] of this.children) m.optionalKeys(`${prefix}${n}.`, out);
+    return out;
+  }
+
   namedParameters(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [n, t] of this.params) out.push([prefix + n, t]);
@@ -149,7 +164,8 @@ export abstract class Module {
     this.checkLive();
     if (typeof dict !== 'object' || dict === null) throw new ArgumentError(`${this.constructor.name}.loadStateDict: expected an object of tensors by key, got ${String(dict)}`);
     const own = new Map(this.namedTensors());
-    const missingKeys = [...own.keys()].filter((k) => !Object.hasOwn(dict, k));
+    const optional = this.optionalKeys();
+    const missingKeys = [...own.keys()].filter((k) => !Object.hasOwn(dict, k) && !optional.has(k));
     const unexpectedKeys = Object.keys(dict).filter((k) => !own.has(k));
     const mismatched: string[] = [];
     for (const [k, t] of own) {

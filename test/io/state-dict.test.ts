@@ -57,6 +57,9 @@ class BatchNorm2d extends nn.Module {
     this.registerBuffer('num_batches_tracked', Tensor.from(new BigInt64Array([0n]), []));
     this.registerBuffer('scratch', Tensor.zeros([n]), false);
   }
+  protected optionalStateKeys(): readonly string[] {
+    return ['num_batches_tracked'];
+  }
   protected extraRepr(): string {
     return `${this.n}, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True`;
   }
@@ -123,7 +126,7 @@ describe('stateDict / loadStateDict', () => {
     const dict = { 'features.0.bias': Tensor.from([7, 8, 9], [3]), 'head.weight': { data: [3, 4], shape: [1, 2] }, extra: Tensor.zeros([1]) };
     const report = net.checkStateDict(dict);
     expect(report.unexpectedKeys).toEqual(['extra']);
-    expect(report.missingKeys).toEqual(KEYS.filter((k) => k !== 'features.0.bias' && k !== 'head.weight'));
+    expect(report.missingKeys).toEqual(KEYS.filter((k) => k !== 'features.0.bias' && k !== 'head.weight' && !k.endsWith('num_batches_tracked')));
     expect(report.mismatched).toEqual([]);
     expect(() => net.loadStateDict(dict)).toThrow(StateDictError);
     net.loadStateDict(dict, { strict: false });
@@ -161,6 +164,20 @@ describe('stateDict / loadStateDict', () => {
     for (const t of Object.values(sd)) t.dispose();
     a.dispose();
     b.dispose();
+  });
+
+  it('an optional key (BatchNorm num_batches_tracked) may be missing in strict mode and keeps its value', () => {
+    const net = new Net();
+    const dict: Record<string, unknown> = { ...net.stateDict() };
+    delete dict['layers.0.num_batches_tracked'];
+    expect(net.checkStateDict(dict as nn.StateDict).missingKeys).toEqual([]);
+    dict['layers.1.num_batches_tracked'] = Tensor.from(new BigInt64Array([7n]), []);
+    net.loadStateDict(dict as nn.StateDict);
+    expect(net.stateDict()['layers.0.num_batches_tracked'].toTypedArray()).toEqual(new BigInt64Array([0n]));
+    expect(net.stateDict()['layers.1.num_batches_tracked'].toTypedArray()).toEqual(new BigInt64Array([7n]));
+    delete dict['layers.0.running_mean'];
+    expect(() => net.loadStateDict(dict as nn.StateDict)).toThrow(/missing keys: layers.0.running_mean$/);
+    net.dispose();
   });
 
   it('rejects member names PyTorch rejects', () => {
