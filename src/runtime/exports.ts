@@ -29,6 +29,8 @@ export interface BaselineKernels {
     t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
     y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, relu: number, ws: Ptr,
   ): void;
+  f16_f32_vcvt_u8__wasmsimd_int32(n: number, x: Ptr, y: Ptr): void;
+  bf16_f32_vcvt_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -49,4 +51,6 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_lstm_seq_2x16__wasmsimd',
   'f32_gru_seq_2x16__wasmsimd',
   'f32_rnn_seq_2x16__wasmsimd',
+  'f16_f32_vcvt_u8__wasmsimd_int32',
+  'bf16_f32_vcvt_u8__wasmsimd',
 ];
