@@ -5,3 +5,5 @@ export * from './f32-vunary/index';
 export * from './f32-gemm/index';
 export * from './f32-attn/index';
 export * from './x32-embedding/index';
+export * from './f32-rnn/index';
+export * from './f16-f32-vcvt/index';

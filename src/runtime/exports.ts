@@ -37,6 +37,20 @@ export interface BaselineKernels {
     causal: number, coff: number, scale: number, work: Ptr,
   ): void;
   x32_embedding_gather__scalar(n: number, ids: Ptr, ids64: number, table: Ptr, rows: number, dim: number, out: Ptr): number;
+  f32_lstm_seq_2x16__wasmsimd(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr, c: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
+  ): void;
+  f32_gru_seq_2x16__wasmsimd(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
+  ): void;
+  f32_rnn_seq_2x16__wasmsimd(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, relu: number, ws: Ptr,
+  ): void;
+  f16_f32_vcvt_u8__wasmsimd_int32(n: number, x: Ptr, y: Ptr): void;
+  bf16_f32_vcvt_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -58,4 +72,9 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_attn_q4k32__wasmsimd',
   'f32_attn_probs_q4k32__wasmsimd',
   'x32_embedding_gather__scalar',
+  'f32_lstm_seq_2x16__wasmsimd',
+  'f32_gru_seq_2x16__wasmsimd',
+  'f32_rnn_seq_2x16__wasmsimd',
+  'f16_f32_vcvt_u8__wasmsimd_int32',
+  'bf16_f32_vcvt_u8__wasmsimd',
 ];

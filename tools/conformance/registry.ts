@@ -5,8 +5,10 @@
 import type { OpRunner } from './types.js';
 import { runners as elementwise } from './ops/elementwise.js';
 import { runners as attention } from './ops/attention.js';
+import { runners as rnn } from './ops/rnn.js';
 
 export const RUNNERS: Record<string, OpRunner> = {
   ...elementwise,
   ...attention,
+  ...rnn,
 };
