@@ -11,7 +11,7 @@ import { getEngine, type Disposable, type Engine } from '../runtime/engine.js';
 import { ArgumentError, DisposedError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { Tensor } from '../tensor.js';
 import { expectTensor } from '../ops/check.js';
-import { ktBlockedFloats, ktBlockedIndex, type AttnView } from '../ops/attention.js';
+import { ktBlockedFloats, type AttnView } from '../ops/attention.js';
 
 export interface KVCacheOptions {
   batch: number;
@@ -81,22 +81,11 @@ export class KVCache implements Disposable {
       throw new ArgumentError(`KVCache.append: ${n} new tokens after ${this.len} exceed maxLength ${this.maxLength}`);
     }
     if (n === 0) return;
-    const { batch: B, numHeads: H, headDim: d, vHeadDim: dv } = this;
-    const mem = new Float32Array(this.engine.arena.memory.buffer);
-    const t0 = this.len;
-    for (let b = 0; b < B; b++) {
-      for (let h = 0; h < H; h++) {
-        const bh = b * H + h;
-        const kdst = this.kPtr / 4 + bh * this.kPer;
-        const vdst = this.vPtr / 4 + bh * this.vPer;
-        for (let i = 0; i < n; i++) {
-          const ks = k.ptr / 4 + b * k.sb + h * k.sh + i * k.sl;
-          for (let p = 0; p < d; p++) mem[kdst + ktBlockedIndex(t0 + i, p, d)] = mem[ks + p];
-          const vs = v.ptr / 4 + b * v.sb + h * v.sh + i * v.sl;
-          mem.copyWithin(vdst + (t0 + i) * dv, vs, vs + dv);
-        }
-      }
-    }
+    this.engine.k.f32_attn_kvappend__scalar(
+      this.batch, this.numHeads, n, this.len, this.headDim, this.vHeadDim,
+      k.ptr, k.sb, k.sh, k.sl, v.ptr, v.sb, v.sh, v.sl,
+      this.kPtr, this.kPer, this.vPtr, this.vPer,
+    );
     this.len += n;
   }
 

@@ -36,6 +36,12 @@ export interface BaselineKernels {
     kpm: Ptr, kpmsb: number,
     causal: number, coff: number, scale: number, work: Ptr,
   ): void;
+  f32_attn_kvappend__scalar(
+    nbatch: number, nhead: number, n: number, t0: number, d: number, dv: number,
+    k: Ptr, ksb: number, ksh: number, ksl: number,
+    v: Ptr, vsb: number, vsh: number, vsl: number,
+    kc: Ptr, kper: number, vc: Ptr, vper: number,
+  ): void;
   x32_embedding_gather__scalar(n: number, ids: Ptr, ids64: number, table: Ptr, rows: number, dim: number, out: Ptr): number;
   f32_lstm_seq_2x16__wasmsimd(
     t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr, c: Ptr,
@@ -72,6 +78,7 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_attn_q4k32__wasmsimd',
   'f32_attn_probs_q4k32__wasmsimd',
   'x32_embedding_gather__scalar',
+  'f32_attn_kvappend__scalar',
   'f32_lstm_seq_2x16__wasmsimd',
   'f32_gru_seq_2x16__wasmsimd',
   'f32_rnn_seq_2x16__wasmsimd',
