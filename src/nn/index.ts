@@ -1,3 +1,8 @@
 /** torch.nn-shaped modules. */
 export { Module, type StateDict, type StateValue, type LoadOptions } from './module.js';
 export { ReLU } from './activation.js';
+export { Conv2d, Conv1d, type ConvOptions } from './conv.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pooling.js';
+export { BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
+export { Flatten } from './flatten.js';
+export { fuseConvBnEval, planFoldedForward, disposeFoldedPlan, type FoldOptions, type FoldedPlan } from './fusion.js';

@@ -17,6 +17,16 @@ export interface BaselineKernels {
     bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
     act: number, minv: number, maxv: number,
   ): void;
+  f32_im2col__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, col: Ptr): void;
+  f32_dwconv_3x3s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, zero: Ptr, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_3x3s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, zero: Ptr, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_5x5s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, zero: Ptr, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_5x5s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, zero: Ptr, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_generic__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, zero: Ptr, y: Ptr, lo: number, hi: number): void;
+  f32_maxpool2d__wasmsimd(g: Ptr, channels: number, x: Ptr, y: Ptr): void;
+  f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, x: Ptr, y: Ptr): void;
+  f32_gavgpool_cw__wasmsimd(channels: number, n: number, x: Ptr, y: Ptr): void;
+  f32_vmulcaddc_cw_u8__wasmsimd(channels: number, n: number, x: Ptr, scale: Ptr, shift: Ptr, y: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -34,4 +44,14 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
   'f32_gemm_1x1__scalar',
+  'f32_im2col__wasmsimd',
+  'f32_dwconv_3x3s1__wasmsimd',
+  'f32_dwconv_3x3s2__wasmsimd',
+  'f32_dwconv_5x5s1__wasmsimd',
+  'f32_dwconv_5x5s2__wasmsimd',
+  'f32_dwconv_generic__wasmsimd',
+  'f32_maxpool2d__wasmsimd',
+  'f32_avgpool2d__wasmsimd',
+  'f32_gavgpool_cw__wasmsimd',
+  'f32_vmulcaddc_cw_u8__wasmsimd',
 ];
