@@ -83,10 +83,13 @@ function clampOf(op: string, act: Activation): [number, number] {
   throw new ArgumentError(`${op}: activation ${act} cannot be fused into a depthwise convolution (use 'none', 'relu' or clamp)`);
 }
 
-/** Runs the convolution described by `s` (x, w, bias, y are byte addresses; bias may be 0). */
-export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias: number, y: number, act: Activation = 'none'): void {
+/**
+ * Runs the convolution described by `s` (x, w, bias, y are byte addresses; bias may be 0).
+ * `plan` defaults to planConv2d(s); tests and benches pass another one to compare paths and tiles
+ * ('im2col' is valid for every spec, '1x1' only for 1x1/stride-1/unpadded, 'depthwise' only for groups == c).
+ */
+export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias: number, y: number, act: Activation = 'none', plan: ConvPlan = planConv2d(s)): void {
   if (s.n === 0 || s.o === 0 || s.oh * s.ow === 0) return;
-  const plan = planConv2d(s);
   const k = engine.k;
   const a = engine.arena;
   const hw = s.h * s.w;
@@ -193,12 +196,10 @@ export function convNd(op: string, dims: 1 | 2, input: Tensor, weight: Tensor, b
   const kw = weight.shape[dims + 1];
   const groups = args.groups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new ArgumentError(`${op}: groups must be an integer >= 1, got ${groups}`);
-  if (c % groups !== 0 || o % groups !== 0) {
-    throw new ArgumentError(`${op}: in_channels (${c}) and out_channels (${o}) must both be divisible by groups (${groups})`);
-  }
   if (cgw * groups !== c) {
     throw new ShapeError(`${op}: weight of shape ${fmtShape(weight.shape)} expects input with ${cgw * groups} channels (groups=${groups}), got input of shape ${fmtShape(input.shape)}`);
   }
+  if (o % groups !== 0) throw new ArgumentError(`${op}: out_channels (${o}) must be divisible by groups (${groups})`);
   if (kh < 1 || kw < 1) throw new ShapeError(`${op}: weight has an empty kernel, shape ${fmtShape(weight.shape)}`);
   if (bias != null && (bias.ndim !== 1 || bias.shape[0] !== o)) {
     throw new ShapeError(`${op}: bias must have shape [${o}], got ${fmtShape(bias.shape)}`);
