@@ -6,13 +6,9 @@ import { getEngine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { expectInt } from '../ops/check.js';
 import { pair } from '../ops/conv-geom.js';
-import { convNd, resolvePadding, type Padding } from '../ops/conv2d.js';
+import { convNd, resolvePadding, type ConvArgs, type Padding } from '../ops/conv2d.js';
 
-export interface ConvOptions {
-  stride?: number | readonly number[];
-  padding?: Padding;
-  dilation?: number | readonly number[];
-  groups?: number;
+export interface ConvOptions extends Omit<ConvArgs, 'act'> {
   bias?: boolean;
   /** Only 'zeros' (PyTorch's default) is supported. */
   paddingMode?: 'zeros';

@@ -9,7 +9,8 @@
  *
  * Paths (planConv2d):
  * - 'depthwise': groups == inChannels > 1 (outChannels = m * inChannels): direct SIMD kernel
- *   f32_dwconv_{3x3s1,3x3s2,5x5s1,5x5s2,generic}__wasmsimd over all channels in one call.
+ *   f32_dwconv_{3x3s1,3x3s2,5x5s1,5x5s2,generic}__wasmsimd over all channels in one call, with
+ *   a workspace of a few zero-padded input rows (dwconvWorkspace).
  * - '1x1': 1x1 kernel, stride 1, no padding: B is the input itself ([C, H*W] is already [K, P]),
  *   packed in column tiles; no im2col.
  * - 'im2col': everything else, per group, tiled over output rows so that the column buffer stays
@@ -62,9 +63,21 @@ export function resolvePadding(op: string, padding: Padding, kh: number, kw: num
 
 const pad16 = (b: number) => Math.ceil(b / 16) * 16 + 16;
 
+/**
+ * Depthwise workspace: a ring of zero-padded input rows plus a zero row, [(kh-1)*dh + 2] rows of
+ * `ld` floats. ld mirrors the kernel's assert (assembly/f32-dwconv/dwconv-driver.ts).
+ */
+export function dwconvWorkspace(s: Geom): { rows: number; ld: number } {
+  const need = Math.max(s.pw + s.w, Math.max(s.ow - 1, 3) * s.sw + (s.kw - 1) * s.dw + 13);
+  return { rows: (s.kh - 1) * s.dh + 2, ld: Math.ceil(need / 4) * 4 };
+}
+
 export function planConv2d(s: ConvSpec): ConvPlan {
   const geomBytes = pad16(48);
-  if (s.groups === s.c && s.c > 1) return { path: 'depthwise', tile: 0, workspaceBytes: geomBytes + pad16((s.w + 8) * 4) };
+  if (s.groups === s.c && s.c > 1) {
+    const ws = dwconvWorkspace(s);
+    return { path: 'depthwise', tile: 0, workspaceBytes: geomBytes + pad16(ws.rows * ws.ld * 4) };
+  }
   const cg = s.c / s.groups;
   const p = s.oh * s.ow;
   if (s.kh === 1 && s.kw === 1 && s.sh === 1 && s.sw === 1 && s.ph === 0 && s.pw === 0 && s.oh === s.h && s.ow === s.w) {
@@ -103,14 +116,14 @@ export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias:
       : d1 && s.kh === 5 && s.kw === 5 && s.sw === 1 ? k.f32_dwconv_5x5s1__wasmsimd
       : d1 && s.kh === 5 && s.kw === 5 && s.sw === 2 ? k.f32_dwconv_5x5s2__wasmsimd
       : k.f32_dwconv_generic__wasmsimd;
-    const zero = a.alloc((s.w + 8) * 4);
+    const dws = dwconvWorkspace(s);
+    const ws = a.alloc(dws.rows * dws.ld * 4);
     try {
-      a.f32(zero, s.w + 8).fill(0);
       withGeom(engine, s, (g) => {
-        for (let i = 0; i < s.n; i++) fn(g, s.o, s.o / s.c, x + i * s.c * hw * 4, w, bias, zero, y + i * s.o * p * 4, lo, hi);
+        for (let i = 0; i < s.n; i++) fn(g, s.o, s.o / s.c, x + i * s.c * hw * 4, w, bias, ws, dws.ld, y + i * s.o * p * 4, lo, hi);
       });
     } finally {
-      a.free(zero);
+      a.free(ws);
     }
     return;
   }

@@ -18,11 +18,11 @@ export interface BaselineKernels {
     act: number, minv: number, maxv: number,
   ): void;
   f32_im2col__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, col: Ptr): void;
-  f32_dwconv_3x3s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, zero: Ptr, y: Ptr, lo: number, hi: number): void;
-  f32_dwconv_3x3s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, zero: Ptr, y: Ptr, lo: number, hi: number): void;
-  f32_dwconv_5x5s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, zero: Ptr, y: Ptr, lo: number, hi: number): void;
-  f32_dwconv_5x5s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, zero: Ptr, y: Ptr, lo: number, hi: number): void;
-  f32_dwconv_generic__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, zero: Ptr, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_3x3s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_3x3s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_5x5s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_5x5s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_generic__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
   f32_maxpool2d__wasmsimd(g: Ptr, channels: number, x: Ptr, y: Ptr): void;
   f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, x: Ptr, y: Ptr): void;
   f32_gavgpool_cw__wasmsimd(channels: number, n: number, x: Ptr, y: Ptr): void;

@@ -15,6 +15,11 @@ const FIXED: Variant[] = [
 ];
 const SIZES: [number, number][] = [[7, 5], [1, 1], [5, 13], [9, 17], [3, 33], [6, 4]];
 
+/** Workspace row length (floats) the kernels require: max(pw + w, max(ow-1, 3)*sw + (kw-1)*dw + 13). */
+function wsLd(w: number, pw: number, ow: number, sw: number, kw: number, dw: number): number {
+  return Math.max(pw + w, Math.max(ow - 1, 3) * sw + (kw - 1) * dw + 13);
+}
+
 interface Case { c: number; mult: number; h: number; w: number; kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number; bias: boolean; clamp: [number, number] }
 
 function runCase(e: Awaited<ReturnType<typeof engineFor>>, fn: string, cs: Case, rng: Rng): void {
@@ -28,12 +33,13 @@ function runCase(e: Awaited<ReturnType<typeof engineFor>>, fn: string, cs: Case,
   const x = input(e, xs);
   const wt = input(e, ws);
   const b = bs ? input(e, bs) : null;
-  const zero = e.arena.alloc((cs.w + 8) * 4);
-  e.arena.f32(zero, cs.w + 8).fill(0);
+  const ld = wsLd(cs.w, cs.pw, ow, cs.sw, cs.kw, cs.dw);
+  const zero = e.arena.alloc(((cs.kh - 1) * cs.dh + 2) * ld * 4);
+  e.arena.f32(zero, ((cs.kh - 1) * cs.dh + 2) * ld).fill(NaN); // the kernel must zero what it uses
   const y = output(e, o * oh * ow);
   const g = geomBlock(e, { h: cs.h, w: cs.w, oh, ow, kh: cs.kh, kw: cs.kw, sh: cs.sh, sw: cs.sw, ph: cs.ph, pw: cs.pw, dh: cs.dh, dw: cs.dw });
   const label = `seed=${SEED} ${fn} ${JSON.stringify(cs)}`;
-  (e.k as unknown as Record<string, (...a: number[]) => void>)[fn](g.ptr, o, cs.mult, x.ptr, wt.ptr, b ? b.ptr : 0, zero, y.ptr, cs.clamp[0], cs.clamp[1]);
+  (e.k as unknown as Record<string, (...a: number[]) => void>)[fn](g.ptr, o, cs.mult, x.ptr, wt.ptr, b ? b.ptr : 0, zero, ld, y.ptr, cs.clamp[0], cs.clamp[1]);
   y.checkGuards(label);
   const ref = conv2dRef({ n: 1, c: cs.c, h: cs.h, w: cs.w, o, kh: cs.kh, kw: cs.kw, sh: cs.sh, sw: cs.sw, ph: cs.ph, pw: cs.pw, dh: cs.dh, dw: cs.dw, groups: cs.c, oh, ow }, xs, ws, bs)
     .map((v) => Math.min(Math.max(v, cs.clamp[0]), cs.clamp[1]));
@@ -76,11 +82,11 @@ describe.each(runnableBuilds())('f32_dwconv kernels [%s build]', (build) => {
       const ws = rng.f32(2 * v.k * v.k);
       const bs = rng.f32(2);
       const x = input(e, xs), wt = input(e, ws), b = input(e, bs);
-      const zero = e.arena.alloc((w + 8) * 4);
-      e.arena.f32(zero, w + 8).fill(0);
+      const ld = wsLd(w, 1, ow, v.sw, v.k, 1);
+      const zero = e.arena.alloc((v.k + 1) * ld * 4);
       const y = output(e, 2 * oh * ow);
       const g = geomBlock(e, { h, w, oh, ow, kh: v.k, kw: v.k, sh: 1, sw: v.sw, ph: 1, pw: 1, dh: 1, dw: 1 });
-      (e.k as unknown as Record<string, (...a: number[]) => void>)[v.name](g.ptr, 2, 1, x.ptr, wt.ptr, b.ptr, zero, y.ptr, cs.clamp[0], cs.clamp[1]);
+      (e.k as unknown as Record<string, (...a: number[]) => void>)[v.name](g.ptr, 2, 1, x.ptr, wt.ptr, b.ptr, zero, ld, y.ptr, cs.clamp[0], cs.clamp[1]);
       const ref = conv2dRef({ n: 1, c: 2, h, w, o: 2, kh: v.k, kw: v.k, sh: 1, sw: v.sw, ph: 1, pw: 1, dh: 1, dw: 1, groups: 2, oh, ow }, xs, ws, bs).map((r) => (Number.isNaN(r) ? NaN : Math.max(r, 0)));
       expectClose(`seed=${SEED + 2} ${v.name} NaN/inf`, y.read(), ref, 1e-5);
       y.checkGuards(v.name);
