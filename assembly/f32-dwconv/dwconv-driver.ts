@@ -60,7 +60,18 @@ import { clampV, storeLanes, taps3s1, taps3s2, taps5s1, taps5s2 } from './dwconv
       // Rows of the window: ring slot or the zero row.
       const r0 = ringRow(ws, zrow, rowBytes, span, iy0, h), r1 = ringRow(ws, zrow, rowBytes, span, iy0 + 1, h), r2 = ringRow(ws, zrow, rowBytes, span, iy0 + 2, h);
       const r3 = ringRow(ws, zrow, rowBytes, span, iy0 + 3, h), r4 = ringRow(ws, zrow, rowBytes, span, iy0 + 4, h);
-      for (let ox = 0; ox < ow; ox += 4) {
+      let ox = 0;
+      if (k == 3 && s == 1) {
+        // 8 columns per step: two independent accumulator trees share the weight registers.
+        for (; ox + 8 <= vend; ox += 8) {
+          const p = <usize>ox << 2;
+          const lo4 = f32x4.add(f32x4.add(vb, taps3s1(r0 + p, w0, w1, w2)), f32x4.add(taps3s1(r1 + p, w3, w4, w5), taps3s1(r2 + p, w6, w7, w8)));
+          const hi4 = f32x4.add(f32x4.add(vb, taps3s1(r0 + p + 16, w0, w1, w2)), f32x4.add(taps3s1(r1 + p + 16, w3, w4, w5), taps3s1(r2 + p + 16, w6, w7, w8)));
+          v128.store(yp + p, clampV(lo4, vlo, vhi));
+          v128.store(yp + p, clampV(hi4, vlo, vhi), 16);
+        }
+      }
+      for (; ox < ow; ox += 4) {
         let oc = ox;
         if (ox >= vend) oc = ow >= 4 ? ow - 4 : 0; // ragged end: overlap, or partial store below
         const p = <usize>(oc * sw) << 2;
