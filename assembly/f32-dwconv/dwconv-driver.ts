@@ -6,7 +6,8 @@
 // included, is computed 4 at a time with no bounds checks. A ragged right end is one vector
 // overlapping the previous one (ow >= 4) or a partial lane store (ow < 4).
 // Workspace ws: (span + 1) rows of ldws floats, span = (kh-1)*dh + 1 (ring) plus one zero row;
-// ldws >= dwconvRowFloats(...) (src/ops/conv2d.ts computes the same).
+// ldws >= the asserted need below (dwconvWorkspace() in src/ops/conv2d.ts computes the same).
+// 3x3 stride 1 takes 8 columns per step (two accumulator trees sharing the weight registers).
 import { G_H, G_W, G_OH, G_OW, G_KH, G_KW, G_SH, G_SW, G_PH, G_PW, G_DH, G_DW, geom, load4 } from '../common/conv-geom';
 import { clampV, storeLanes, taps3s1, taps3s2, taps5s1, taps5s2 } from './dwconv-common';
 
