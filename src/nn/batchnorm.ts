@@ -50,6 +50,11 @@ export class BatchNorm2d extends Module {
     return batchNorm(input, this.runningMean, this.runningVar, this.weight, this.bias, false, this.momentum ?? 0.1, this.eps);
   }
 
+  /** Checkpoints without num_batches_tracked load (it is unused in eval), as in PyTorch. */
+  protected optionalStateKeys(): readonly string[] {
+    return ['num_batches_tracked'];
+  }
+
   protected extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=True`;
   }

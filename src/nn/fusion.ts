@@ -4,7 +4,8 @@
  * computed in float64 and rounded once. The fused convolution always has a bias.
  *
  * How model code uses it: keep the original modules (they own the state_dict keys and stay
- * loadable), and run a forward plan built by planFoldedForward(children, { foldBatchNorm }),
+ * loadable), and run a forward plan built by planFoldedForward(children, { foldBatchNorm })
+ * (e.g. planFoldedForward([...sequential])),
  * which replaces every Conv2d immediately followed by a matching BatchNorm2d with one fused
  * Conv2d. Rebuild the plan after loadStateDict (the fused weights are a copy), dispose the plan's
  * fused modules with disposeFoldedPlan. foldBatchNorm: false keeps the modules as they are.

@@ -1,6 +1,9 @@
 /** torch.nn-shaped modules. */
 export { Module, type StateDict, type StateValue, type LoadOptions } from './module.js';
 export { ReLU } from './activation.js';
+export { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
+export { Sequential, ModuleList, type ForwardModule } from './container.js';
+export { type StateDictReport } from './module.js';
 export { Conv2d, Conv1d, type ConvOptions } from './conv.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pooling.js';
 export { BatchNorm2d, type BatchNormOptions } from './batchnorm.js';

@@ -17,6 +17,8 @@ export interface BaselineKernels {
     bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
     act: number, minv: number, maxv: number,
   ): void;
+  f16_f32_vcvt_u8__wasmsimd_int32(n: number, x: Ptr, y: Ptr): void;
+  bf16_f32_vcvt_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
   f32_im2col__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, col: Ptr): void;
   f32_dwconv_3x3s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
   f32_dwconv_3x3s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
@@ -44,6 +46,8 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
   'f32_gemm_1x1__scalar',
+  'f16_f32_vcvt_u8__wasmsimd_int32',
+  'bf16_f32_vcvt_u8__wasmsimd',
   'f32_im2col__wasmsimd',
   'f32_dwconv_3x3s1__wasmsimd',
   'f32_dwconv_3x3s2__wasmsimd',

@@ -110,6 +110,25 @@ describe.each(runnableBuilds())('pooling, batch norm, flatten [%s build]', (buil
     }
   });
 
+  it('a Sequential conv-bn-relu-pool-flatten runs the same folded and unfolded; BN loads without num_batches_tracked', async () => {
+    await useBuild(build);
+    const rng = new Rng(SEED + 4);
+    const seq = new nn.Sequential(new nn.Conv2d(3, 6, 3, { padding: 1 }), new nn.BatchNorm2d(6), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten());
+    const sd: Record<string, { data: ArrayLike<number>; shape: number[] }> = {};
+    for (const [k, t] of Object.entries(seq.stateDict())) if (k !== '1.num_batches_tracked') sd[k] = { data: rng.f32(t.numel, 0.2, 1.5), shape: [...t.shape] };
+    seq.loadStateDict(sd);
+    const x = Tensor.from(rng.f32(2 * 3 * 9 * 7, -2, 2), [2, 3, 9, 7]);
+    const want = seq.forward(x).toFloat32Array();
+    const plan = nn.planFoldedForward([...seq]);
+    expect(plan.steps.length).toBe(4);
+    let t = x;
+    for (const m of plan.steps) t = (m as unknown as { forward(x: Tensor): Tensor }).forward(t);
+    expect(t.shape).toEqual([2, 6 * 4 * 3]);
+    expectClose(`seed=${SEED + 4} folded Sequential`, t.toFloat32Array(), want, 1e-5);
+    nn.disposeFoldedPlan(plan);
+    seq.dispose();
+  });
+
   it('Flatten / F.flatten follow PyTorch start/end dims (views, no copy)', async () => {
     await useBuild(build);
     const x = Tensor.zeros([2, 3, 4, 5]);
