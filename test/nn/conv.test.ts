@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { F, nn, Tensor, ArgumentError, ShapeError } from '../../dist/src/entries/node.js';
-import { planConv2d, runConv, type ConvSpec } from '../../dist/src/ops/conv2d.js';
+import { convNd, planConv2d, runConv, type ConvSpec } from '../../dist/src/ops/conv2d.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 import { expectClose } from '../helpers/geom.js';
@@ -94,6 +94,21 @@ describe.each(runnableBuilds())('Conv2d / Conv1d [%s build]', (build) => {
       expect(tall.plan, `c=${c} k=${k} g=${g}`).toBe(small.plan);
       expect(tall.peak, `c=${c} k=${k} g=${g}: measured peak`).toBe(small.peak);
       expect(small.peak).toBeLessThanOrEqual(small.plan);
+    }
+  });
+
+  it('fused activation (relu, clamp) on the im2col, 1x1 and depthwise paths', async () => {
+    await useBuild(build);
+    const rng = new Rng(SEED + 4);
+    for (const [c, o, groups, k] of [[3, 5, 1, 3], [6, 4, 1, 1], [5, 10, 5, 3]]) {
+      const xs = rng.f32(c * 7 * 5, -2, 2), ws = rng.f32(o * (c / groups) * k * k), bs = rng.f32(o);
+      const x = Tensor.from(xs, [1, c, 7, 5]), wt = Tensor.from(ws, [o, c / groups, k, k]), b = Tensor.from(bs, [o]);
+      const p = (k - 1) / 2;
+      const ref = conv2dRef({ n: 1, c, h: 7, w: 5, o, kh: k, kw: k, sh: 1, sw: 1, ph: p, pw: p, dh: 1, dw: 1, groups, oh: 7, ow: 5 }, xs, ws, bs);
+      for (const [act, lo, hi] of [['relu', 0, Infinity], [{ clamp: [-0.5, 0.5] as [number, number] }, -0.5, 0.5]] as const) {
+        const y = convNd('conv2d', 2, x, wt, b, { padding: p, groups, act });
+        expectClose(`seed=${SEED + 4} act=${JSON.stringify(act)} c=${c} o=${o} g=${groups} k=${k}`, y.toFloat32Array(), ref.map((v) => Math.min(Math.max(v, lo), hi)), 1e-5);
+      }
     }
   });
 
