@@ -1,5 +1,6 @@
 // The loop nest shared by every f32_dwconv_* kernel (@inline; k and s are compile-time constants
-// at each call site, so the optimizer keeps one interior loop per kernel; k = 0 is the generic).
+// at each call site, so the optimizer keeps one interior loop per kernel; k = 0 is the generic;
+// M = Unfused | Fused picks mul+add or relaxed_madd, see dwconv-common.ts).
 //   y[o][oy][ox] = clamp(bias[o] + sum_{ky,kx} w[o][ky][kx] * x[o / mult][oy*sh-ph+ky*dh][ox*sw-pw+kx*dw], lo, hi)
 // Input rows are staged once each into a ring of zero-padded rows in the workspace (padding
 // columns stay zero; padding rows read an all-zero row), so every output column, borders
@@ -9,10 +10,10 @@
 // ldws >= the asserted need below (dwconvWorkspace() in src/ops/conv2d.ts computes the same).
 // 3x3 stride 1 takes 8 columns per step (two accumulator trees sharing the weight registers).
 import { G_H, G_W, G_OH, G_OW, G_KH, G_KW, G_SH, G_SW, G_PH, G_PW, G_DH, G_DW, geom, load4 } from '../common/conv-geom';
-import { clampV, storeLanes, taps3s1, taps3s2, taps5s1, taps5s2 } from './dwconv-common';
+import { clampV, madd, storeLanes, taps3s1, taps3s2, taps5s1, taps5s2 } from './dwconv-common';
 
 // @ts-ignore: decorator
-@inline export function dwconvDriver(
+@inline export function dwconvDriver<M>(
   k: i32, s: i32,
   g: usize, channels: usize, mult: usize,
   x: usize, wts: usize, bias: usize, ws: usize, ldws: usize, y: usize, lo: f32, hi: f32,
@@ -66,8 +67,8 @@ import { clampV, storeLanes, taps3s1, taps3s2, taps5s1, taps5s2 } from './dwconv
         // 8 columns per step: two independent accumulator trees share the weight registers.
         for (; ox + 8 <= vend; ox += 8) {
           const p = <usize>ox << 2;
-          const lo4 = f32x4.add(f32x4.add(vb, taps3s1(r0 + p, w0, w1, w2)), f32x4.add(taps3s1(r1 + p, w3, w4, w5), taps3s1(r2 + p, w6, w7, w8)));
-          const hi4 = f32x4.add(f32x4.add(vb, taps3s1(r0 + p + 16, w0, w1, w2)), f32x4.add(taps3s1(r1 + p + 16, w3, w4, w5), taps3s1(r2 + p + 16, w6, w7, w8)));
+          const lo4 = f32x4.add(f32x4.add(vb, taps3s1<M>(r0 + p, w0, w1, w2)), f32x4.add(taps3s1<M>(r1 + p, w3, w4, w5), taps3s1<M>(r2 + p, w6, w7, w8)));
+          const hi4 = f32x4.add(f32x4.add(vb, taps3s1<M>(r0 + p + 16, w0, w1, w2)), f32x4.add(taps3s1<M>(r1 + p + 16, w3, w4, w5), taps3s1<M>(r2 + p + 16, w6, w7, w8)));
           v128.store(yp + p, clampV(lo4, vlo, vhi));
           v128.store(yp + p, clampV(hi4, vlo, vhi), 16);
         }
@@ -78,15 +79,15 @@ import { clampV, storeLanes, taps3s1, taps3s2, taps5s1, taps5s2 } from './dwconv
         const p = <usize>(oc * sw) << 2;
         let acc: v128;
         if (k == 3 && s == 1) {
-          acc = f32x4.add(f32x4.add(vb, taps3s1(r0 + p, w0, w1, w2)), f32x4.add(taps3s1(r1 + p, w3, w4, w5), taps3s1(r2 + p, w6, w7, w8)));
+          acc = f32x4.add(f32x4.add(vb, taps3s1<M>(r0 + p, w0, w1, w2)), f32x4.add(taps3s1<M>(r1 + p, w3, w4, w5), taps3s1<M>(r2 + p, w6, w7, w8)));
         } else if (k == 3) {
-          acc = f32x4.add(f32x4.add(vb, taps3s2(r0 + p, w0, w1, w2)), f32x4.add(taps3s2(r1 + p, w3, w4, w5), taps3s2(r2 + p, w6, w7, w8)));
+          acc = f32x4.add(f32x4.add(vb, taps3s2<M>(r0 + p, w0, w1, w2)), f32x4.add(taps3s2<M>(r1 + p, w3, w4, w5), taps3s2<M>(r2 + p, w6, w7, w8)));
         } else if (k == 5 && s == 1) {
-          acc = f32x4.add(f32x4.add(vb, taps5s1(r0 + p, wk)), f32x4.add(taps5s1(r1 + p, wk + 20), taps5s1(r2 + p, wk + 40)));
-          acc = f32x4.add(acc, f32x4.add(taps5s1(r3 + p, wk + 60), taps5s1(r4 + p, wk + 80)));
+          acc = f32x4.add(f32x4.add(vb, taps5s1<M>(r0 + p, wk)), f32x4.add(taps5s1<M>(r1 + p, wk + 20), taps5s1<M>(r2 + p, wk + 40)));
+          acc = f32x4.add(acc, f32x4.add(taps5s1<M>(r3 + p, wk + 60), taps5s1<M>(r4 + p, wk + 80)));
         } else if (k == 5) {
-          acc = f32x4.add(f32x4.add(vb, taps5s2(r0 + p, wk)), f32x4.add(taps5s2(r1 + p, wk + 20), taps5s2(r2 + p, wk + 40)));
-          acc = f32x4.add(acc, f32x4.add(taps5s2(r3 + p, wk + 60), taps5s2(r4 + p, wk + 80)));
+          acc = f32x4.add(f32x4.add(vb, taps5s2<M>(r0 + p, wk)), f32x4.add(taps5s2<M>(r1 + p, wk + 20), taps5s2<M>(r2 + p, wk + 40)));
+          acc = f32x4.add(acc, f32x4.add(taps5s2<M>(r3 + p, wk + 60), taps5s2<M>(r4 + p, wk + 80)));
         } else {
           acc = vb;
           const swu = <usize>sw;
@@ -94,7 +95,7 @@ import { clampV, storeLanes, taps3s1, taps3s2, taps5s1, taps5s2 } from './dwconv
             const rp = ringRow(ws, zrow, rowBytes, span, iy0 + ky * dh, h) + p;
             const wr = wk + (<usize>(ky * kw) << 2);
             for (let kx = 0; kx < kw; kx++) {
-              acc = f32x4.add(acc, f32x4.mul(v128.load32_splat(wr + (<usize>kx << 2)), load4(rp + (<usize>(kx * dw) << 2), swu)));
+              acc = madd<M>(v128.load32_splat(wr + (<usize>kx << 2)), load4(rp + (<usize>(kx * dw) << 2), swu), acc);
             }
           }
         }

@@ -10,10 +10,11 @@
 // Preconditions: channels, mult >= 1; oh, ow >= 1. Reads up to 16 B past x; never writes outside
 // y's channels*oh*ow floats and ws.
 import { dwconvDriver } from './dwconv-driver';
+import { Unfused } from './dwconv-common';
 
 export function f32_dwconv_3x3s1__wasmsimd(
   g: usize, channels: usize, mult: usize,
   x: usize, wts: usize, bias: usize, ws: usize, ldws: usize, y: usize, lo: f32, hi: f32,
 ): void {
-  dwconvDriver(3, 1, g, channels, mult, x, wts, bias, ws, ldws, y, lo, hi);
+  dwconvDriver<Unfused>(3, 1, g, channels, mult, x, wts, bias, ws, ldws, y, lo, hi);
 }

@@ -9,8 +9,9 @@
  *
  * Paths (planConv2d):
  * - 'depthwise': groups == inChannels > 1 (outChannels = m * inChannels): direct SIMD kernel
- *   f32_dwconv_{3x3s1,3x3s2,5x5s1,5x5s2,generic}__wasmsimd over all channels in one call, with
- *   a workspace of a few zero-padded input rows (dwconvWorkspace).
+ *   f32_dwconv_{3x3s1,3x3s2,5x5s1,5x5s2,generic}__wasmsimd (relaxed build: the
+ *   __wasmrelaxedsimd_fma twins) over all channels in one call, with a workspace of a few
+ *   zero-padded input rows (dwconvWorkspace).
  * - '1x1': 1x1 kernel, stride 1, no padding: B is the input itself ([C, H*W] is already [K, P]),
  *   packed in column tiles; no im2col.
  * - 'im2col': everything else, per group, tiled over output rows so that the column buffer stays
@@ -110,17 +111,15 @@ export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias:
   if (plan.path === 'depthwise') {
     const [lo, hi] = clampOf('conv2d', act);
     const d1 = s.dh === 1 && s.dw === 1;
-    const fn =
-      d1 && s.kh === 3 && s.kw === 3 && s.sw === 1 ? k.f32_dwconv_3x3s1__wasmsimd
-      : d1 && s.kh === 3 && s.kw === 3 && s.sw === 2 ? k.f32_dwconv_3x3s2__wasmsimd
-      : d1 && s.kh === 5 && s.kw === 5 && s.sw === 1 ? k.f32_dwconv_5x5s1__wasmsimd
-      : d1 && s.kh === 5 && s.kw === 5 && s.sw === 2 ? k.f32_dwconv_5x5s2__wasmsimd
-      : k.f32_dwconv_generic__wasmsimd;
+    const variant = d1 && s.kh === s.kw && (s.kh === 3 || s.kh === 5) && (s.sw === 1 || s.sw === 2) ? `${s.kh}x${s.kw}s${s.sw}` : 'generic';
+    // The relaxed build has fused-multiply-add twins of every depthwise kernel.
+    const fn = (engine.relaxed && k[`f32_dwconv_${variant}__wasmrelaxedsimd_fma` as keyof typeof k]) || k[`f32_dwconv_${variant}__wasmsimd` as keyof typeof k];
+    const dwFn = fn as (g: number, c: number, m: number, x: number, w: number, b: number, ws: number, ld: number, y: number, lo: number, hi: number) => void;
     const dws = dwconvWorkspace(s);
     const ws = a.alloc(dws.rows * dws.ld * 4);
     try {
       withGeom(engine, s, (g) => {
-        for (let i = 0; i < s.n; i++) fn(g, s.o, s.o / s.c, x + i * s.c * hw * 4, w, bias, ws, dws.ld, y + i * s.o * p * 4, lo, hi);
+        for (let i = 0; i < s.n; i++) dwFn(g, s.o, s.o / s.c, x + i * s.c * hw * 4, w, bias, ws, dws.ld, y + i * s.o * p * 4, lo, hi);
       });
     } finally {
       a.free(ws);

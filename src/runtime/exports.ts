@@ -33,6 +33,11 @@ export interface BaselineKernels {
 
 export type RelaxedKernels = {
   RELAXED_BUILD?: WebAssembly.Global;
+  f32_dwconv_3x3s1__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_3x3s2__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_5x5s1__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_5x5s2__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_generic__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;

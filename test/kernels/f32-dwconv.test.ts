@@ -49,7 +49,11 @@ function runCase(e: Awaited<ReturnType<typeof engineFor>>, fn: string, cs: Case,
 }
 
 describe.each(runnableBuilds())('f32_dwconv kernels [%s build]', (build) => {
-  for (const v of FIXED) {
+  // The relaxed build also carries the fused-multiply-add twins: same cases, same tolerance.
+  const isa = build === 'relaxed' ? ['__wasmsimd', '__wasmrelaxedsimd_fma'] : ['__wasmsimd'];
+  const fixed = isa.flatMap((suffix) => FIXED.map((v) => ({ ...v, name: v.name.replace('__wasmsimd', suffix) })));
+  const generics = isa.map((suffix) => `f32_dwconv_generic${suffix}`);
+  for (const v of fixed) {
     it(`${v.name} matches a float64 direct convolution (odd sizes, padding, multiplier, row stride, clamp)`, async () => {
       const e = await engineFor(build);
       const rng = new Rng(SEED);
@@ -59,19 +63,19 @@ describe.each(runnableBuilds())('f32_dwconv kernels [%s build]', (build) => {
       }
     });
   }
-  it('f32_dwconv_generic__wasmsimd matches a float64 direct convolution (any kernel, stride, dilation)', async () => {
+  for (const gen of generics) it(`${gen} matches a float64 direct convolution (any kernel, stride, dilation)`, async () => {
     const e = await engineFor(build);
     const rng = new Rng(SEED + 1);
     for (const [h, w] of SIZES) for (const [kh, kw] of [[1, 1], [3, 3], [2, 3], [5, 5], [3, 7]]) for (const [sh, sw] of [[1, 1], [2, 2], [1, 3], [3, 2]]) for (const [dh, dw] of [[1, 1], [2, 2], [1, 3]]) {
       for (const [ph, pw] of [[0, 0], [1, 2]]) {
-        runCase(e, 'f32_dwconv_generic__wasmsimd', { c: 3, mult: (kh + sw) % 2 + 1, h, w, kh, kw, sh, sw, ph, pw, dh, dw, bias: true, clamp: [-Infinity, Infinity] }, rng);
+        runCase(e, gen, { c: 3, mult: (kh + sw) % 2 + 1, h, w, kh, kw, sh, sw, ph, pw, dh, dw, bias: true, clamp: [-Infinity, Infinity] }, rng);
       }
     }
   });
   it('propagates NaN and keeps inf out of padded taps', async () => {
     const e = await engineFor(build);
     const rng = new Rng(SEED + 2);
-    for (const v of [...FIXED, { name: 'f32_dwconv_generic__wasmsimd', k: 3, sw: 3 }]) {
+    for (const v of [...fixed, ...generics.map((name) => ({ name, k: 3, sw: 3 }))]) {
       const h = 6, w = 11;
       const cs: Case = { c: 2, mult: 1, h, w, kh: v.k, kw: v.k, sh: 1, sw: v.sw, ph: 1, pw: 1, dh: 1, dw: 1, bias: true, clamp: [0, Infinity] };
       const oh = Math.floor((h + 2 - (v.k - 1) - 1) / 1) + 1;
