@@ -5,3 +5,7 @@ export * from './f32-vunary/index';
 export * from './f32-gemm/index';
 export * from './f32-rnn/index';
 export * from './f16-f32-vcvt/index';
+export * from './f32-im2col/index';
+export * from './f32-dwconv/index';
+export * from './f32-pool/index';
+export * from './f32-vmulcaddc/index';

@@ -6,3 +6,8 @@ export { RNNCell, GRUCell, LSTMCell, RNNCellBase, type RNNCellOptions } from './
 export { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 export { Sequential, ModuleList, type ForwardModule } from './container.js';
 export { type StateDictReport } from './module.js';
+export { Conv2d, Conv1d, type ConvOptions } from './conv.js';
+export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pooling.js';
+export { BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
+export { Flatten } from './flatten.js';
+export { fuseConvBnEval, planFoldedForward, disposeFoldedPlan, type FoldOptions, type FoldedPlan } from './fusion.js';

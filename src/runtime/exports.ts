@@ -31,10 +31,25 @@ export interface BaselineKernels {
   ): void;
   f16_f32_vcvt_u8__wasmsimd_int32(n: number, x: Ptr, y: Ptr): void;
   bf16_f32_vcvt_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_im2col__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, col: Ptr): void;
+  f32_dwconv_3x3s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_3x3s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_5x5s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_5x5s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_generic__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_maxpool2d__wasmsimd(g: Ptr, channels: number, x: Ptr, y: Ptr): void;
+  f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, x: Ptr, y: Ptr): void;
+  f32_gavgpool_cw__wasmsimd(channels: number, n: number, x: Ptr, y: Ptr): void;
+  f32_vmulcaddc_cw_u8__wasmsimd(channels: number, n: number, x: Ptr, scale: Ptr, shift: Ptr, y: Ptr): void;
 }
 
 export type RelaxedKernels = {
   RELAXED_BUILD?: WebAssembly.Global;
+  f32_dwconv_3x3s1__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_3x3s2__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_5x5s1__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_5x5s2__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_generic__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;
@@ -53,4 +68,14 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_rnn_seq_2x16__wasmsimd',
   'f16_f32_vcvt_u8__wasmsimd_int32',
   'bf16_f32_vcvt_u8__wasmsimd',
+  'f32_im2col__wasmsimd',
+  'f32_dwconv_3x3s1__wasmsimd',
+  'f32_dwconv_3x3s2__wasmsimd',
+  'f32_dwconv_5x5s1__wasmsimd',
+  'f32_dwconv_5x5s2__wasmsimd',
+  'f32_dwconv_generic__wasmsimd',
+  'f32_maxpool2d__wasmsimd',
+  'f32_avgpool2d__wasmsimd',
+  'f32_gavgpool_cw__wasmsimd',
+  'f32_vmulcaddc_cw_u8__wasmsimd',
 ];

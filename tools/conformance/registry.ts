@@ -5,8 +5,10 @@
 import type { OpRunner } from './types.js';
 import { runners as elementwise } from './ops/elementwise.js';
 import { runners as rnn } from './ops/rnn.js';
+import { runners as conv } from './ops/conv.js';
 
 export const RUNNERS: Record<string, OpRunner> = {
   ...elementwise,
   ...rnn,
+  ...conv,
 };
