@@ -1,3 +1,5 @@
 /** torch.nn-shaped modules. */
 export { Module, type StateDict, type StateValue, type LoadOptions } from './module.js';
 export { ReLU } from './activation.js';
+export { LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
+export { LayerNorm, type LayerNormOptions } from './normalization.js';

@@ -17,6 +17,19 @@ export interface BaselineKernels {
     bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
     act: number, minv: number, maxv: number,
   ): void;
+  f32_vlrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr, slope: number): void;
+  f32_vgelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vgelutanh_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vsilu_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vsigmoid_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vtanh_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vadd_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_vaddc_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_vmul_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_vmulc_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_softmax_u16__wasmsimd(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_logsoftmax_u16__wasmsimd(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_layernorm_u16__wasmsimd(rows: number, n: number, x: Ptr, w: Ptr, b: Ptr, eps: number, y: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -34,4 +47,17 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
   'f32_gemm_1x1__scalar',
+  'f32_vlrelu_u8__wasmsimd',
+  'f32_vgelu_u8__wasmsimd',
+  'f32_vgelutanh_u8__wasmsimd',
+  'f32_vsilu_u8__wasmsimd',
+  'f32_vsigmoid_u8__wasmsimd',
+  'f32_vtanh_u8__wasmsimd',
+  'f32_vadd_u8__wasmsimd',
+  'f32_vaddc_u8__wasmsimd',
+  'f32_vmul_u8__wasmsimd',
+  'f32_vmulc_u8__wasmsimd',
+  'f32_softmax_u16__wasmsimd',
+  'f32_logsoftmax_u16__wasmsimd',
+  'f32_layernorm_u16__wasmsimd',
 ];

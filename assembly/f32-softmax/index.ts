@@ -1,0 +1,2 @@
+export { f32_softmax_u16__wasmsimd } from './f32-softmax-u16-wasmsimd';
+export { f32_logsoftmax_u16__wasmsimd } from './f32-logsoftmax-u16-wasmsimd';
