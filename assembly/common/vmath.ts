@@ -7,7 +7,7 @@
 //   halves so results near FLT_MAX and in the denormal range are right. x > 88.7228 -> +Inf,
 //   x < -103.98 -> 0, NaN -> NaN. Measured max relative error 2.4e-7 (~2 ulp) on normal results.
 // vsigmoid(x): 1/(1+e^-x) as z = e^-|x|, s = 1/(1+z), x<0 ? z*s : s. Never overflows.
-//   Measured on [-20, 20]: max rel error 3.2e-7, max abs 9.4e-8.
+//   Measured on [-20, 20]: max rel error 3.5e-7 (400k-point grid), max abs 9.4e-8.
 // vtanh(x): |x| < 0.25: odd Taylor polynomial to x^9; else (1-t)/(1+t), t = e^(-2|x|); sign
 //   restored by copysign. Never overflows; NaN -> NaN. Measured on [-20, 20]: max rel 2.2e-7.
 // verf_as7126(x): |x| < 0.5: odd Taylor polynomial to x^11 (relative error < 3e-7); else
