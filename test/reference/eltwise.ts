@@ -70,7 +70,7 @@ export function broadcastRef(
   const nd = Math.max(as.length, bs.length);
   const pa = [...Array(nd - as.length).fill(1), ...as];
   const pb = [...Array(nd - bs.length).fill(1), ...bs];
-  const shape = pa.map((d, i) => Math.max(d, pb[i]));
+  const shape = pa.map((d, i) => (d === 1 ? pb[i] : d));
   const total = shape.reduce((p, d) => p * d, 1);
   const y = new Float64Array(total);
   const idx = new Array(nd).fill(0);
