@@ -7,16 +7,9 @@
 // Accuracy: sum by vexp_rr2_p6 (~2 ulp per term), log in f64.
 // Preconditions: rows >= 1, n >= 1. Reads up to 16 B past each row of x (the arena pads); never
 // writes past y + 4*rows*n.
-import { raddexpminusmax_u16, rmax_u16, rsubsub_u16 } from './softmax-rows';
+import { softmax_rows_u16 } from './softmax-rows';
 
 export function f32_logsoftmax_u16__wasmsimd(rows: usize, n: usize, x: usize, y: usize): void {
   assert(rows != 0 && n != 0, 'f32_logsoftmax_u16__wasmsimd: rows and n must be >= 1');
-  const rowBytes = n * 4;
-  for (let r: usize = 0; r < rows; r++) {
-    const m = rmax_u16(n, x);
-    const s = raddexpminusmax_u16(false, n, x, m, 0);
-    rsubsub_u16(n, x, m, <f32>Math.log(<f64>s), y);
-    x += rowBytes;
-    y += rowBytes;
-  }
+  softmax_rows_u16(false, true, rows, n, x, y);
 }

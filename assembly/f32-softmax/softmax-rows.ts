@@ -24,17 +24,17 @@ import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
   return vhmax(f32x4.pmax(f32x4.pmax(vm0, vm1), f32x4.pmax(vm2, vm3)));
 }
 
-// Returns sum_i e^(x[i] - m); when `store`, also writes y[i] = e^(x[i] - m).
+// Returns sum_i e^(x[i] - m); when `store`, also writes y[i] = e^(x[i] - m). fma: see vmath.ts.
 // @ts-ignore: decorator
-@inline export function raddexpminusmax_u16(store: bool, n: usize, x: usize, m: f32, y: usize): f32 {
+@inline export function raddexpminusmax_u16(fma: bool, store: bool, n: usize, x: usize, m: f32, y: usize): f32 {
   const vm = f32x4.splat(m);
   const vzero = f32x4.splat(0);
   let vs0 = vzero, vs1 = vzero, vs2 = vzero, vs3 = vzero;
   for (; n >= 16; n -= 16) {
-    const ve0 = vexp_rr2_p6(f32x4.sub(v128.load(x), vm));
-    const ve1 = vexp_rr2_p6(f32x4.sub(v128.load(x, 16), vm));
-    const ve2 = vexp_rr2_p6(f32x4.sub(v128.load(x, 32), vm));
-    const ve3 = vexp_rr2_p6(f32x4.sub(v128.load(x, 48), vm));
+    const ve0 = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma);
+    const ve1 = vexp_rr2_p6(f32x4.sub(v128.load(x, 16), vm), fma);
+    const ve2 = vexp_rr2_p6(f32x4.sub(v128.load(x, 32), vm), fma);
+    const ve3 = vexp_rr2_p6(f32x4.sub(v128.load(x, 48), vm), fma);
     x += 64;
     if (store) {
       v128.store(y, ve0);
@@ -49,7 +49,7 @@ import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
     vs3 = f32x4.add(vs3, ve3);
   }
   for (; n >= 4; n -= 4) {
-    const ve = vexp_rr2_p6(f32x4.sub(v128.load(x), vm));
+    const ve = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma);
     x += 16;
     if (store) {
       v128.store(y, ve);
@@ -58,7 +58,7 @@ import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
     vs0 = f32x4.add(vs0, ve);
   }
   if (n != 0) {
-    const ve = vexp_rr2_p6(f32x4.sub(v128.load(x), vm));
+    const ve = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma);
     if (store) vstore_lanes(y, ve, n);
     vs1 = f32x4.add(vs1, v128.and(ve, vmask_lt(n)));
   }
@@ -105,4 +105,23 @@ import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
     y += 16;
   }
   if (n != 0) vstore_lanes(y, f32x4.sub(f32x4.sub(v128.load(x), vm), vc), n);
+}
+
+// The row loop of every softmax kernel: softmax (log = false) or log_softmax (log = true) of
+// each of `rows` dense rows of n. `fma` and `log` are compile-time constants at each call.
+// @ts-ignore: decorator
+@inline export function softmax_rows_u16(fma: bool, log: bool, rows: usize, n: usize, x: usize, y: usize): void {
+  const rowBytes = n * 4;
+  for (let r: usize = 0; r < rows; r++) {
+    const m = rmax_u16(n, x);
+    if (log) {
+      const s = raddexpminusmax_u16(fma, false, n, x, m, 0);
+      rsubsub_u16(n, x, m, <f32>Math.log(<f64>s), y);
+    } else {
+      const s = raddexpminusmax_u16(fma, true, n, x, m, y);
+      rscale_u16(n, y, 1 / s);
+    }
+    x += rowBytes;
+    y += rowBytes;
+  }
 }

@@ -8,5 +8,5 @@ import { vunary_u8, VOP_LRELU } from './vunary-loop';
 
 export function f32_vlrelu_u8__wasmsimd(n: usize, x: usize, y: usize, slope: f32): void {
   assert(n != 0, 'f32_vlrelu_u8__wasmsimd: n must be >= 1');
-  vunary_u8(VOP_LRELU, n, x, y, f32x4.splat(slope));
+  vunary_u8(VOP_LRELU, false, n, x, y, f32x4.splat(slope));
 }

@@ -8,5 +8,5 @@ import { vunary_u8, VOP_SILU } from './vunary-loop';
 
 export function f32_vsilu_u8__wasmsimd(n: usize, x: usize, y: usize): void {
   assert(n != 0, 'f32_vsilu_u8__wasmsimd: n must be >= 1');
-  vunary_u8(VOP_SILU, n, x, y, f32x4.splat(0));
+  vunary_u8(VOP_SILU, false, n, x, y, f32x4.splat(0));
 }

@@ -6,6 +6,7 @@
 import { Tensor } from '../tensor.js';
 import { ArgumentError, fmtShape } from '../runtime/errors.js';
 import { expectShape, expectTensor } from './check.js';
+import { fmaTwin } from './pick.js';
 
 type RowKernel = (rows: number, n: number, x: number, y: number) => void;
 
@@ -35,10 +36,10 @@ function runRows(op: string, x: Tensor, dim: number, pick: (t: Tensor) => RowKer
 
 /** torch.nn.functional.softmax(input, dim=-1). `out` may be the input (in place). */
 export function softmax(x: Tensor, dim = -1, out?: Tensor): Tensor {
-  return runRows('softmax', x, dim, (t) => t.engine.k.f32_softmax_u16__wasmsimd, out);
+  return runRows('softmax', x, dim, ({ engine: e }) => fmaTwin(e, e.k.f32_softmax_u16__wasmrelaxedsimd_fma, e.k.f32_softmax_u16__wasmsimd), out);
 }
 
 /** torch.nn.functional.log_softmax(input, dim=-1). `out` may be the input (in place). */
 export function logSoftmax(x: Tensor, dim = -1, out?: Tensor): Tensor {
-  return runRows('log_softmax', x, dim, (t) => t.engine.k.f32_logsoftmax_u16__wasmsimd, out);
+  return runRows('log_softmax', x, dim, ({ engine: e }) => fmaTwin(e, e.k.f32_logsoftmax_u16__wasmrelaxedsimd_fma, e.k.f32_logsoftmax_u16__wasmsimd), out);
 }

@@ -5,6 +5,7 @@
 import { Tensor } from '../tensor.js';
 import { expectNumber, expectShape, expectTensor } from './check.js';
 import { ArgumentError } from '../runtime/errors.js';
+import { fmaTwin } from './pick.js';
 
 export type UnaryKernel = (n: number, x: number, y: number) => void;
 
@@ -41,20 +42,23 @@ export function gelu(x: Tensor, options: GeluOptions = {}, out?: Tensor): Tensor
   if (approximate !== 'none' && approximate !== 'tanh') {
     throw new ArgumentError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
   }
-  return runUnary('gelu', x, (t) => (approximate === 'tanh' ? t.engine.k.f32_vgelutanh_u8__wasmsimd : t.engine.k.f32_vgelu_u8__wasmsimd), out);
+  return runUnary('gelu', x, ({ engine: e }) =>
+    approximate === 'tanh'
+      ? fmaTwin(e, e.k.f32_vgelutanh_u8__wasmrelaxedsimd_fma, e.k.f32_vgelutanh_u8__wasmsimd)
+      : fmaTwin(e, e.k.f32_vgelu_u8__wasmrelaxedsimd_fma, e.k.f32_vgelu_u8__wasmsimd), out);
 }
 
 /** torch.nn.functional.silu: x · sigmoid(x). */
 export function silu(x: Tensor, out?: Tensor): Tensor {
-  return runUnary('silu', x, (t) => t.engine.k.f32_vsilu_u8__wasmsimd, out);
+  return runUnary('silu', x, ({ engine: e }) => fmaTwin(e, e.k.f32_vsilu_u8__wasmrelaxedsimd_fma, e.k.f32_vsilu_u8__wasmsimd), out);
 }
 
 /** torch.sigmoid. */
 export function sigmoid(x: Tensor, out?: Tensor): Tensor {
-  return runUnary('sigmoid', x, (t) => t.engine.k.f32_vsigmoid_u8__wasmsimd, out);
+  return runUnary('sigmoid', x, ({ engine: e }) => fmaTwin(e, e.k.f32_vsigmoid_u8__wasmrelaxedsimd_fma, e.k.f32_vsigmoid_u8__wasmsimd), out);
 }
 
 /** torch.tanh. */
 export function tanh(x: Tensor, out?: Tensor): Tensor {
-  return runUnary('tanh', x, (t) => t.engine.k.f32_vtanh_u8__wasmsimd, out);
+  return runUnary('tanh', x, ({ engine: e }) => fmaTwin(e, e.k.f32_vtanh_u8__wasmrelaxedsimd_fma, e.k.f32_vtanh_u8__wasmsimd), out);
 }

@@ -34,6 +34,13 @@ export interface BaselineKernels {
 
 export type RelaxedKernels = {
   RELAXED_BUILD?: WebAssembly.Global;
+  f32_vgelu_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vgelutanh_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vsilu_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vsigmoid_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vtanh_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_softmax_u16__wasmrelaxedsimd_fma(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_logsoftmax_u16__wasmrelaxedsimd_fma(rows: number, n: number, x: Ptr, y: Ptr): void;
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;

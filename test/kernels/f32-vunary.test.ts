@@ -57,6 +57,18 @@ const CASES: Case[] = [
   },
 ];
 
+/** The relaxed build adds __wasmrelaxedsimd_fma twins, held to the same bounds. */
+function casesFor(build: string): Case[] {
+  if (build !== 'relaxed') return CASES;
+  const twins = CASES.filter((c) => c.kernel !== 'f32_vlrelu_u8__wasmsimd').map((c) => {
+    const kernel = c.kernel.replace('__wasmsimd', '__wasmrelaxedsimd_fma');
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const call = (e: Engine, n: number, x: number, y: number) => (e.k as any)[kernel](n, x, y);
+    return { ...c, kernel, call };
+  });
+  return [...CASES, ...twins];
+}
+
 function run(e: Engine, c: Case, xs: Float32Array, label: string): Float32Array {
   const x = input(e, xs);
   const y = output(e, xs.length);
@@ -75,7 +87,7 @@ function err(got: number, ref: number): number {
 }
 
 describe.each(runnableBuilds())('f32-vunary kernels [%s build]', (build) => {
-  for (const c of CASES) {
+  for (const c of casesFor(build)) {
     describe(c.kernel, () => {
       it('matches the f64 reference over the size taxonomy (NaN propagates, guards intact, in place)', async () => {
         const e = await engineFor(build);
