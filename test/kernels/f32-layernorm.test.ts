@@ -4,7 +4,7 @@
  * 1e4, std 1), an outlier first element, constant rows (exactly bias).
  */
 import { describe, expect, it } from 'vitest';
-import type { Engine } from '../../dist/src/entries/node.js';
+import { KernelAssertError, type Engine } from '../../dist/src/entries/node.js';
 import { engineFor, runnableBuilds } from '../helpers/engines.js';
 import { input, output, sizeTaxonomy } from '../helpers/guarded.js';
 import { Rng } from '../helpers/rng.js';
@@ -87,5 +87,21 @@ describe.each(runnableBuilds())('f32_layernorm_u16__wasmsimd [%s build]', (build
     e.k.f32_layernorm_u16__wasmsimd(rows, n, x.ptr, w.ptr, b.ptr, EPS, x.ptr);
     expect(Array.from(x.read())).toEqual(Array.from(y.read()));
     [x, y, w, b].forEach((t) => t.free());
+  });
+});
+
+describe('row kernels assert their preconditions in the debug build', () => {
+  it('rows = 0, n = 0, bias without weight throw KernelAssertError naming the kernel', async () => {
+    const e = await engineFor('debug');
+    const x = input(e, new Float32Array(8));
+    const y = output(e, 8);
+    expect(() => e.k.f32_layernorm_u16__wasmsimd(0, 8, x.ptr, 0, 0, 1e-5, y.ptr)).toThrow(KernelAssertError);
+    expect(() => e.k.f32_layernorm_u16__wasmsimd(1, 8, x.ptr, 0, x.ptr, 1e-5, y.ptr)).toThrow(/b must be 0 when w is 0/);
+    expect(() => e.k.f32_softmax_u16__wasmsimd(1, 0, x.ptr, y.ptr)).toThrow(/f32_softmax_u16__wasmsimd: rows and n must be >= 1/);
+    expect(() => e.k.f32_vadd_u8__wasmsimd(1, 0, x.ptr, 0, x.ptr, 0, y.ptr)).toThrow(KernelAssertError);
+    expect(() => e.k.f32_vsilu_u8__wasmsimd(0, x.ptr, y.ptr)).toThrow(KernelAssertError);
+    y.checkGuards('after failed asserts');
+    x.free();
+    y.free();
   });
 });
