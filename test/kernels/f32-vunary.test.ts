@@ -128,6 +128,22 @@ describe.each(runnableBuilds())('f32-vunary kernels [%s build]', (build) => {
         if (worst > c.bound) expect.fail(`${c.kernel}: max error ${worst} at x=${xs[at]} (got ${got[at]}, ref ${c.ref(xs[at])}) > bound ${c.bound}`);
       });
 
+      if (c.kernel.startsWith('f32_vsigmoid')) {
+        it('keeps its relative accuracy down to the denormal cutoff (x in [-104, -80])', async () => {
+          const e = await engineFor(build);
+          const N = 24_001;
+          const xs = new Float32Array(N);
+          for (let i = 0; i < N; i++) xs[i] = -104 + (24 * i) / (N - 1);
+          const got = run(e, c, xs, `${c.kernel} denormal grid`);
+          for (let i = 0; i < N; i++) {
+            const want = Math.fround(c.ref(xs[i]));
+            // normal results: 1e-6 relative; denormal results: within 2 units of 2^-149
+            const ok = Math.abs(got[i] - want) <= Math.max(1e-6 * want, 2 * 2 ** -149);
+            if (!ok) expect.fail(`${c.kernel}(${xs[i]}) = ${got[i]}, expected ${want}`);
+          }
+        });
+      }
+
       it('gives PyTorch values at 0, -0, +-Inf, NaN and large magnitudes', async () => {
         const e = await engineFor(build);
         const xs = new Float32Array(c.special.map(([x]) => x));
