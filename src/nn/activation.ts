@@ -65,7 +65,7 @@ export class Tanh extends Module {
   }
 }
 
-/** torch.nn.Softmax(dim); only the last dim (-1) is implemented for now. */
+/** torch.nn.Softmax(dim) (default -1, the last dim). */
 export class Softmax extends Module {
   constructor(readonly dim = -1) {
     super();
@@ -78,7 +78,7 @@ export class Softmax extends Module {
   }
 }
 
-/** torch.nn.LogSoftmax(dim); only the last dim (-1) is implemented for now. */
+/** torch.nn.LogSoftmax(dim) (default -1, the last dim). */
 export class LogSoftmax extends Module {
   constructor(readonly dim = -1) {
     super();

@@ -30,6 +30,8 @@ export interface BaselineKernels {
   f32_softmax_u16__wasmsimd(rows: number, n: number, x: Ptr, y: Ptr): void;
   f32_logsoftmax_u16__wasmsimd(rows: number, n: number, x: Ptr, y: Ptr): void;
   f32_layernorm_u16__wasmsimd(rows: number, n: number, x: Ptr, w: Ptr, b: Ptr, eps: number, y: Ptr): void;
+  f32_softmax_strided_u4__wasmsimd(outer: number, n: number, inner: number, x: Ptr, y: Ptr): void;
+  f32_logsoftmax_strided_u4__wasmsimd(outer: number, n: number, inner: number, x: Ptr, y: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -67,4 +69,6 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_softmax_u16__wasmsimd',
   'f32_logsoftmax_u16__wasmsimd',
   'f32_layernorm_u16__wasmsimd',
+  'f32_softmax_strided_u4__wasmsimd',
+  'f32_logsoftmax_strided_u4__wasmsimd',
 ];

@@ -107,3 +107,57 @@ describe.each(runnableBuilds())('softmax kernels [%s build]', (build) => {
     });
   }
 });
+
+const STRIDED = [
+  { name: 'f32_softmax_strided_u4__wasmsimd', log: false },
+  { name: 'f32_logsoftmax_strided_u4__wasmsimd', log: true },
+] as const;
+
+describe.each(runnableBuilds())('strided softmax kernels (dim not last) [%s build]', (build) => {
+  for (const k of STRIDED) {
+    it(`${k.name}: [outer, n, inner] over odd sizes with special columns, guards intact, in place`, async () => {
+      const e = await engineFor(build);
+      const rng = new Rng(SEED + 3);
+      for (const outer of [1, 2, 3]) {
+        for (const n of [1, 2, 3, 7, 17, 33]) {
+          for (const inner of [1, 2, 3, 4, 5, 7, 8, 9, 13, 33]) {
+            const total = outer * n * inner;
+            const xs = rng.f32(total, -4, 4);
+            for (let j = 0; j < n; j++) {
+              if (inner > 1) xs[j * inner + 1] = -Infinity; // column 1 of block 0: fully masked -> NaN
+              if (inner > 2 && rng.next() < 0.3) xs[j * inner + 2] = -Infinity; // column 2: some masked
+              if (inner > 3) xs[j * inner + 3] *= 1e4; // column 3: scaled
+            }
+            const label = `${k.name} seed=${SEED + 3} outer=${outer} n=${n} inner=${inner}`;
+            const x = input(e, xs);
+            const y = output(e, total);
+            // eslint-disable-next-line @typescript-eslint/no-explicit-any
+            const call = (px: number, py: number) => (e.k as any)[k.name](outer, n, inner, px, py);
+            call(x.ptr, y.ptr);
+            y.checkGuards(label);
+            const got = y.read();
+            for (let o = 0; o < outer; o++) {
+              for (let i = 0; i < inner; i++) {
+                const col = Array.from({ length: n }, (_, j) => xs[(o * n + j) * inner + i]);
+                const ref = softmaxRow(col, k.log);
+                for (let j = 0; j < n; j++) {
+                  const g = got[(o * n + j) * inner + i];
+                  const want = ref[j];
+                  const ok = Number.isNaN(want) ? Number.isNaN(g) : !Number.isFinite(want) || want === 0 ? g === want : Math.abs(g - want) <= TOL * (1 + Math.abs(want));
+                  if (!ok) expect.fail(`${label} o=${o} j=${j} i=${i}: x=${col[j]} got ${g}, expected ${want}`);
+                }
+              }
+            }
+            call(x.ptr, x.ptr);
+            const inPlace = x.read();
+            for (let t = 0; t < total; t++) {
+              if (!Object.is(inPlace[t], got[t])) expect.fail(`${label} in place differs at ${t}: ${inPlace[t]} vs ${got[t]}`);
+            }
+            x.free();
+            y.free();
+          }
+        }
+      }
+    });
+  }
+});

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { F, nn, Tensor, ArgumentError, ShapeError, DisposedError } from '../../dist/src/entries/node.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
-import { layerNormRow } from '../reference/eltwise.js';
+import { layerNormRow, softmaxRow } from '../reference/eltwise.js';
 
 describe.each(runnableBuilds())('elementwise modules [%s build]', (build) => {
   it('activation modules equal their functional forms', async () => {
@@ -61,8 +61,8 @@ describe.each(runnableBuilds())('elementwise modules [%s build]', (build) => {
   it('bad arguments throw typed errors naming argument and shapes', async () => {
     await useBuild(build);
     const x = Tensor.zeros([2, 3]);
-    expect(() => F.softmax(x, 0)).toThrow(ArgumentError);
-    expect(() => F.softmax(x, 0)).toThrow(/only the last dim \(dim=-1\).*got dim=0.*\[2, 3\]/);
+    expect(() => F.softmax(x, 2)).toThrow(ArgumentError);
+    expect(() => F.softmax(x, 0.5)).toThrow(/dim must be an integer in \[-2, 1\] for input of shape \[2, 3\], got 0.5/);
     expect(() => F.logSoftmax(x, 2)).toThrow(/dim must be an integer in \[-2, 1\]/);
     expect(() => F.gelu(x, { approximate: 'fast' as 'tanh' })).toThrow(ArgumentError);
     expect(() => new nn.GELU({ approximate: 'erf' as 'none' })).toThrow(ArgumentError);
@@ -80,5 +80,31 @@ describe.each(runnableBuilds())('elementwise modules [%s build]', (build) => {
     // empty tensors and 0-d
     expect(F.softmax(Tensor.zeros([0, 5])).shape).toEqual([0, 5]);
     expect(Array.from(F.softmax(Tensor.from([3], [])).toFloat32Array())).toEqual([1]);
+  });
+});
+
+describe.each(runnableBuilds())('F.softmax / F.logSoftmax over any dim [%s build]', (build) => {
+  it('every dim of a 4-d tensor (negative and positive) matches the f64 reference', async () => {
+    await useBuild(build);
+    const shape = [2, 3, 5, 7];
+    const xv = new Rng(5).f32(2 * 3 * 5 * 7, -3, 3);
+    const x = Tensor.from(xv, shape);
+    const strides = [105, 35, 7, 1];
+    for (const log of [false, true]) {
+      for (const dim of [0, 1, 2, 3, -1, -2, -3, -4]) {
+        const d = dim < 0 ? dim + 4 : dim;
+        const y = (log ? F.logSoftmax(x, dim) : new nn.Softmax(dim).forward(x)).toFloat32Array();
+        for (let f = 0; f < xv.length; f++) {
+          const idx = strides.map((s, i) => Math.floor(f / s) % shape[i]);
+          if (idx[d] !== 0) continue;
+          const col = Array.from({ length: shape[d] }, (_, j) => xv[f + j * strides[d]]);
+          const ref = softmaxRow(col, log);
+          for (let j = 0; j < shape[d]; j++) {
+            const g = y[f + j * strides[d]];
+            if (!(Math.abs(g - ref[j]) <= 1e-6 * (1 + Math.abs(ref[j])))) expect.fail(`${log ? 'log_' : ''}softmax dim=${dim} at ${f + j * strides[d]}: got ${g}, expected ${ref[j]}`);
+          }
+        }
+      }
+    }
   });
 });
