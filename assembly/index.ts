@@ -3,6 +3,7 @@
 export { heap_base, abi_version } from './common/abi';
 export * from './f32-vunary/index';
 export * from './f32-gemm/index';
+export * from './f16-f32-vcvt/index';
 export * from './f32-vbinary/index';
 export * from './f32-softmax/index';
 export * from './f32-norm/index';

@@ -17,6 +17,8 @@ export interface BaselineKernels {
     bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
     act: number, minv: number, maxv: number,
   ): void;
+  f16_f32_vcvt_u8__wasmsimd_int32(n: number, x: Ptr, y: Ptr): void;
+  bf16_f32_vcvt_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
   f32_vlrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr, slope: number): void;
   f32_vgelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
   f32_vgelutanh_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
@@ -56,6 +58,8 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
   'f32_gemm_1x1__scalar',
+  'f16_f32_vcvt_u8__wasmsimd_int32',
+  'bf16_f32_vcvt_u8__wasmsimd',
   'f32_vlrelu_u8__wasmsimd',
   'f32_vgelu_u8__wasmsimd',
   'f32_vgelutanh_u8__wasmsimd',
