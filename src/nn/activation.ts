@@ -5,6 +5,7 @@ import * as U from '../ops/unary.js';
 import * as S from '../ops/softmax.js';
 import { expectNumber } from '../ops/check.js';
 import { ArgumentError } from '../runtime/errors.js';
+import { pyFloat } from './repr.js';
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
@@ -22,7 +23,7 @@ export class LeakyReLU extends Module {
     return U.leakyRelu(x, this.negativeSlope);
   }
   protected extraRepr(): string {
-    return `negative_slope=${this.negativeSlope}`;
+    return `negative_slope=${pyFloat(this.negativeSlope)}`;
   }
 }
 

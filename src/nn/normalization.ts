@@ -3,6 +3,7 @@ import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import { expectNumber } from '../ops/check.js';
 import { layerNorm, normalizedShapeOf } from '../ops/layernorm.js';
+import { pyFloat } from './repr.js';
 
 export interface LayerNormOptions {
   /** Added to the variance (default 1e-5). */
@@ -48,6 +49,6 @@ export class LayerNorm extends Module {
 
   protected extraRepr(): string {
     const ns = this.normalizedShape.length === 1 ? `(${this.normalizedShape[0]},)` : `(${this.normalizedShape.join(', ')})`;
-    return `${ns}, eps=${this.eps}, elementwise_affine=${this.elementwiseAffine ? 'True' : 'False'}`;
+    return `${ns}, eps=${pyFloat(this.eps)}, elementwise_affine=${this.elementwiseAffine ? 'True' : 'False'}`;
   }
 }

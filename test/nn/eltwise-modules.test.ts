@@ -23,7 +23,10 @@ describe.each(runnableBuilds())('elementwise modules [%s build]', (build) => {
     same(new nn.Tanh().forward(x), F.tanh(x));
     same(new nn.Softmax(-1).forward(x), F.softmax(x, 2));
     same(new nn.LogSoftmax(2).forward(x), F.logSoftmax(x));
-    expect(String(new nn.LeakyReLU(0.3))).toContain('negative_slope=0.3');
+    expect(String(new nn.LeakyReLU(0.3))).toBe('LeakyReLU(negative_slope=0.3)');
+    expect(String(new nn.LeakyReLU())).toBe('LeakyReLU(negative_slope=0.01)');
+    expect(String(new nn.GELU())).toBe("GELU(approximate='none')");
+    expect(String(new nn.Softmax(1))).toBe('Softmax(dim=1)');
     expect(String(new nn.GELU({ approximate: 'tanh' }))).toContain("approximate='tanh'");
     expect(F.gelu(x, { approximate: 'tanh' }).toFloat32Array()).not.toEqual(F.gelu(x).toFloat32Array());
   });
@@ -55,7 +58,8 @@ describe.each(runnableBuilds())('elementwise modules [%s build]', (build) => {
       const ref = layerNormRow(xv.subarray(0, n), 1e-5, wt ? wv : undefined, bt ? bv : undefined);
       for (let i = 0; i < n; i++) expect(Math.abs(got[i] - ref[i])).toBeLessThan(2e-6 * (1 + Math.abs(ref[i])));
     }
-    expect(String(ln)).toContain('(3, 4), eps=0.000001, elementwise_affine=True');
+    expect(String(ln)).toContain('LayerNorm((3, 4), eps=1e-06, elementwise_affine=True)');
+    expect(String(new nn.LayerNorm(64))).toBe('LayerNorm((64,), eps=1e-05, elementwise_affine=True)');
   });
 
   it('bad arguments throw typed errors naming argument and shapes', async () => {
