@@ -29,7 +29,7 @@ import { vstore_lanes } from '../common/vrow';
   for (let j: usize = 0, p = x; j < n; j++, p += stride) vm = f32x4.pmax(vm, v128.load(p));
   let vs = f32x4.splat(0);
   for (let j: usize = 0, p = x, q = y; j < n; j++, p += stride, q += stride) {
-    const ve = vexp_rr2_p6(f32x4.sub(v128.load(p), vm));
+    const ve = vexp_rr2_p6(f32x4.sub(v128.load(p), vm), false, true);
     if (!log) vstore_k(q, ve, k);
     vs = f32x4.add(vs, ve);
   }
