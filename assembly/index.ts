@@ -9,3 +9,6 @@ export * from './f32-im2col/index';
 export * from './f32-dwconv/index';
 export * from './f32-pool/index';
 export * from './f32-vmulcaddc/index';
+export * from './f32-vbinary/index';
+export * from './f32-softmax/index';
+export * from './f32-norm/index';

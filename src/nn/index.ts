@@ -11,3 +11,5 @@ export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type Av
 export { BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
 export { Flatten } from './flatten.js';
 export { fuseConvBnEval, planFoldedForward, disposeFoldedPlan, type FoldOptions, type FoldedPlan } from './fusion.js';
+export { LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
+export { LayerNorm, type LayerNormOptions } from './normalization.js';

@@ -41,6 +41,21 @@ export interface BaselineKernels {
   f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, x: Ptr, y: Ptr): void;
   f32_gavgpool_cw__wasmsimd(channels: number, n: number, x: Ptr, y: Ptr): void;
   f32_vmulcaddc_cw_u8__wasmsimd(channels: number, n: number, x: Ptr, scale: Ptr, shift: Ptr, y: Ptr): void;
+  f32_vlrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr, slope: number): void;
+  f32_vgelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vgelutanh_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vsilu_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vsigmoid_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vtanh_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vadd_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_vaddc_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_vmul_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_vmulc_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_softmax_u16__wasmsimd(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_logsoftmax_u16__wasmsimd(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_layernorm_u16__wasmsimd(rows: number, n: number, x: Ptr, w: Ptr, b: Ptr, eps: number, y: Ptr): void;
+  f32_softmax_strided_u4__wasmsimd(outer: number, n: number, inner: number, x: Ptr, y: Ptr): void;
+  f32_logsoftmax_strided_u4__wasmsimd(outer: number, n: number, inner: number, x: Ptr, y: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -50,6 +65,13 @@ export type RelaxedKernels = {
   f32_dwconv_5x5s1__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
   f32_dwconv_5x5s2__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
   f32_dwconv_generic__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_vgelu_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vgelutanh_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vsilu_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vsigmoid_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vtanh_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_softmax_u16__wasmrelaxedsimd_fma(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_logsoftmax_u16__wasmrelaxedsimd_fma(rows: number, n: number, x: Ptr, y: Ptr): void;
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;
@@ -78,4 +100,19 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_avgpool2d__wasmsimd',
   'f32_gavgpool_cw__wasmsimd',
   'f32_vmulcaddc_cw_u8__wasmsimd',
+  'f32_vlrelu_u8__wasmsimd',
+  'f32_vgelu_u8__wasmsimd',
+  'f32_vgelutanh_u8__wasmsimd',
+  'f32_vsilu_u8__wasmsimd',
+  'f32_vsigmoid_u8__wasmsimd',
+  'f32_vtanh_u8__wasmsimd',
+  'f32_vadd_u8__wasmsimd',
+  'f32_vaddc_u8__wasmsimd',
+  'f32_vmul_u8__wasmsimd',
+  'f32_vmulc_u8__wasmsimd',
+  'f32_softmax_u16__wasmsimd',
+  'f32_logsoftmax_u16__wasmsimd',
+  'f32_layernorm_u16__wasmsimd',
+  'f32_softmax_strided_u4__wasmsimd',
+  'f32_logsoftmax_strided_u4__wasmsimd',
 ];
