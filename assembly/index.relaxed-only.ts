@@ -1,2 +1,3 @@
 // The `__wasmrelaxedsimd` kernels, one line per family. Only the relaxed build includes this file.
 export const RELAXED_BUILD: i32 = 1;
+export * from './f32-gemm/index.relaxed.gen';

@@ -3,3 +3,4 @@
 export { heap_base, abi_version } from './common/abi';
 export * from './f32-vunary/index';
 export * from './f32-gemm/index';
+export * from './x32-packw/index';

@@ -7,6 +7,12 @@
  */
 type Ptr = number;
 
+/** The f32-gemm drivers (assembly/f32-gemm/gen): C = act(A W^T + bias + rowBias), W packed. */
+export type GemmDriver = (
+  m: number, n: number, k: number, a: Ptr, lda: number, w: Ptr, c: Ptr, ldc: number,
+  rowBias: Ptr, act: number, minv: number, maxv: number, kcBlock: number, ncBlock: number, ws: Ptr,
+) => void;
+
 export interface BaselineKernels {
   heap_base(): Ptr;
   abi_version(): number;
@@ -17,10 +23,14 @@ export interface BaselineKernels {
     bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
     act: number, minv: number, maxv: number,
   ): void;
+  x32_packw_gemm_goi__scalar(nr: number, n: number, k: number, w: Ptr, ldw: number, bias: Ptr, out: Ptr): void;
+  x32_packw_gemm_gio__wasmsimd(nr: number, n: number, k: number, b: Ptr, ldb: number, bias: Ptr, out: Ptr): void;
+  f32_gemm_4x8__wasmsimd: GemmDriver;
 }
 
 export type RelaxedKernels = {
   RELAXED_BUILD?: WebAssembly.Global;
+  f32_gemm_4x8__wasmrelaxedsimd_fma: GemmDriver;
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;
@@ -34,4 +44,7 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
   'f32_gemm_1x1__scalar',
+  'x32_packw_gemm_goi__scalar',
+  'x32_packw_gemm_gio__wasmsimd',
+  'f32_gemm_4x8__wasmsimd',
 ];
