@@ -32,7 +32,7 @@ function run(e: Engine, name: string, nr: number, m: number, k: number, n: numbe
   const pb = ar.alloc(n * 4);
   const packed = ar.alloc(Math.ceil(n / nr) * (nr + k * nr) * 4);
   const pc = ar.alloc(m * n * 4);
-  const ws = ar.alloc(16 * k * 4);
+  const ws = ar.alloc(16 * k * 16);
   const fa = ar.f32(pa, m * k);
   for (let i = 0; i < fa.length; i++) fa[i] = Math.sin(i) * 0.5;
   const fw = ar.f32(pw, n * k);

@@ -22,10 +22,11 @@ function range(n) {
   return [...Array(n).keys()];
 }
 
-function gen(mr, nr, isaName, U) {
+function gen(mr, nr, isaName, U, S4) {
+  const AS = S4 ? 16 : 4; // bytes per packed A element: pre-splatted v128 or one float
   const isa = ISA[isaName];
   const nv = nr / 4; // vectors per row
-  const name = `f32_gemm_${mr}x${nr}__${isa.suffix}${U > 1 ? `_ku${U}` : ''}`;
+  const name = `f32_gemm_${mr}x${nr}__${isa.suffix}${U > 1 ? `_ku${U}` : ''}${S4 ? '_presplat' : ''}`;
   const L = [];
   const e = (s = '') => L.push(s);
   const acc = (r, j) => `vacc${r}x${j}`;
@@ -75,7 +76,7 @@ function gen(mr, nr, isaName, U) {
   const step = (kk, indent) => {
     for (const j of range(nv)) e(`${indent}const vb${j}k${kk} = v128.load(w, ${16 * (j + kk * nv)});`);
     for (const r of range(mr)) {
-      e(`${indent}const va${r}k${kk} = v128.load32_splat(ap, ${4 * (r + kk * mr)});`);
+      e(S4 ? `${indent}const va${r}k${kk} = v128.load(ap, ${16 * (r + kk * mr)});` : `${indent}const va${r}k${kk} = v128.load32_splat(ap, ${4 * (r + kk * mr)});`);
       for (const j of range(nv)) e(`${indent}${acc(r, j)} = ${isa.madd(`va${r}k${kk}`, `vb${j}k${kk}`, acc(r, j))};`);
     }
   };
@@ -84,7 +85,7 @@ function gen(mr, nr, isaName, U) {
     e(`  const wEndU = w + (kc & ~${U - 1}) * ${4 * nr};`);
     e(`  while (w != wEndU) {`);
     for (const kk of range(U)) step(kk, '    ');
-    e(`    ap += ${4 * mr * U};`);
+    e(`    ap += ${AS * mr * U};`);
     e(`    w += ${4 * nr * U};`);
     e(`  }`);
     e(`  const wEnd = w + (kc & ${U - 1}) * ${4 * nr};`);
@@ -94,7 +95,7 @@ function gen(mr, nr, isaName, U) {
     e(`  do {`);
   }
   step(0, '    ');
-  e(`    ap += ${4 * mr};`);
+  e(`    ap += ${AS * mr};`);
   e(`    w += ${4 * nr};`);
   e(U > 1 ? `  }` : `  } while (w != wEnd);`);
   e(`  if (act != 0 && act < ACT_GELU) {`);
@@ -136,11 +137,11 @@ function gen(mr, nr, isaName, U) {
     e(`  let a${r} = a${r - 1} + ldaBytes;`);
     e(`  if (mr <= ${r}) a${r} = a${r - 1};`);
   }
-  e(`  const end = ws + kc * ${4 * mr};`);
+  e(`  const end = ws + kc * ${AS * mr};`);
   e(`  do {`);
-  for (const r of range(mr)) e(`    store<u32>(ws, load<u32>(a${r}), ${4 * r});`);
+  for (const r of range(mr)) e(S4 ? `    v128.store(ws, v128.load32_splat(a${r}), ${16 * r});` : `    store<u32>(ws, load<u32>(a${r}), ${4 * r});`);
   for (const r of range(mr)) e(`    a${r} += 4;`);
-  e(`    ws += ${4 * mr};`);
+  e(`    ws += ${AS * mr};`);
   e(`  } while (ws != end);`);
   e(`}`);
   e();
@@ -253,7 +254,7 @@ for (const f of readdirSync(genDir)) if (f.endsWith('.ts')) unlinkSync(join(genD
 const base = [];
 const relaxed = [];
 for (const v of variants) {
-  const out = gen(v.mr, v.nr, v.isa, v.ku ?? 1);
+  const out = gen(v.mr, v.nr, v.isa, v.ku ?? 1, v.presplat ?? false);
   writeFileSync(join(genDir, out.file), out.text);
   (v.isa === 'wasmsimd' ? base : relaxed).push(`export { ${out.name} } from './gen/${out.file.replace(/\.ts$/, '')}';`);
 }

@@ -22,7 +22,8 @@ export type Activation = 'none' | 'relu' | 'gelu' | 'gelu_tanh' | { clamp: [numb
 
 /**
  * The kernel table of the GEMM (measured choice, see bench/GEMM-TUNING.md): NR is the packed panel
- * width, MR the rows of the register tile, KC the K block (the workspace holds MR*KC floats).
+ * width, MR the rows of the register tile, KC the K block. The driver copies MR rows x K block
+ * of A into a workspace of MR * min(k, KC) floats, taken from the arena for the call (M > 1 only).
  */
 const NR = 8;
 const MR = 4;
@@ -36,17 +37,6 @@ type GemmKernel = (
 function kernelFor(engine: Engine): GemmKernel {
   const k = engine.k;
   return engine.relaxed && k.f32_gemm_4x8__wasmrelaxedsimd_fma ? k.f32_gemm_4x8__wasmrelaxedsimd_fma : k.f32_gemm_4x8__wasmsimd;
-}
-
-/** Per-engine scratch for the packed A tile (MR x KC floats), allocated once. */
-const scratch = new WeakMap<Engine, number>();
-function workspace(engine: Engine): number {
-  let p = scratch.get(engine);
-  if (p === undefined) {
-    p = engine.arena.alloc(MR * KC * 4);
-    scratch.set(engine, p);
-  }
-  return p;
 }
 
 /** Floats of a packed buffer: ceil(n/NR) panels of NR bias floats + k rows of NR weights. */
@@ -184,5 +174,10 @@ export function gemm(engine: Engine, args: GemmArgs, w: PackedWeights): void {
   if (!(ldc >= w.n)) throw new ArgumentError(`gemm: ldc must be >= n=${w.n}, got ${ldc}`);
   const [code, lo, hi] = actCode(args.act ?? 'none');
   const kc = w.k <= KC ? 0 : KC;
-  kernelFor(engine)(m, w.n, w.k, a, lda, pw, c, ldc, args.rowBias ?? 0, code, lo, hi, kc, 0, workspace(engine));
+  const ws = m > 1 ? engine.arena.alloc(MR * Math.min(w.k, KC) * 4) : 0;
+  try {
+    kernelFor(engine)(m, w.n, w.k, a, lda, pw, c, ldc, args.rowBias ?? 0, code, lo, hi, kc, 0, ws);
+  } finally {
+    if (ws) engine.arena.free(ws);
+  }
 }
