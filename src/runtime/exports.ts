@@ -26,6 +26,20 @@ export interface BaselineKernels {
   x32_packw_gemm_goi__scalar(nr: number, n: number, k: number, w: Ptr, ldw: number, bias: Ptr, out: Ptr): void;
   x32_packw_gemm_gio__wasmsimd(nr: number, n: number, k: number, b: Ptr, ldb: number, bias: Ptr, out: Ptr): void;
   f32_gemm_4x8__wasmsimd: GemmDriver;
+  f32_lstm_seq_2x16__wasmsimd(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr, c: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
+  ): void;
+  f32_gru_seq_2x16__wasmsimd(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
+  ): void;
+  f32_rnn_seq_2x16__wasmsimd(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, relu: number, ws: Ptr,
+  ): void;
+  f16_f32_vcvt_u8__wasmsimd_int32(n: number, x: Ptr, y: Ptr): void;
+  bf16_f32_vcvt_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -47,4 +61,9 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'x32_packw_gemm_goi__scalar',
   'x32_packw_gemm_gio__wasmsimd',
   'f32_gemm_4x8__wasmsimd',
+  'f32_lstm_seq_2x16__wasmsimd',
+  'f32_gru_seq_2x16__wasmsimd',
+  'f32_rnn_seq_2x16__wasmsimd',
+  'f16_f32_vcvt_u8__wasmsimd_int32',
+  'bf16_f32_vcvt_u8__wasmsimd',
 ];
