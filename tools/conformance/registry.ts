@@ -5,7 +5,6 @@
 import type { OpRunner } from './types.js';
 import { runners as elementwise } from './ops/elementwise.js';
 import { runners as linear } from './ops/linear.js';
-
 import { runners as rnn } from './ops/rnn.js';
 
 export const RUNNERS: Record<string, OpRunner> = {
