@@ -3,3 +3,4 @@ export const RELAXED_BUILD: i32 = 1;
 export * from './f32-dwconv/index.relaxed';
 export * from './f32-vunary/index.relaxed';
 export * from './f32-softmax/index.relaxed';
+export * from './f32-gemm/index.relaxed.gen';

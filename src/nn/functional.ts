@@ -8,3 +8,5 @@ export { leakyRelu, gelu, silu, sigmoid, tanh, type GeluOptions } from '../ops/u
 export { add, mul } from '../ops/binary.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { layerNorm } from '../ops/layernorm.js';
+export { linear } from '../ops/linear.js';
+export { matmul } from '../ops/matmul.js';

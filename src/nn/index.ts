@@ -1,6 +1,7 @@
 /** torch.nn-shaped modules. */
 export { Module, type StateDict, type StateValue, type LoadOptions } from './module.js';
 export { ReLU } from './activation.js';
+export { Linear, type LinearOptions } from './linear.js';
 export { RNN, GRU, LSTM, RNNBase, RNNState, type RNNOptions, type RNNBaseOptions, type LSTMOptions } from './rnn.js';
 export { RNNCell, GRUCell, LSTMCell, RNNCellBase, type RNNCellOptions } from './rnn-cell.js';
 export { loadSafetensors, saveSafetensors } from '../io/safetensors.js';

@@ -7,6 +7,12 @@
  */
 type Ptr = number;
 
+/** The f32-gemm drivers (assembly/f32-gemm/gen): C = act(A W^T + bias + rowBias), W packed. */
+export type GemmDriver = (
+  m: number, n: number, k: number, a: Ptr, lda: number, w: Ptr, c: Ptr, ldc: number,
+  rowBias: Ptr, act: number, minv: number, maxv: number, kcBlock: number, ncBlock: number, ws: Ptr,
+) => void;
+
 export interface BaselineKernels {
   heap_base(): Ptr;
   abi_version(): number;
@@ -17,6 +23,9 @@ export interface BaselineKernels {
     bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
     act: number, minv: number, maxv: number,
   ): void;
+  x32_packw_gemm_goi__scalar(nr: number, n: number, k: number, w: Ptr, ldw: number, bias: Ptr, out: Ptr): void;
+  x32_packw_gemm_gio__wasmsimd(nr: number, n: number, k: number, b: Ptr, ldb: number, bias: Ptr, out: Ptr): void;
+  f32_gemm_4x8__wasmsimd: GemmDriver;
   f32_lstm_seq_2x16__wasmsimd(
     t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr, c: Ptr,
     y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
@@ -72,6 +81,7 @@ export type RelaxedKernels = {
   f32_vtanh_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
   f32_softmax_u16__wasmrelaxedsimd_fma(rows: number, n: number, x: Ptr, y: Ptr): void;
   f32_logsoftmax_u16__wasmrelaxedsimd_fma(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_gemm_4x8__wasmrelaxedsimd_fma: GemmDriver;
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;
@@ -85,6 +95,9 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
   'f32_gemm_1x1__scalar',
+  'x32_packw_gemm_goi__scalar',
+  'x32_packw_gemm_gio__wasmsimd',
+  'f32_gemm_4x8__wasmsimd',
   'f32_lstm_seq_2x16__wasmsimd',
   'f32_gru_seq_2x16__wasmsimd',
   'f32_rnn_seq_2x16__wasmsimd',
