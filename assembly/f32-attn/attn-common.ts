@@ -9,18 +9,7 @@
 // sum_j exp(s_j - M') v_j; the output is Acc / L. While every key seen so far is masked (M = -inf)
 // the exponent base is 0 instead of M, so exp(-inf - base) = 0 and no -inf - -inf = NaN appears.
 // A row whose keys are all masked ends with L = 0 and outputs zeros (not NaN as PyTorch's math).
-import { vexp_rr2_p6 } from '../common/vmath';
-
-// a · b + c: f32x4.relaxed_madd when fma (a compile-time constant; relaxed build only, kernels
-// named __wasmrelaxedsimd_fma), else mul then add. The other branch is never emitted, and without
-// the relaxed-simd feature the relaxed opcode is not compiled at all.
-// @ts-ignore: decorator
-@inline export function vmaddA(fma: bool, a: v128, b: v128, c: v128): v128 {
-  if (ASC_FEATURE_RELAXED_SIMD) {
-    if (fma) return f32x4.relaxed_madd(a, b, c);
-  }
-  return f32x4.add(f32x4.mul(a, b), c);
-}
+import { vexp_rr2_p6, vmadd } from '../common/vmath';
 
 // Query rows per tile, keys per block.
 export const MR: i32 = 4;
@@ -124,14 +113,14 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
       const q1 = v128.load32_splat(qp, 4);
       const q2 = v128.load32_splat(qp, 8);
       const q3 = v128.load32_splat(qp, 12);
-      a00 = vmaddA(fma, q0, k0, a00);
-      a01 = vmaddA(fma, q0, k1, a01);
-      a10 = vmaddA(fma, q1, k0, a10);
-      a11 = vmaddA(fma, q1, k1, a11);
-      a20 = vmaddA(fma, q2, k0, a20);
-      a21 = vmaddA(fma, q2, k1, a21);
-      a30 = vmaddA(fma, q3, k0, a30);
-      a31 = vmaddA(fma, q3, k1, a31);
+      a00 = vmadd(fma, q0, k0, a00);
+      a01 = vmadd(fma, q0, k1, a01);
+      a10 = vmadd(fma, q1, k0, a10);
+      a11 = vmadd(fma, q1, k1, a11);
+      a20 = vmadd(fma, q2, k0, a20);
+      a21 = vmadd(fma, q2, k1, a21);
+      a30 = vmadd(fma, q3, k0, a30);
+      a31 = vmadd(fma, q3, k1, a31);
       kp += NB * 4;
       qp += 16;
     }
@@ -215,8 +204,9 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
 }
 
 // sc[i][c] = exp(sc[i][c] - base_i) · mul_i for c < nbc; returns the row sums (lane i = row i).
+// The exponents are <= 0 (base is the row max), so vexp_rr2_p6 runs without its overflow test.
 // @ts-ignore: decorator
-@inline export function expBlock(sc: usize, nbc: i32, vbase: v128, vmul: v128): v128 {
+@inline export function expBlock(fma: bool, sc: usize, nbc: i32, vbase: v128, vmul: v128): v128 {
   const b0 = f32x4.splat(f32x4.extract_lane(vbase, 0));
   const b1 = f32x4.splat(f32x4.extract_lane(vbase, 1));
   const b2 = f32x4.splat(f32x4.extract_lane(vbase, 2));
@@ -228,10 +218,10 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
   let l0 = f32x4.splat(0), l1 = l0, l2 = l0, l3 = l0;
   for (let c = 0; c < nbc; c += 4) {
     const o = sc + (<usize>c << 2);
-    const p0 = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o), b0)), s0);
-    const p1 = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o, NB * 4), b1)), s1);
-    const p2 = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o, NB * 8), b2)), s2);
-    const p3 = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o, NB * 12), b3)), s3);
+    const p0 = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o), b0), fma, true), s0);
+    const p1 = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o, NB * 4), b1), fma, true), s1);
+    const p2 = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o, NB * 8), b2), fma, true), s2);
+    const p3 = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o, NB * 12), b3), fma, true), s3);
     v128.store(o, p0);
     v128.store(o, p1, NB * 4);
     v128.store(o, p2, NB * 8);
@@ -281,14 +271,14 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
       const p1 = v128.load32_splat(pp, NB * 4);
       const p2 = v128.load32_splat(pp, NB * 8);
       const p3 = v128.load32_splat(pp, NB * 12);
-      a00 = vmaddA(fma, p0, v0, a00);
-      a01 = vmaddA(fma, p0, v1, a01);
-      a10 = vmaddA(fma, p1, v0, a10);
-      a11 = vmaddA(fma, p1, v1, a11);
-      a20 = vmaddA(fma, p2, v0, a20);
-      a21 = vmaddA(fma, p2, v1, a21);
-      a30 = vmaddA(fma, p3, v0, a30);
-      a31 = vmaddA(fma, p3, v1, a31);
+      a00 = vmadd(fma, p0, v0, a00);
+      a01 = vmadd(fma, p0, v1, a01);
+      a10 = vmadd(fma, p1, v0, a10);
+      a11 = vmadd(fma, p1, v1, a11);
+      a20 = vmadd(fma, p2, v0, a20);
+      a21 = vmadd(fma, p2, v1, a21);
+      a30 = vmadd(fma, p3, v0, a30);
+      a31 = vmadd(fma, p3, v1, a31);
       vp += vStep;
       pp += 4;
     }
@@ -310,10 +300,10 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
     let pp = sc;
     for (let j = 0; j < nb; j++) {
       const v0 = v128.load(vp);
-      a0 = vmaddA(fma, v128.load32_splat(pp), v0, a0);
-      a1 = vmaddA(fma, v128.load32_splat(pp, NB * 4), v0, a1);
-      a2 = vmaddA(fma, v128.load32_splat(pp, NB * 8), v0, a2);
-      a3 = vmaddA(fma, v128.load32_splat(pp, NB * 12), v0, a3);
+      a0 = vmadd(fma, v128.load32_splat(pp), v0, a0);
+      a1 = vmadd(fma, v128.load32_splat(pp, NB * 4), v0, a1);
+      a2 = vmadd(fma, v128.load32_splat(pp, NB * 8), v0, a2);
+      a3 = vmadd(fma, v128.load32_splat(pp, NB * 12), v0, a3);
       vp += vStep;
       pp += 4;
     }
@@ -367,14 +357,14 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
   let qp = qs;
   for (let p = 0; p < d; p++) {
     const qv = v128.load32_splat(qp);
-    a0 = vmaddA(fma, qv, v128.load(kp), a0);
-    a1 = vmaddA(fma, qv, v128.load(kp, 16), a1);
-    a2 = vmaddA(fma, qv, v128.load(kp, 32), a2);
-    a3 = vmaddA(fma, qv, v128.load(kp, 48), a3);
-    a4 = vmaddA(fma, qv, v128.load(kp, 64), a4);
-    a5 = vmaddA(fma, qv, v128.load(kp, 80), a5);
-    a6 = vmaddA(fma, qv, v128.load(kp, 96), a6);
-    a7 = vmaddA(fma, qv, v128.load(kp, 112), a7);
+    a0 = vmadd(fma, qv, v128.load(kp), a0);
+    a1 = vmadd(fma, qv, v128.load(kp, 16), a1);
+    a2 = vmadd(fma, qv, v128.load(kp, 32), a2);
+    a3 = vmadd(fma, qv, v128.load(kp, 48), a3);
+    a4 = vmadd(fma, qv, v128.load(kp, 64), a4);
+    a5 = vmadd(fma, qv, v128.load(kp, 80), a5);
+    a6 = vmadd(fma, qv, v128.load(kp, 96), a6);
+    a7 = vmadd(fma, qv, v128.load(kp, 112), a7);
     kp += NB * 4;
     qp += 16;
   }
@@ -399,11 +389,11 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
 
 // sc[0][c] = exp(sc[0][c] - base) · mul for c < nbc (base, mul splat); returns the sum, splat.
 // @ts-ignore: decorator
-@inline export function expRow1(sc: usize, nbc: i32, vbase: v128, vmul: v128): v128 {
+@inline export function expRow1(fma: bool, sc: usize, nbc: i32, vbase: v128, vmul: v128): v128 {
   let l = f32x4.splat(0);
   for (let c = 0; c < nbc; c += 4) {
     const o = sc + (<usize>c << 2);
-    const p = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o), vbase)), vmul);
+    const p = f32x4.mul(vexp_rr2_p6(f32x4.sub(v128.load(o), vbase), fma, true), vmul);
     v128.store(o, p);
     l = f32x4.add(l, p);
   }
@@ -428,10 +418,10 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
     let pp = sc;
     for (let j = 0; j < nb; j++) {
       const pv = v128.load32_splat(pp);
-      a0 = vmaddA(fma, pv, v128.load(vp), a0);
-      a1 = vmaddA(fma, pv, v128.load(vp, 16), a1);
-      a2 = vmaddA(fma, pv, v128.load(vp, 32), a2);
-      a3 = vmaddA(fma, pv, v128.load(vp, 48), a3);
+      a0 = vmadd(fma, pv, v128.load(vp), a0);
+      a1 = vmadd(fma, pv, v128.load(vp, 16), a1);
+      a2 = vmadd(fma, pv, v128.load(vp, 32), a2);
+      a3 = vmadd(fma, pv, v128.load(vp, 48), a3);
       vp += vStep;
       pp += 4;
     }
@@ -446,7 +436,7 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
     let vp = vbase + (<usize>c << 2);
     let pp = sc;
     for (let j = 0; j < nb; j++) {
-      a0 = vmaddA(fma, v128.load32_splat(pp), v128.load(vp), a0);
+      a0 = vmadd(fma, v128.load32_splat(pp), v128.load(vp), a0);
       vp += vStep;
       pp += 4;
     }

@@ -58,15 +58,15 @@ import { vexp_rr2_p6 } from '../common/vmath';
             // Lanes all hold row 0's state.
             const vmnew = f32x4.max(vm, rowMax1(sc, nbc));
             const vbase = expBase(vmnew);
-            const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase));
-            vl = f32x4.add(f32x4.mul(vl, valpha), expRow1(sc, nbc, vbase, f32x4.splat(1)));
+            const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase), fma, true);
+            vl = f32x4.add(f32x4.mul(vl, valpha), expRow1(fma, sc, nbc, vbase, f32x4.splat(1)));
             pvRow1(fma, sc, nb, vh, vst, j0, dv, acc, valpha);
             vm = vmnew;
           } else {
             const vmnew = f32x4.max(vm, blockRowMax(sc, nbc));
             const vbase = expBase(vmnew);
-            const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase));
-            const vsum = expBlock(sc, nbc, vbase, f32x4.splat(1));
+            const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase), fma, true);
+            const vsum = expBlock(fma, sc, nbc, vbase, f32x4.splat(1));
             vl = f32x4.add(f32x4.mul(vl, valpha), vsum);
             pvBlock(fma, sc, nb, vh, vst, j0, dv, acc, dvp, valpha);
             vm = vmnew;
