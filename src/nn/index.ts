@@ -18,3 +18,4 @@ export { Flatten } from './flatten.js';
 export { fuseConvBnEval, planFoldedForward, disposeFoldedPlan, type FoldOptions, type FoldedPlan } from './fusion.js';
 export { LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
 export { LayerNorm, type LayerNormOptions } from './normalization.js';
+export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, type TransformerLayerOptions, type EncoderLayerForwardOptions, type EncoderForwardOptions, type DecoderLayerForwardOptions } from './transformer.js';

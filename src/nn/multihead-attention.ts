@@ -1,6 +1,6 @@
 /**
  * nn.MultiheadAttention(embedDim, numHeads, { bias, kdim, vdim, batchFirst }) as PyTorch's in
- * eval mode (dropout 0, no add_bias_kv / add_zero_attn).
+ * eval mode (a dropout option is accepted and ignored; no add_bias_kv / add_zero_attn).
  *
  * Parameters (PyTorch keys): in_proj_weight [3E, E] (rows W_q; W_k; W_v) when kdim = vdim = E,
  * else q_proj_weight [E, E], k_proj_weight [E, kdim], v_proj_weight [E, vdim]; in_proj_bias [3E]
@@ -38,7 +38,7 @@ export interface MultiheadAttentionOptions {
   kdim?: number | null;
   vdim?: number | null;
   batchFirst?: boolean;
-  /** Must be 0 (inference only). */
+  /** Ignored: inference only, dropout is inactive as in eval(). */
   dropout?: number;
 }
 
@@ -72,7 +72,6 @@ export class MultiheadAttention extends Module {
     if (!Number.isInteger(embedDim) || embedDim < 1) throw new ArgumentError(`${OP}: embedDim must be an integer >= 1, got ${embedDim}`);
     if (!Number.isInteger(numHeads) || numHeads < 1) throw new ArgumentError(`${OP}: numHeads must be an integer >= 1, got ${numHeads}`);
     if (embedDim % numHeads !== 0) throw new ArgumentError(`${OP}: embedDim (${embedDim}) must be divisible by numHeads (${numHeads})`);
-    if (options.dropout !== undefined && options.dropout !== 0) throw new ArgumentError(`${OP}: dropout must be 0 (inference only), got ${options.dropout}`);
     this.embedDim = embedDim;
     this.numHeads = numHeads;
     this.headDim = embedDim / numHeads;

@@ -1,4 +1,4 @@
-/** Runners for the attention ops: scaled_dot_product_attention and multihead_attention. */
+/** Runners for the attention ops: scaled_dot_product_attention, multihead_attention and the transformer layers. */
 import { F, nn, type Tensor } from '../../../src/api.js';
 import { stateDictOf, type OpRunner } from '../types.js';
 
@@ -40,5 +40,43 @@ runners.multihead_attention = (c) => {
     return r;
   } finally {
     mha.dispose();
+  }
+};
+
+const layerOptions = (p: Record<string, any>) => ({ // eslint-disable-line @typescript-eslint/no-explicit-any
+  dimFeedforward: p.dim_feedforward,
+  dropout: p.dropout,
+  activation: p.activation,
+  layerNormEps: p.layer_norm_eps,
+  batchFirst: p.batch_first,
+  normFirst: p.norm_first,
+});
+
+runners.transformer_encoder_layer = (c) => {
+  const t = c.tensors;
+  const layer = new nn.TransformerEncoderLayer(c.params.d_model, c.params.nhead, layerOptions(c.params));
+  try {
+    layer.loadStateDict(stateDictOf(c));
+    return { output: layer.forward(t.input, { srcMask: t.src_mask ?? null, srcKeyPaddingMask: t.src_key_padding_mask ?? null }) };
+  } finally {
+    layer.dispose();
+  }
+};
+
+runners.transformer_decoder_layer = (c) => {
+  const t = c.tensors;
+  const layer = new nn.TransformerDecoderLayer(c.params.d_model, c.params.nhead, layerOptions(c.params));
+  try {
+    layer.loadStateDict(stateDictOf(c));
+    return {
+      output: layer.forward(t.input, t.memory, {
+        tgtMask: t.tgt_mask ?? null,
+        memoryMask: t.memory_mask ?? null,
+        tgtKeyPaddingMask: t.tgt_key_padding_mask ?? null,
+        memoryKeyPaddingMask: t.memory_key_padding_mask ?? null,
+      }),
+    };
+  } finally {
+    layer.dispose();
   }
 };
