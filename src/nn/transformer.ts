@@ -3,7 +3,7 @@
  * eval mode (dropout inactive; the `dropout` option is accepted and ignored), on PyTorch's regular
  * path (not the nested-tensor fast path: outputs at padded positions are ordinary values).
  *
- *   FF(x) = linear2(act(linear1(x))), act relu or exact (erf) gelu
+ *   FF(x) = linear2(act(linear1(x))), act relu or exact (erf) gelu fused into linear1's GEMM
  *   encoder post-norm: x = norm1(x + SA(x)); x = norm2(x + FF(x))
  *   encoder pre-norm (normFirst): x = x + SA(norm1(x)); x = x + FF(norm2(x))
  *   decoder post-norm: x = norm1(x + SA(x)); x = norm2(x + CA(x, memory)); x = norm3(x + FF(x))
@@ -22,7 +22,6 @@ import type { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { add } from '../ops/binary.js';
-import { relu, gelu } from '../ops/unary.js';
 
 export interface TransformerLayerOptions {
   /** Hidden size of the feed-forward block (default 2048). */
@@ -97,14 +96,10 @@ abstract class TransformerLayerBase extends Module {
     return new LayerNorm(this.dModel, { eps: this.cfg.layerNormEps, bias: this.cfg.bias });
   }
 
-  /** linear2(act(linear1(x))); the activation runs in place on linear1's output. */
+  /** linear2(act(linear1(x))), the bias and activation fused into linear1's GEMM epilogue. */
   protected feedForward(x: Tensor): Tensor {
-    const h = this.linear1.forward(x);
-    return freeing([h], () => {
-      if (this.cfg.activation === 'relu') relu(h, h);
-      else gelu(h, {}, h);
-      return this.linear2.forward(h);
-    });
+    const h = this.linear1.forwardFused(x, this.cfg.activation);
+    return freeing([h], () => this.linear2.forward(h));
   }
 
   /** Post-norm: norm(x + f(x)); pre-norm: x + f(norm(x)). Disposes nothing it did not create. */
