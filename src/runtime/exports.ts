@@ -10,7 +10,7 @@ type Ptr = number;
 /** The f32-gemm drivers (assembly/f32-gemm/gen): C = act(A W^T + bias + rowBias), W packed. */
 export type GemmDriver = (
   m: number, n: number, k: number, a: Ptr, lda: number, w: Ptr, c: Ptr, ldc: number,
-  rowBias: Ptr, act: number, minv: number, maxv: number, kcBlock: number, ncBlock: number, ws: Ptr,
+  rowBias: Ptr, act: number, minv: number, maxv: number, kcBlock: number, mcBlock: number, ws: Ptr,
 ) => void;
 
 export interface BaselineKernels {
