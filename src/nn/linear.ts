@@ -44,9 +44,10 @@ export class Linear extends Module {
     this.onLoad();
   }
 
-  forward(x: Tensor): Tensor {
+  /** `out` (optional, not in torch.nn): a preallocated [..., out] float32 result, e.g. in a decoding loop. */
+  forward(x: Tensor, out?: Tensor): Tensor {
     this.checkLive();
-    return linearPacked('Linear', x, this.packed!);
+    return linearPacked('Linear', x, this.packed!, 'none', out);
   }
 
   /**
