@@ -10,41 +10,21 @@
  * otherwise (or with NO_COLOR / --plain).
  */
 import { readFileSync } from 'node:fs';
-import { init, parseSafetensors, memoryStats, Tensor, type Engine, type nn } from '../src/entries/node.js';
+import { init, memoryStats, Tensor, type Engine, type nn } from '../src/entries/node.js';
 import { compareTensors } from '../tools/conformance/compare.js';
-import { TinyCNN } from '../examples/tiny-cnn.js';
-import { TinyTransformerClassifier } from '../examples/tiny-transformer-classifier.js';
-import { CharLSTM } from '../examples/char-lstm.js';
+import { loadCaseBytes } from '../tools/conformance/load.js';
+import { stateDictOf, type GoldenCase } from '../tools/conformance/types.js';
+import { TinyCNN, TinyTransformerClassifier, CharLSTM, optionsFromKwargs } from '../examples/index.js';
 
 const FIXTURES = new URL('../../test/fixtures/model/', import.meta.url);
 const RUNS = 15;
 const plain = process.argv.includes('--plain') || !!process.env.NO_COLOR || (!process.stdout.isTTY && !process.argv.includes('--color'));
 const bold = (s: string) => (plain ? s : `\x1b[1m${s}\x1b[0m`);
 
-interface Golden {
-  stateDict: Record<string, Tensor>;
-  inputs: Tensor[];
-  outputs: Record<string, Tensor>;
-  tol: number;
-  meta: Record<string, string>;
-  params: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 /** A golden model file: the PyTorch state_dict, the inputs and PyTorch's outputs. */
-function golden(file: string, engine: Engine): Golden {
-  const { tensors, metadata } = parseSafetensors(new Uint8Array(readFileSync(new URL(file, FIXTURES))), engine);
-  const names = (key: string) => JSON.parse(metadata[key]) as string[];
-  return {
-    stateDict: Object.fromEntries(names('state_dict').map((k) => [k, tensors[k]])),
-    inputs: names('inputs').map((k) => tensors[k]),
-    outputs: Object.fromEntries(names('outputs').map((k) => [k, tensors[k]])),
-    tol: Number(metadata.tol),
-    meta: metadata,
-    params: JSON.parse(metadata.params),
-  };
+function golden(file: string): GoldenCase {
+  return loadCaseBytes(new Uint8Array(readFileSync(new URL(file, FIXTURES))));
 }
-
-const camel = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), v]));
 
 /** Median wall time of fn over RUNS runs (after one warm-up), in ms; the tensors it makes are freed. */
 function medianMs(engine: Engine, fn: () => unknown): number {
@@ -60,19 +40,21 @@ function medianMs(engine: Engine, fn: () => unknown): number {
 }
 
 /** Runs a model on its golden inputs: error of every output against PyTorch, median latency. */
-function report(engine: Engine, title: string, model: nn.Module & { forward(x: Tensor): Tensor | Tensor[] }, g: Golden): void {
-  model.loadStateDict(g.stateDict);
+function report(engine: Engine, title: string, model: nn.Module & { forward(x: Tensor): Tensor | Tensor[] }, g: GoldenCase): void {
+  model.loadStateDict(stateDictOf(g));
+  const input = g.tensors[g.inputs[0]];
   const params = Object.values(model.stateDict()).reduce((n, t) => n + (t.dtype === 'float32' ? t.numel : 0), 0);
   const errs = engine.scope(() => {
-    const r = model.forward(g.inputs[0]);
+    const r = model.forward(input);
     const outs = Array.isArray(r) ? r : [r];
-    return Object.keys(g.outputs).map((name, i) => {
-      const c = compareTensors(name, outs[i].toFloat32Array(), outs[i].shape, g.outputs[name].toFloat32Array(), g.outputs[name].shape, g.tol);
+    return g.outputs.map((name, i) => {
+      const ref = g.tensors[name];
+      const c = compareTensors(name, outs[i].toFloat32Array(), outs[i].shape, ref.toFloat32Array(), ref.shape, g.tol);
       return `${name} ${c.maxError.toExponential(2)}${c.ok ? '' : ' FAIL'}`;
     });
   });
-  const ms = medianMs(engine, () => model.forward(g.inputs[0]));
-  const shape = `[${g.inputs[0].shape.join(', ')}]`;
+  const ms = medianMs(engine, () => model.forward(input));
+  const shape = `[${input.shape.join(', ')}]`;
   console.log(`${bold(title.padEnd(26))} ${String(params).padStart(6)} params  input ${shape.padEnd(14)} ${ms.toFixed(3).padStart(7)} ms  max err vs PyTorch: ${errs.join(', ')} (tol ${g.tol})`);
 }
 
@@ -155,21 +137,21 @@ async function main(): Promise<void> {
   console.log(`features: ${JSON.stringify(info.features)}\n`);
   console.log(`PyTorch models (state_dict + inputs + PyTorch float64 outputs in test/fixtures/model/*.safetensors), latency = median of ${RUNS} runs:`);
 
-  const cnnG = golden('tiny_cnn_1x3x32x32.safetensors', engine);
-  const trG = golden('tiny_transformer_classifier_2x16.safetensors', engine);
-  const lstmG = golden('char_lstm_2x32.safetensors', engine);
-  const cnn = new TinyCNN(camel(cnnG.params.kwargs));
-  const tr = new TinyTransformerClassifier(camel(trG.params.kwargs));
-  const lstm = new CharLSTM({ ...camel(lstmG.params.kwargs), alphabet: lstmG.params.alphabet });
+  const cnnG = golden('tiny_cnn_1x3x32x32.safetensors');
+  const trG = golden('tiny_transformer_classifier_2x16.safetensors');
+  const lstmG = golden('char_lstm_2x32.safetensors');
+  const cnn = new TinyCNN(optionsFromKwargs(cnnG.params.kwargs));
+  const tr = new TinyTransformerClassifier(optionsFromKwargs(trG.params.kwargs));
+  const lstm = new CharLSTM({ ...optionsFromKwargs(lstmG.params.kwargs), alphabet: lstmG.params.alphabet });
   try {
     report(engine, 'TinyCNN (conv, BN folded)', cnn, cnnG);
     report(engine, 'TinyTransformerClassifier', tr, trG);
     report(engine, 'CharLSTM', lstm, lstmG);
-    attentionDemo(engine, tr, trG.inputs[0]);
+    attentionDemo(engine, tr, trG.tensors.input);
     generationDemo(engine, lstm, lstmG.params.text[1]);
   } finally {
     for (const m of [cnn, tr, lstm]) m.dispose();
-    for (const g of [cnnG, trG, lstmG]) for (const t of [...Object.values(g.stateDict), ...g.inputs, ...Object.values(g.outputs)]) t.dispose();
+    for (const g of [cnnG, trG, lstmG]) for (const t of Object.values(g.tensors)) t.dispose();
   }
   console.log(`\nmemory (all freed): ${JSON.stringify(memoryStats())}`);
   console.log(`total ${(performance.now() - t0).toFixed(0)} ms`);

@@ -7,20 +7,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseSafetensors, Tensor, ArgumentError, type Engine } from '../../dist/src/entries/node.js';
-import { TinyCNN } from '../../dist/examples/tiny-cnn.js';
-import { TinyTransformerClassifier } from '../../dist/examples/tiny-transformer-classifier.js';
-import { CharLSTM } from '../../dist/examples/char-lstm.js';
+import { Tensor, ArgumentError } from '../../dist/src/entries/node.js';
+import { TinyCNN, TinyTransformerClassifier, CharLSTM, optionsFromKwargs } from '../../dist/examples/index.js';
 import { compareTensors } from '../../dist/tools/conformance/compare.js';
+import { loadCaseBytes } from '../../dist/tools/conformance/load.js';
+import { stateDictOf } from '../../dist/tools/conformance/types.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 
 const fixture = (name: string) => new URL(`../fixtures/model/${name}.safetensors`, import.meta.url).pathname;
 
-/** A golden model file: its state dict (by the file's state_dict list), inputs, outputs, tol, metadata. */
-function golden(name: string, e: Engine) {
-  const { tensors, metadata } = parseSafetensors(new Uint8Array(readFileSync(fixture(name))), e);
-  const pick = (key: string) => Object.fromEntries((JSON.parse(metadata[key]) as string[]).map((k) => [k, tensors[k]]));
-  return { stateDict: pick('state_dict'), inputs: pick('inputs'), outputs: pick('outputs'), tol: Number(metadata.tol), params: JSON.parse(metadata.params), all: tensors };
+/** A golden model file, its state dict and its tensors by name. */
+function golden(name: string) {
+  const c = loadCaseBytes(new Uint8Array(readFileSync(fixture(name))));
+  return { ...c, stateDict: stateDictOf(c), t: c.tensors };
 }
 
 function expectClose(name: string, got: Tensor, ref: Tensor, tol: number): void {
@@ -31,21 +30,21 @@ function expectClose(name: string, got: Tensor, ref: Tensor, tol: number): void 
 describe.each(runnableBuilds())('whole-model examples [%s build]', (build) => {
   it('TinyCNN matches PyTorch with and without BatchNorm folding; the folding follows loadStateDict', async () => {
     const e = await useBuild(build);
-    const g = golden('tiny_cnn_1x3x32x32', e);
+    const g = golden('tiny_cnn_1x3x32x32');
     const folded = new TinyCNN({}, e).loadStateDict(g.stateDict);
     const plain = new TinyCNN({ foldBatchNorm: false }, e).loadStateDict(g.stateDict);
     try {
       expect(Object.keys(folded.stateDict())).toEqual(Object.keys(g.stateDict));
-      expectClose('folded', folded.forward(g.inputs.input), g.outputs.output, g.tol);
-      expectClose('plain', plain.forward(g.inputs.input), g.outputs.output, g.tol);
+      expectClose('folded', folded.forward(g.t.input), g.t.output, g.tol);
+      expectClose('plain', plain.forward(g.t.input), g.t.output, g.tol);
       // Change bn1's running mean: the folded model must use the new statistics after the load.
       const mean = g.stateDict['bn1.running_mean'].toFloat32Array().map((v, i) => v + 0.25 * (i + 1));
       const dict = { ...g.stateDict, 'bn1.running_mean': Tensor.from(mean, [mean.length], 'float32', e) };
       folded.loadStateDict(dict);
       plain.loadStateDict(dict);
-      const a = folded.forward(g.inputs.input).toFloat32Array();
-      const b = plain.forward(g.inputs.input).toFloat32Array();
-      const before = g.outputs.output.toFloat32Array();
+      const a = folded.forward(g.t.input).toFloat32Array();
+      const b = plain.forward(g.t.input).toFloat32Array();
+      const before = g.t.output.toFloat32Array();
       expect(Math.max(...a.map((v, i) => Math.abs(v - before[i])))).toBeGreaterThan(1e-3);
       for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `logit ${i}`).toBeLessThan(1e-4 * (1 + Math.abs(b[i])));
     } finally {
@@ -56,16 +55,16 @@ describe.each(runnableBuilds())('whole-model examples [%s build]', (build) => {
 
   it('TinyTransformerClassifier matches PyTorch; embed() is the encoder input', async () => {
     const e = await useBuild(build);
-    const g = golden('tiny_transformer_classifier_2x16', e);
-    const m = new TinyTransformerClassifier(camel(g.params.kwargs), e).loadStateDict(g.stateDict);
+    const g = golden('tiny_transformer_classifier_2x16');
+    const m = new TinyTransformerClassifier(optionsFromKwargs(g.params.kwargs), e).loadStateDict(g.stateDict);
     try {
       expect(Object.keys(m.stateDict())).toEqual(Object.keys(g.stateDict));
-      expectClose('output', m.forward(g.inputs.input), g.outputs.output, g.tol);
-      const x = m.embed(g.inputs.input);
+      expectClose('output', m.forward(g.t.input), g.t.output, g.tol);
+      const x = m.embed(g.t.input);
       expect(x.shape).toEqual([2, 16, 32]);
       const emb = g.stateDict['embedding.weight'].toFloat32Array();
       const pos = g.stateDict.pos_embedding.toFloat32Array();
-      const tok = Number(g.inputs.input.data<'int64'>()[16 + 3]);
+      const tok = Number(g.t.input.data<'int64'>()[16 + 3]);
       expect(x.toFloat32Array()[(16 + 3) * 32 + 5]).toBeCloseTo(emb[tok * 32 + 5] + pos[3 * 32 + 5], 6);
       expect(() => m.embed(Tensor.zeros([1, 65], 'int64', e))).toThrow(ArgumentError);
     } finally {
@@ -73,25 +72,28 @@ describe.each(runnableBuilds())('whole-model examples [%s build]', (build) => {
     }
   });
 
-  it('CharLSTM matches PyTorch (logits, h_n, c_n)', async () => {
+  /** The golden CharLSTM with its alphabet, loaded on the build's engine. */
+  async function charLstm() {
     const e = await useBuild(build);
-    const g = golden('char_lstm_2x32', e);
-    const m = new CharLSTM({ ...camel(g.params.kwargs), alphabet: g.params.alphabet }, e).loadStateDict(g.stateDict);
+    const g = golden('char_lstm_2x32');
+    return { e, g, m: new CharLSTM({ ...optionsFromKwargs(g.params.kwargs), alphabet: g.params.alphabet }, e).loadStateDict(g.stateDict) };
+  }
+
+  it('CharLSTM matches PyTorch (logits, h_n, c_n)', async () => {
+    const { g, m } = await charLstm();
     try {
-      expect(m.encode(g.params.text[1])).toEqual([...g.inputs.input.data<'int64'>().slice(32)].map(Number));
-      const [logits, h, c] = m.forward(g.inputs.input);
-      expectClose('output', logits, g.outputs.output, g.tol);
-      expectClose('h_n', h, g.outputs.h_n, g.tol);
-      expectClose('c_n', c, g.outputs.c_n, g.tol);
+      expect(m.encode(g.params.text[1])).toEqual([...g.t.input.data<'int64'>().slice(32)].map(Number));
+      const [logits, h, c] = m.forward(g.t.input);
+      expectClose('output', logits, g.t.output, g.tol);
+      expectClose('h_n', h, g.t.h_n, g.tol);
+      expectClose('c_n', c, g.t.c_n, g.tol);
     } finally {
       m.dispose();
     }
   });
 
   it('CharLSTM.generate via step() = forward() over the growing sequence, no allocation per step', async () => {
-    const e = await useBuild(build);
-    const g = golden('char_lstm_2x32', e);
-    const m = new CharLSTM({ ...camel(g.params.kwargs), alphabet: g.params.alphabet }, e).loadStateDict(g.stateDict);
+    const { e, g, m } = await charLstm();
     try {
       const prefix = (g.params.text[0] as string).slice(0, 10);
       const seq = m.encode(prefix);
@@ -162,7 +164,3 @@ describe.each(runnableBuilds())('whole-model examples [%s build]', (build) => {
     }
   });
 });
-
-function camel(kwargs: Record<string, unknown>): Record<string, never> {
-  return Object.fromEntries(Object.entries(kwargs).map(([k, v]) => [k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()), v])) as Record<string, never>;
-}

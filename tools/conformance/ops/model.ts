@@ -1,13 +1,11 @@
 /**
  * Runner for the golden `model` op (whole small networks). Each `params.model` names a custom
- * module class of examples/; the runner builds it from `params.kwargs` (snake_case keys become
- * the camelCase options), loads the case's state dict unchanged (strict), calls forward with the
+ * module class of examples/ (GOLDEN_MODELS in examples/index.ts); the runner builds it from
+ * `params.kwargs` (snake_case keys become the camelCase options), loads the case's state dict unchanged (strict), calls forward with the
  * case's inputs in order and returns its result(s) by the case's output names, in order.
  */
 import type { nn, Tensor } from '../../../src/api.js';
-import { TinyCNN } from '../../../examples/tiny-cnn.js';
-import { TinyTransformerClassifier } from '../../../examples/tiny-transformer-classifier.js';
-import { CharLSTM } from '../../../examples/char-lstm.js';
+import { GOLDEN_MODELS, optionsFromKwargs } from '../../../examples/index.js';
 import { Unsupported, stateDictOf, type GoldenCase, type OpRunner } from '../types.js';
 
 interface Model extends nn.Module {
@@ -15,19 +13,12 @@ interface Model extends nn.Module {
 }
 type ModelClass = new (options: Record<string, unknown>) => Model;
 
-const MODELS: Record<string, ModelClass> = {
-  tiny_cnn: TinyCNN,
-  tiny_transformer_classifier: TinyTransformerClassifier,
-  char_lstm: CharLSTM,
-};
-
-const camel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase());
+const MODELS: Record<string, ModelClass> = GOLDEN_MODELS;
 
 function runModel(c: GoldenCase): Record<string, Tensor> {
   const Cls = Object.hasOwn(MODELS, c.params.model) ? MODELS[c.params.model] : undefined;
-  if (!Cls) throw new Unsupported(`model ${String(c.params.model)} has no class in tools/conformance/ops/model.ts yet`);
-  const kwargs = Object.fromEntries(Object.entries(c.params.kwargs ?? {}).map(([k, v]) => [camel(k), v]));
-  const model = new Cls(kwargs);
+  if (!Cls) throw new Unsupported(`model ${String(c.params.model)} has no class in GOLDEN_MODELS (examples/index.ts) yet`);
+  const model = new Cls(optionsFromKwargs(c.params.kwargs ?? {}));
   try {
     model.loadStateDict(stateDictOf(c));
     const result = model.forward(...c.inputs.map((n) => c.tensors[n]));
