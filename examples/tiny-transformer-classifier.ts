@@ -16,7 +16,7 @@
  * State keys as PyTorch's: pos_embedding, embedding.weight, encoder.layers.N.*, classifier.*.
  * `embed(tokens)` is the encoder's input (what the first layer's self-attention sees).
  */
-import { F, nn, Tensor, ArgumentError, type Engine } from '../src/api.js';
+import { F, nn, Tensor, ShapeError, type Engine } from '../src/api.js';
 
 export interface TinyTransformerClassifierOptions {
   vocab?: number;
@@ -58,9 +58,9 @@ export class TinyTransformerClassifier extends nn.Module {
   /** embedding(tokens) + pos_embedding[:T]: the encoder input [N, T, dModel] for int64 tokens [N, T]. */
   embed(tokens: Tensor): Tensor {
     this.checkLive();
-    if (tokens.ndim !== 2) throw new ArgumentError(`TinyTransformerClassifier: tokens must be [N, T], got [${tokens.shape.join(', ')}]`);
+    if (tokens.ndim !== 2) throw new ShapeError(`TinyTransformerClassifier: tokens must be [N, T], got [${tokens.shape.join(', ')}]`);
     const T = tokens.shape[1];
-    if (T > this.maxLen) throw new ArgumentError(`TinyTransformerClassifier: ${T} tokens, expected at most maxLen ${this.maxLen}`);
+    if (T > this.maxLen) throw new ShapeError(`TinyTransformerClassifier: ${T} tokens, expected at most maxLen ${this.maxLen}`);
     return this.engine.scope(() => {
       const first = Tensor.from(this.posEmbedding.data<'float32'>().slice(0, T * this.dModel), [T, this.dModel], 'float32', this.engine);
       return F.add(this.embedding.forward(tokens), first);
