@@ -80,8 +80,10 @@ function heatMap(w: Float32Array, L: number, S: number, tokens: number[]): strin
     for (let j = 0; j < S; j++) row += cell(w[i * S + j] / max);
     lines.push(row);
   }
+  let dev = 0;
+  for (let i = 0; i < L; i++) dev = Math.max(dev, Math.abs(w.subarray(i * S, (i + 1) * S).reduce((a, b) => a + b, 0) - 1));
   const legend = Array.from({ length: 9 }, (_, k) => cell(k / 8)).join('');
-  lines.push(`          0 ${legend} ${max.toFixed(2)} (attention weight; rows sum to 1)`);
+  lines.push(`          0 ${legend} ${max.toFixed(2)}  (attention weight; every row sums to 1 within ${dev.toExponential(0)})`);
   return lines;
 }
 
