@@ -34,6 +34,8 @@ export interface HarnessOptions {
   minSamples: number;
   /** Sampling budget per measure() call in ms: slow calls take fewer samples to stay inside it. */
   budgetMs: number;
+  /** A call slower than this (after one warm-up call) is timed once more by hand, not sampled. */
+  singleCallAboveMs: number;
 }
 
 export interface Timing {
@@ -46,6 +48,8 @@ export interface Timing {
   cpuShare: number;
   /** CPU time per call while sampling (ms): less sensitive to a busy machine than wall time. */
   cpuMsPerCall: number;
+  /** True when the call was too slow to sample: samplesMs holds one timed call. */
+  single: boolean;
   /** Calls made while warming up, and the last warm-up call's time in ms. */
   warmupCalls: number;
   warmupLastMs: number;
@@ -68,6 +72,7 @@ async function callOnce(c: TimedCase): Promise<number> {
 
 /** Calls c until V8 has tiered it up: the best time stops improving (or the time cap is hit). */
 export async function warmUp(c: TimedCase, o: HarnessOptions): Promise<{ calls: number; lastMs: number }> {
+  // (A call slower than singleCallAboveMs ends the warm-up after the first call.)
   c.enter?.();
   const start = performance.now();
   let best = Infinity;
@@ -88,6 +93,7 @@ export async function warmUp(c: TimedCase, o: HarnessOptions): Promise<{ calls: 
     if (elapsed >= o.warmupMaxMs && calls >= 2) break;
     if (calls >= o.warmupMinCalls && elapsed >= o.warmupMinMs && sinceBest >= 5) break;
     if (last > o.warmupMaxMs / 2 && calls >= 2) break;
+    if (last > o.singleCallAboveMs) break;
     // Lets V8's background TurboFan jobs and pending promise jobs run between calls.
     if (calls % 8 === 0) await new Promise((r) => setImmediate(r));
   }
@@ -147,13 +153,21 @@ function runBenchmark(c: TimedCase, minSamples: number, maxTimeS: number): Promi
 /** Warms c up, then samples it with benchmark.js. */
 export async function measure(c: TimedCase, o: HarnessOptions): Promise<Timing> {
   const w = await warmUp(c, o);
+  if (w.lastMs > o.singleCallAboveMs) {
+    c.enter?.();
+    const cpu0 = process.cpuUsage();
+    const ms = await callOnce(c);
+    const cpu = process.cpuUsage(cpu0);
+    const cpuMs = (cpu.user + cpu.system) / 1e3;
+    return { samplesMs: [ms], cpuShare: cpuMs / ms, cpuMsPerCall: cpuMs, single: true, warmupCalls: w.calls, warmupLastMs: w.lastMs };
+  }
   const perCall = Math.max(w.lastMs, 1e-6);
   const fit = Math.floor(o.budgetMs / perCall);
   const minSamples = Math.max(2, Math.min(o.minSamples, fit));
   const maxTimeS = Math.min(o.maxTimeS, o.budgetMs / 1e3);
   c.enter?.();
   const s = await runBenchmark(c, minSamples, maxTimeS);
-  return { ...s, warmupCalls: w.calls, warmupLastMs: w.lastMs };
+  return { ...s, single: false, warmupCalls: w.calls, warmupLastMs: w.lastMs };
 }
 
 /** Two-sided 95 % Student t quantiles for 1..30 degrees of freedom (benchmark.js uses the same table). */

@@ -22,6 +22,9 @@ export interface ResultRow {
   speedupSimd?: number | null;
   speedupRelaxed?: number | null;
   status: string;
+  /** The engine whose output this row's output was compared with, and the max relative error. */
+  checkedAgainst?: string;
+  relErr?: number;
   note?: string;
 }
 

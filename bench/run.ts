@@ -24,12 +24,13 @@ import { convWorkloads } from './workloads/conv.js';
 import { gemmWorkloads } from './workloads/gemm.js';
 import { normWorkloads } from './workloads/norm.js';
 import { rnnWorkloads } from './workloads/rnn.js';
+import { transformerWorkloads } from './workloads/transformer.js';
 import { NotAvailable, type Prepared, type Workload } from './workloads/types.js';
 
-const QUICK: HarnessOptions = { warmupMinCalls: 5, warmupMinMs: 100, warmupMaxMs: 1000, maxTimeS: 0.25, minSamples: 5, budgetMs: 600 };
-const FULL: HarnessOptions = { warmupMinCalls: 10, warmupMinMs: 300, warmupMaxMs: 3000, maxTimeS: 0.8, minSamples: 10, budgetMs: 2500 };
+const QUICK: HarnessOptions = { warmupMinCalls: 3, warmupMinMs: 50, warmupMaxMs: 500, maxTimeS: 0.1, minSamples: 3, budgetMs: 300, singleCallAboveMs: 600 };
+const FULL: HarnessOptions = { warmupMinCalls: 5, warmupMinMs: 200, warmupMaxMs: 1500, maxTimeS: 0.5, minSamples: 8, budgetMs: 1500, singleCallAboveMs: 3000 };
 
-export const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads];
+export const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads];
 
 interface Peers {
   ours: Map<BuildName, Engine>;
@@ -46,6 +47,10 @@ interface Entry {
   samplesMs: number[];
   cpuShares: number[];
   cpuMs: number[];
+  single: boolean;
+  /** Max |y - y_ref| / max |y_ref| against the reference engine's output. */
+  relErr?: number;
+  checkNote?: string;
 }
 
 const mean = (a: number[]) => a.reduce((x, y) => x + y, 0) / a.length;
@@ -60,14 +65,11 @@ async function prepare(w: Workload, data: unknown, peers: Peers, wanted: Set<str
   const out: Entry[] = [];
   const add = async (engine: string, make: () => Prepared | Promise<Prepared>, enterFn?: () => void) => {
     if (!wanted.has(engine.split('-')[0])) return;
-    const e: Entry = { engine, status: 'ok', samplesMs: [], cpuShares: [], cpuMs: [] };
+    const e: Entry = { engine, status: 'ok', samplesMs: [], cpuShares: [], cpuMs: [], single: false };
     try {
       enterFn?.();
       e.prepared = await make();
-      const p = e.prepared;
-      const r = p.run();
-      e.timed = { run: () => p.run(), async: r instanceof Promise, enter: enterFn };
-      if (r instanceof Promise) await r;
+      e.timed = { run: e.prepared.run, async: e.prepared.async ?? false, enter: enterFn };
     } catch (err) {
       e.status = errorText(err);
     }
@@ -83,8 +85,49 @@ async function prepare(w: Workload, data: unknown, peers: Peers, wanted: Set<str
   return out;
 }
 
+/** Worst relative difference that still counts as the same result (float32, 128 RNN steps). */
+const CHECK_TOL = 2e-3;
+
+/**
+ * Runs every engine once (untimed) and compares its output with the reference engine's
+ * (onnxruntime-web when it ran, else the first that did): the rows must compute the same thing.
+ */
+async function crossCheck(entries: Entry[]): Promise<string | undefined> {
+  const outs = new Map<Entry, Float32Array>();
+  for (const e of entries) {
+    if (e.status !== 'ok' || !e.prepared?.output) continue;
+    try {
+      e.timed?.enter?.();
+      outs.set(e, await e.prepared.output());
+    } catch (err) {
+      e.checkNote = `output check failed: ${errorText(err)}`;
+    }
+  }
+  const ref = [...outs.keys()].find((e) => e.engine === 'ort') ?? [...outs.keys()][0];
+  if (!ref) return undefined;
+  const y0 = outs.get(ref)!;
+  let scale = 0;
+  for (const v of y0) scale = Math.max(scale, Math.abs(v));
+  for (const [e, y] of outs) {
+    if (e === ref) continue;
+    if (y.length !== y0.length) {
+      e.checkNote = `MISMATCH: ${y.length} outputs vs ${y0.length} from ${ref.engine}`;
+      continue;
+    }
+    let d = 0;
+    for (let i = 0; i < y.length; i++) {
+      const di = Math.abs(y[i] - y0[i]);
+      if (!(di <= d)) d = di; // NaN sticks
+    }
+    e.relErr = d / (scale || 1);
+    if (!(e.relErr <= CHECK_TOL)) e.checkNote = `MISMATCH vs ${ref.engine}: max rel err ${e.relErr.toExponential(1)}`;
+  }
+  return ref.engine;
+}
+
 async function runWorkload(w: Workload, peers: Peers, opts: HarnessOptions, rounds: number, wanted: Set<string>): Promise<ResultRow[]> {
   const entries = await prepare(w, w.data(), peers, wanted);
+  const refEngine = await crossCheck(entries);
   const ready = entries.filter((e) => e.timed);
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ready : [...ready].reverse();
@@ -95,6 +138,7 @@ async function runWorkload(w: Workload, peers: Peers, opts: HarnessOptions, roun
         e.samplesMs.push(...t.samplesMs);
         e.cpuShares.push(t.cpuShare);
         e.cpuMs.push(t.cpuMsPerCall);
+        e.single ||= t.single;
       } catch (err) {
         e.status = errorText(err);
       }
@@ -122,7 +166,9 @@ async function runWorkload(w: Workload, peers: Peers, opts: HarnessOptions, roun
       cpuMsPerCall: ok ? mean(e.cpuMs) : null,
       workspaceBytes: e.engine.startsWith('ours') && ok ? e.prepared?.workspaceBytes : undefined,
       status: e.status,
-      note: e.prepared?.note,
+      checkedAgainst: e.relErr !== undefined ? refEngine : undefined,
+      relErr: e.relErr,
+      note: [e.checkNote, e.single ? 'one call (too slow to sample)' : '', e.prepared?.note].filter(Boolean).join('; ') || undefined,
     };
   });
   const base = (b: string) => rows.find((x) => x.engine === `ours-${b}`)?.medianMs ?? null;

@@ -30,8 +30,17 @@ export async function loadOrt(): Promise<OrtPeer> {
 
 export type Feeds = Record<string, { data: Float32Array; dims: readonly number[] }>;
 
-/** Creates a session for an in-memory model and returns session.run(feeds) as the timed call. */
-export async function ortCase(peer: OrtPeer, model: Uint8Array, feeds: Feeds, note?: string): Promise<Prepared> {
+/**
+ * Creates a session for an in-memory model and returns session.run(feeds) as the timed call.
+ * `canonical` converts the first output to PyTorch's layout for the cross-engine check.
+ */
+export async function ortCase(
+  peer: OrtPeer,
+  model: Uint8Array,
+  feeds: Feeds,
+  note?: string,
+  canonical: (y: Float32Array) => Float32Array = (y) => y,
+): Promise<Prepared> {
   let session: ort.InferenceSession;
   try {
     session = await peer.ort.InferenceSession.create(model, {
@@ -47,6 +56,11 @@ export async function ortCase(peer: OrtPeer, model: Uint8Array, feeds: Feeds, no
   for (const [name, f] of Object.entries(feeds)) tensors[name] = new peer.ort.Tensor('float32', f.data, [...f.dims]);
   return {
     run: () => session.run(tensors),
+    async: true,
+    output: async () => {
+      const out = await session.run(tensors);
+      return canonical(out[session.outputNames[0]].data as Float32Array);
+    },
     dispose: () => session.release(),
     note,
   };

@@ -2,7 +2,7 @@
  * Our side: one simdnn engine per build (simd, relaxed) through the public API, plus the feature
  * checks that let a workload say "not implemented" until the operator lands on main.
  */
-import { F, createEngine, detectFeatures, nn, setEngine, type BuildName, type Engine } from '../../src/entries/node.js';
+import { F, Tensor, createEngine, detectFeatures, nn, setEngine, type BuildName, type Engine } from '../../src/entries/node.js';
 import { NotAvailable, type Prepared } from '../workloads/types.js';
 
 /** The builds asked for that this runtime can run, each as its own engine. */
@@ -60,17 +60,40 @@ export function loadWeights(mod: { loadStateDict(d: object): unknown }, dict: Re
   }
 }
 
+/** The first Tensor in a forward() result: a tensor, or nested arrays/objects of them. */
+function firstTensor(r: unknown): Tensor | null {
+  if (r instanceof Tensor) return r;
+  if (r && typeof r === 'object') {
+    for (const v of Object.values(r)) {
+      const t = firstTensor(v);
+      if (t) return t;
+    }
+  }
+  return null;
+}
+
 /**
- * The timed call for our side: `call` inside a scope, so every tensor it makes (outputs
- * included) is freed when it returns, as a user's scope() would. Measures once, outside the
- * timing (on a second call), how much scratch memory one call needs beyond its `outputBytes`.
+ * The timed call for our side: `call` inside a scope that keeps nothing, so every tensor it makes
+ * (outputs included) is freed when it returns, as a user's scope() would. Measures once, outside
+ * the timing (on a second call), how much scratch memory one call needs beyond its `outputBytes`.
+ * `call` returns the forward() result; its first tensor is the output checked against the peers.
  */
-export function oursCase(engine: Engine, call: () => void, release: () => void, outputBytes = 0, note?: string): Prepared {
-  const run = () => engine.scope(call);
+export function oursCase(engine: Engine, call: () => unknown, release: () => void, outputBytes = 0, note?: string): Prepared {
+  const run = () => {
+    engine.scope(() => {
+      call();
+    });
+  };
+  const output = () =>
+    engine.scope(() => {
+      const t = firstTensor(call());
+      if (!t) throw new Error('forward() returned no tensor');
+      return t.toFloat32Array();
+    });
   run(); // a first call may pack weights or size caches: not scratch memory
   const before = engine.memoryStats().inUseBytes;
   engine.arena.resetHighWater();
   run();
   const peak = engine.memoryStats().highWaterBytes - before;
-  return { run, dispose: release, workspaceBytes: Math.max(0, peak - outputBytes), note };
+  return { run, output, dispose: release, workspaceBytes: Math.max(0, peak - outputBytes), note };
 }

@@ -11,6 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs-core';
+import type { Prepared } from '../workloads/types.js';
 import { setThreadsCount, setWasmPaths, version_wasm } from '@tensorflow/tfjs-backend-wasm';
 
 export type TfPeer = typeof tf;
@@ -34,5 +35,28 @@ export async function loadTfjs(): Promise<TfInfo> {
     version: `core ${tf.version_core}, backend-wasm ${version_wasm}`,
     simd: tf.env().getBool('WASM_HAS_SIMD_SUPPORT') as boolean,
     threads: tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') as boolean,
+  };
+}
+
+/**
+ * A tfjs timed call: `compute` (inside tf.tidy, so intermediates are freed) and dispose() of its
+ * result. `canonical` converts the output to PyTorch's layout for the cross-engine check.
+ */
+export function tfCase(
+  compute: () => tf.Tensor,
+  inputs: tf.Tensor[],
+  note?: string,
+  canonical: (y: Float32Array) => Float32Array = (y) => y,
+): Prepared {
+  return {
+    run: () => tf.tidy(compute).dispose(),
+    output: () => {
+      const y = tf.tidy(compute);
+      const data = y.dataSync() as Float32Array;
+      y.dispose();
+      return canonical(data);
+    },
+    dispose: () => tf.dispose(inputs),
+    note,
   };
 }

@@ -9,8 +9,10 @@
 import { Tensor } from '../../src/entries/node.js';
 import { Rng } from '../../test/helpers/rng.js';
 import { ortCase } from '../peers/ort.js';
+import { tfCase } from '../peers/tfjs.js';
 import { OnnxGraph, float, int, ints } from '../peers/onnx-model.js';
 import { fn, oursCase } from '../peers/ours.js';
+import { transpose } from './layout.js';
 import { workload, type Workload } from './types.js';
 
 const HEADS = 8;
@@ -31,11 +33,9 @@ function causalMask(s: number): Float32Array {
 }
 
 /** [1, h, S, d] -> [1, S, h·d] (the layout MultiHeadAttention takes). */
-function toBSD(x: Float32Array, s: number): Float32Array {
-  const y = new Float32Array(x.length);
-  for (let hh = 0; hh < HEADS; hh++) for (let i = 0; i < s; i++) y.set(x.subarray((hh * s + i) * D, (hh * s + i + 1) * D), (i * HEADS + hh) * D);
-  return y;
-}
+const toBSD = (x: Float32Array, s: number) => transpose(x, HEADS, s, D);
+/** [1, S, h·d] -> [1, h, S, d]. */
+const fromBSD = (y: Float32Array, s: number) => transpose(y, s, HEADS, D);
 
 function attnWorkload(s: number, causal: boolean): Workload {
   const shape = [1, HEADS, s, D];
@@ -75,20 +75,17 @@ function attnWorkload(s: number, causal: boolean): Workload {
           .node('MultiHeadAttention', ['q', 'k', 'v'], ['y'], attrs, 'com.microsoft')
           .output('y', bsd);
         const feeds = { q: { data: toBSD(d.q, s), dims: bsd }, k: { data: toBSD(d.k, s), dims: bsd }, v: { data: toBSD(d.v, s), dims: bsd } };
-        return ortCase(peer, g.encode(), feeds, 'com.microsoft.MultiHeadAttention');
+        return ortCase(peer, g.encode(), feeds, 'com.microsoft.MultiHeadAttention', (y) => fromBSD(y, s));
       },
       tfjs(tf, d) {
         const [q, k, v] = [d.q, d.k, d.v].map((a) => tf.tensor3d(a, [HEADS, s, D]));
         const mask = causal ? tf.tensor2d(causalMask(s), [s, s]) : null;
-        const run = () =>
-          tf
-            .tidy(() => {
-              let logits = tf.mul(tf.matMul(q, k, false, true), scale);
-              if (mask) logits = tf.add(logits, mask);
-              return tf.matMul(tf.softmax(logits), v);
-            })
-            .dispose();
-        return { run, dispose: () => tf.dispose([q, k, v, ...(mask ? [mask] : [])]) };
+        const compute = () => {
+          let logits = tf.mul(tf.matMul(q, k, false, true), scale);
+          if (mask) logits = tf.add(logits, mask);
+          return tf.matMul(tf.softmax(logits), v);
+        };
+        return tfCase(compute, [q, k, v, ...(mask ? [mask] : [])]);
       },
     },
   });

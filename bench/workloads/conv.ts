@@ -6,8 +6,10 @@
 import { Tensor } from '../../src/entries/node.js';
 import { Rng } from '../../test/helpers/rng.js';
 import { ortCase } from '../peers/ort.js';
+import { tfCase } from '../peers/tfjs.js';
 import { OnnxGraph, int, ints } from '../peers/onnx-model.js';
 import { loadWeights, nnModule, oursCase } from '../peers/ours.js';
+import { fromNHWC, toNHWC } from './layout.js';
 import { workload, type Workload } from './types.js';
 
 interface ConvShape {
@@ -28,13 +30,6 @@ interface ConvData {
   /** [Cout, Cin/groups, K, K] (PyTorch) */
   weight: Float32Array;
   bias: Float32Array;
-}
-
-/** NCHW (batch 1) -> NHWC. */
-function toNHWC(x: Float32Array, c: number, h: number, w: number): Float32Array {
-  const y = new Float32Array(x.length);
-  for (let ci = 0; ci < c; ci++) for (let i = 0; i < h * w; i++) y[i * c + ci] = x[ci * h * w + i];
-  return y;
 }
 
 /** [Cout, Cin/g, K, K] -> tfjs filter [K, K, Cin/g, Cout] (or [K, K, C, 1] for depthwise, Cin/g = 1). */
@@ -98,10 +93,10 @@ function convWorkload(s: ConvShape): Workload {
         const filter = tf.tensor4d(toHWIO(d.weight, cout, cig, k, depthwise), depthwise ? [k, k, cin, 1] : [k, k, cig, cout]);
         const bias = tf.tensor1d(d.bias);
         const strides: [number, number] = [stride, stride];
-        const run = depthwise
-          ? () => tf.fused.depthwiseConv2d({ x, filter, strides, pad, bias }).dispose()
-          : () => tf.fused.conv2d({ x, filter, strides, pad, bias }).dispose();
-        return { run, dispose: () => tf.dispose([x, filter, bias]), note: 'NHWC' };
+        const compute = depthwise
+          ? () => tf.fused.depthwiseConv2d({ x, filter, strides, pad, bias })
+          : () => tf.fused.conv2d({ x, filter, strides, pad, bias });
+        return tfCase(compute, [x, filter, bias], 'NHWC', (y) => fromNHWC(y, cout, oh, ow));
       },
     },
   });

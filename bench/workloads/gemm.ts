@@ -9,6 +9,7 @@ import { Tensor } from '../../src/entries/node.js';
 import { PackedWeights, gemm } from '../../src/ops/gemm.js';
 import { Rng } from '../../test/helpers/rng.js';
 import { ortCase } from '../peers/ort.js';
+import { tfCase } from '../peers/tfjs.js';
 import { OnnxGraph, int } from '../peers/onnx-model.js';
 import { transpose } from './layout.js';
 import { workload, type Workload } from './types.js';
@@ -46,8 +47,13 @@ function gemmWorkload(s: GemmShape): Workload {
         const b = s.bias ? Tensor.from(d.bias, [n], 'float32', engine) : null;
         const packed = PackedWeights.fromTensor(w, b);
         const c = Tensor.empty([m, n], 'float32', engine);
+        const run = () => gemm(engine, { m, a: a.ptr, c: c.ptr }, packed);
         return {
-          run: () => gemm(engine, { m, a: a.ptr, c: c.ptr }, packed),
+          run,
+          output: () => {
+            run();
+            return c.toFloat32Array();
+          },
           dispose: () => {
             packed.dispose();
             for (const t of [a, w, b, c]) t?.dispose();
@@ -71,8 +77,7 @@ function gemmWorkload(s: GemmShape): Workload {
         const a = tf.tensor2d(d.a, [m, k]);
         const w = tf.tensor2d(transpose(d.w, n, k), [k, n]);
         const bias = s.bias ? tf.tensor1d(d.bias) : undefined;
-        const run = () => tf.fused.matMul({ a, b: w, bias }).dispose();
-        return { run, dispose: () => tf.dispose([a, w, ...(bias ? [bias] : [])]) };
+        return tfCase(() => tf.fused.matMul({ a, b: w, bias }), [a, w, ...(bias ? [bias] : [])]);
       },
     },
   });

@@ -5,6 +5,7 @@
 import { Tensor } from '../../src/entries/node.js';
 import { Rng } from '../../test/helpers/rng.js';
 import { ortCase } from '../peers/ort.js';
+import { tfCase } from '../peers/tfjs.js';
 import { OnnxGraph, float, int } from '../peers/onnx-model.js';
 import { fn, nnModule, oursCase, loadWeights } from '../peers/ours.js';
 import { workload, type Workload } from './types.js';
@@ -43,7 +44,7 @@ const softmax = workload<NormData>({
     },
     tfjs(tf, d) {
       const x = tf.tensor2d(d.x, [ROWS, COLS]);
-      return { run: () => tf.softmax(x).dispose(), dispose: () => x.dispose() };
+      return tfCase(() => tf.softmax(x), [x]);
     },
   },
 });
@@ -78,14 +79,11 @@ const layerNorm = workload<NormData>({
       const x = tf.tensor2d(d.x, [ROWS, COLS]);
       const gamma = tf.tensor1d(d.gamma);
       const beta = tf.tensor1d(d.beta);
-      const run = () =>
-        tf
-          .tidy(() => {
-            const { mean, variance } = tf.moments(x, -1, true);
-            return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS))), gamma), beta);
-          })
-          .dispose();
-      return { run, dispose: () => tf.dispose([x, gamma, beta]), note: 'composed from core ops' };
+      const compute = () => {
+        const { mean, variance } = tf.moments(x, -1, true);
+        return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, EPS))), gamma), beta);
+      };
+      return tfCase(compute, [x, gamma, beta], 'composed from core ops');
     },
   },
 });

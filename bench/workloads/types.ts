@@ -16,6 +16,13 @@ export class NotAvailable extends Error {
 export interface Prepared {
   /** The timed call: one whole operator. Returns a Promise for onnxruntime-web. */
   run(): void | Promise<unknown>;
+  /** True when run() returns a Promise (onnxruntime-web). */
+  async?: boolean;
+  /**
+   * One untimed call that returns the output in PyTorch's layout (NCHW, [B, h, S, d], ...), so the
+   * bench can check that every engine computes the same thing before timing it.
+   */
+  output?(): Float32Array | Promise<Float32Array>;
   /** Frees tensors, weights, sessions. */
   dispose(): void | Promise<void>;
   /** Scratch memory the call needs beyond inputs, weights and outputs (bytes), when measured. */
