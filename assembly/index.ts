@@ -3,3 +3,5 @@
 export { heap_base, abi_version } from './common/abi';
 export * from './f32-vunary/index';
 export * from './f32-gemm/index';
+export * from './f32-rnn/index';
+export * from './f16-f32-vcvt/index';

@@ -13,3 +13,4 @@ export * as F from './nn/functional.js';
 export { scope, keep, memoryStats } from './scope.js';
 export { loadSafetensors, parseSafetensors, type SafetensorsFile } from './io/safetensors.js';
 export const version = '0.1.0';
+export { loadSafetensorsSync, readSafetensors, saveSafetensors, type SafetensorsProgress, type LoadSafetensorsOptions, type SaveSafetensorsOptions } from './io/safetensors.js';

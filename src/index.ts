@@ -1,9 +1,11 @@
 /**
  * Default entry (browsers and bundlers): fetches the packaged .wasm with the statically
  * analysable `new URL('../wasm/x.wasm', import.meta.url)` form, so Vite, webpack and Rollup copy
- * the files. Runtime-specific entries live in src/entries/ and are chosen by package.json exports.
+ * the files, and compiles it while streaming (arrayBuffer fallback on a wrong MIME type, see
+ * entries/stream.ts). Runtime-specific entries live in src/entries/, chosen by package.json exports.
  */
 import { makeEntry } from './runtime/entry.js';
+import { compilePackaged } from './entries/stream.js';
 import type { BuildName } from './runtime/engine.js';
 export * from './api.js';
 
@@ -19,7 +21,7 @@ function packaged(build: BuildName): URL {
 }
 
 const entry = makeEntry({
-  locate: (build) => fetch(packaged(build)),
+  locate: (build) => compilePackaged(fetch(packaged(build))),
   fetchUrl: (url) => fetch(url),
 });
 

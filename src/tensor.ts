@@ -6,9 +6,9 @@
 import { getEngine, type Disposable, type Engine } from './runtime/engine.js';
 import { ArgumentError, DisposedError, DTypeError, ShapeError, fmtShape } from './runtime/errors.js';
 
-export type DType = 'float32' | 'int32' | 'int64' | 'bool';
+export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'uint8';
 
-export const DTYPE_BYTES: Record<DType, number> = { float32: 4, int32: 4, int64: 8, bool: 1 };
+export const DTYPE_BYTES: Record<DType, number> = { float32: 4, int32: 4, int64: 8, bool: 1, uint8: 1 };
 
 export type TensorData = Float32Array | Int32Array | BigInt64Array | Uint8Array | ArrayLike<number>;
 
@@ -73,7 +73,7 @@ export class Tensor implements Disposable {
   /** An uninitialized tensor (contents undefined). */
   static empty(shape: readonly number[], dtype: DType = 'float32', engine: Engine = getEngine()): Tensor {
     const s = checkShape(shape);
-    if (!(dtype in DTYPE_BYTES)) throw new DTypeError(`unknown dtype ${JSON.stringify(dtype)}: expected float32, int32, int64 or bool`);
+    if (!(dtype in DTYPE_BYTES)) throw new DTypeError(`unknown dtype ${JSON.stringify(dtype)}: expected float32, int32, int64, bool or uint8`);
     const ptr = engine.arena.alloc(numelOf(s) * DTYPE_BYTES[dtype]);
     return new Tensor(new Storage(engine, ptr), s, dtype);
   }

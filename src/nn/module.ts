@@ -3,18 +3,56 @@
  * tensors in PyTorch's logical layouts, named by PyTorch's state_dict keys; submodules give the
  * dotted prefixes (`layers.0.self_attn.in_proj_weight`). Packed kernel layouts are a private
  * cache rebuilt by `onLoad()` whenever the parameters change.
+ *
+ * A custom model composes layers the way a PyTorch `nn.Module` subclass does: register each
+ * child under the attribute name PyTorch uses (that name becomes the state_dict prefix), write
+ * `forward`, and free intermediates with `this.engine.scope`:
+ *
+ * ```ts
+ * class TinyNet extends nn.Module {
+ *   readonly fc1 = this.registerModule('fc1', new nn.Linear(16, 32));
+ *   readonly act = this.registerModule('act', new nn.ReLU());
+ *   readonly fc2 = this.registerModule('fc2', new nn.Linear(32, 4));
+ *   forward(x: Tensor): Tensor {
+ *     return this.engine.scope(() => this.fc2.forward(this.act.forward(this.fc1.forward(x))));
+ *   }
+ * }
+ * const net = new TinyNet().loadStateDict(loadSafetensors(bytes)); // keys fc1.weight, fc1.bias, fc2.weight, fc2.bias
+ * String(net); // TinyNet(\n  (fc1): Linear(in_features=16, out_features=32, bias=True)\n  (act): ReLU()\n  ...)
+ * ```
+ * Own tensors go through `registerParameter` / `registerBuffer` (persistent = false keeps a
+ * buffer out of the state dict, as in PyTorch); `extraRepr()` gives the one-line summary that
+ * `toString()` prints; `onLoad()` repacks kernel weights after `loadStateDict`;
+ * `optionalStateKeys()` names own keys a checkpoint may lack (num_batches_tracked); `onDispose()`
+ * frees anything else the module allocated. A tensor a module keeps from inside `forward`
+ * (e.g. the last attention weights) must be passed to `this.engine.keep()` so that an
+ * enclosing scope (nn.Sequential runs its children in one) does not free it.
  */
 import { Tensor } from '../tensor.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
-import { DisposedError, ShapeError, StateDictError, fmtShape } from '../runtime/errors.js';
+import { ArgumentError, DisposedError, StateDictError, fmtShape } from '../runtime/errors.js';
 
 /** What loadStateDict accepts per key: a Tensor, or raw data with its shape. */
 export type StateValue = Tensor | { data: ArrayLike<number> | BigInt64Array; shape: readonly number[] };
 export type StateDict = Record<string, StateValue>;
 
 export interface LoadOptions {
-  /** Every key must match (default true): missing, unexpected and mis-shaped keys are reported together. */
+  /**
+   * Every key must match (default true): missing, unexpected and mis-shaped keys are reported
+   * together. With false, missing and unexpected keys are skipped (see checkStateDict() for the
+   * list), but a shape mismatch or an unusable value is still an error, as in PyTorch.
+   */
   strict?: boolean;
+}
+
+/** What checkStateDict() finds (PyTorch's `_IncompatibleKeys` plus the mismatches). */
+export interface StateDictReport {
+  /** Keys of the module absent from the dict. */
+  missingKeys: string[];
+  /** Keys of the dict the module does not have. */
+  unexpectedKeys: string[];
+  /** `key: got [..], expected [..]` for every shape mismatch or unusable value. */
+  mismatched: string[];
 }
 
 export abstract class Module {
@@ -22,6 +60,7 @@ export abstract class Module {
   private readonly params = new Map<string, Tensor>();
   private readonly buffers = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
+  private readonly nonPersistent = new Set<string>();
   private disposed = false;
 
   constructor(engine: Engine = getEngine()) {
@@ -30,18 +69,35 @@ export abstract class Module {
 
   /** Registers a parameter (PyTorch key `name`), kept alive past any scope. */
   protected registerParameter(name: string, t: Tensor): Tensor {
+    this.checkName(name, t instanceof Tensor, 'parameter');
     this.params.set(name, this.engine.keep(t));
     return t;
   }
 
-  protected registerBuffer(name: string, t: Tensor): Tensor {
+  /**
+   * Registers a buffer (running statistics, `num_batches_tracked`, ...). A non-persistent buffer
+   * is not part of the state dict, as with PyTorch's `register_buffer(name, t, persistent=False)`.
+   */
+  protected registerBuffer(name: string, t: Tensor, persistent = true): Tensor {
+    this.checkName(name, t instanceof Tensor, 'buffer');
     this.buffers.set(name, this.engine.keep(t));
+    if (!persistent) this.nonPersistent.add(name);
     return t;
   }
 
   protected registerModule<M extends Module>(name: string, m: M): M {
+    this.checkName(name, m instanceof Module, 'module');
     this.children.set(name, m);
     return m;
+  }
+
+  private checkName(name: string, ok: boolean, what: string): void {
+    if (!ok) throw new ArgumentError(`${this.constructor.name}: ${what} ${JSON.stringify(name)} must be a ${what === 'module' ? 'Module' : 'Tensor'}`);
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new ArgumentError(`${this.constructor.name}: ${what} name ${JSON.stringify(name)} must be a non-empty string without "."`);
+    }
+    const taken = (this.params.has(name) && what !== 'parameter') || (this.buffers.has(name) && what !== 'buffer') || (this.children.has(name) && what !== 'module');
+    if (taken) throw new ArgumentError(`${this.constructor.name}: ${JSON.stringify(name)} is already registered as another kind of member`);
   }
 
   /** A registered parameter or buffer of this module (not of its children). */
@@ -61,12 +117,26 @@ export abstract class Module {
     return [...this.children];
   }
 
-  /** Every (key, tensor) of parameters and buffers, recursively, with dotted keys. */
+  /** Every (key, tensor) of the state: parameters and persistent buffers, recursively, dotted keys. */
   namedTensors(prefix = ''): [string, Tensor][] {
     const out: [string, Tensor][] = [];
     for (const [n, t] of this.params) out.push([prefix + n, t]);
-    for (const [n, t] of this.buffers) out.push([prefix + n, t]);
+    for (const [n, t] of this.buffers) if (!this.nonPersistent.has(n)) out.push([prefix + n, t]);
     for (const [n, m] of this.children) out.push(...m.namedTensors(`${prefix}${n}.`));
+    return out;
+  }
+
+  /**
+   * Own state keys that may be absent from a loaded dict (they keep their value), the way
+   * PyTorch's BatchNorm accepts checkpoints without `num_batches_tracked`. Default: none.
+   */
+  protected optionalStateKeys(): readonly string[] {
+    return [];
+  }
+
+  private optionalKeys(prefix = '', out = new Set<string>()): Set<string> {
+    for (const k of this.optionalStateKeys()) out.add(prefix + k);
+    for (const [n, m] of this.children) m.optionalKeys(`${prefix}${n}.`, out);
     return out;
   }
 
@@ -87,36 +157,43 @@ export abstract class Module {
   }
 
   /**
-   * Copies values into the parameters and buffers, then repacks kernel weights once.
-   * In strict mode (default) every missing and unexpected key and every shape mismatch is
-   * reported in one StateDictError and nothing is changed.
+   * Compares a state dict with this module's keys, shapes and dtypes without changing anything:
+   * the missing and unexpected keys (PyTorch's `_IncompatibleKeys`) and every mismatch.
    */
-  loadStateDict(dict: StateDict, options: LoadOptions = {}): this {
+  checkStateDict(dict: StateDict): StateDictReport {
     this.checkLive();
-    const strict = options.strict ?? true;
+    if (typeof dict !== 'object' || dict === null) throw new ArgumentError(`${this.constructor.name}.loadStateDict: expected an object of tensors by key, got ${String(dict)}`);
     const own = new Map(this.namedTensors());
-    const missing = [...own.keys()].filter((k) => !(k in dict));
-    const unexpected = Object.keys(dict).filter((k) => !own.has(k));
+    const optional = this.optionalKeys();
+    const missingKeys = [...own.keys()].filter((k) => !Object.hasOwn(dict, k) && !optional.has(k));
+    const unexpectedKeys = Object.keys(dict).filter((k) => !own.has(k));
     const mismatched: string[] = [];
     for (const [k, t] of own) {
-      const v = dict[k];
-      if (v === undefined) continue;
-      const shape = v instanceof Tensor ? v.shape : v.shape;
-      const n = v instanceof Tensor ? v.numel : v.data.length;
-      const same = shape.length === t.shape.length && shape.every((d, i) => d === t.shape[i]);
-      if (!same || n !== t.numel) mismatched.push(`${k}: got ${fmtShape(shape)}, expected ${fmtShape(t.shape)}`);
+      if (!Object.hasOwn(dict, k)) continue;
+      const why = whyUnusable(dict[k], t);
+      if (why) mismatched.push(`${k}: ${why}`);
     }
+    return { missingKeys, unexpectedKeys, mismatched };
+  }
+
+  /**
+   * Copies values into the parameters and buffers (converting dtypes as torch's copy_ does),
+   * then repacks kernel weights once. In strict mode (default) every missing and unexpected key
+   * and every shape mismatch is reported in one StateDictError and nothing is changed. In
+   * non-strict mode missing and unexpected keys are skipped, mismatches still throw.
+   */
+  loadStateDict(dict: StateDict, options: LoadOptions = {}): this {
+    const strict = options.strict ?? true;
+    const { missingKeys: missing, unexpectedKeys: unexpected, mismatched } = this.checkStateDict(dict);
     if (mismatched.length || (strict && (missing.length || unexpected.length))) {
       const parts: string[] = [];
-      if (missing.length) parts.push(`missing keys: ${missing.join(', ')}`);
-      if (unexpected.length) parts.push(`unexpected keys: ${unexpected.join(', ')}`);
-      if (mismatched.length) parts.push(`shape mismatch: ${mismatched.join('; ')}`);
+      if (strict && missing.length) parts.push(`missing keys: ${missing.join(', ')}`);
+      if (strict && unexpected.length) parts.push(`unexpected keys: ${unexpected.join(', ')}`);
+      if (mismatched.length) parts.push(`mismatched keys: ${mismatched.join('; ')}`);
       throw new StateDictError(`${this.constructor.name}.loadStateDict: ${parts.join('. ')}`, missing, unexpected, mismatched);
     }
-    for (const [k, t] of own) {
-      const v = dict[k];
-      if (v === undefined) continue;
-      copyInto(t, v, k);
+    for (const [k, t] of this.namedTensors()) {
+      if (Object.hasOwn(dict, k)) copyInto(t, dict[k]);
     }
     this.afterLoad();
     return this;
@@ -136,19 +213,19 @@ export abstract class Module {
     return '';
   }
 
-  /** The module tree printed like PyTorch's repr. */
+  /**
+   * The module tree printed exactly like PyTorch's repr: `Name(extra)` for a leaf, otherwise
+   * one `(name): child` line per child, indented by two spaces.
+   */
   toString(): string {
-    const name = this.constructor.name;
-    if (this.children.size === 0) return `${name}(${this.extraRepr()})`;
-    const lines = [`${name}(`];
     const extra = this.extraRepr();
-    if (extra) lines.push(`  ${extra}`);
-    for (const [n, m] of this.children) {
-      const sub = m.toString().split('\n');
-      lines.push(`  (${n}): ${sub[0]}`, ...sub.slice(1).map((l) => `  ${l}`));
-    }
-    lines.push(')');
-    return lines.join('\n');
+    const lines = extra ? extra.split('\n') : [];
+    const extraCount = lines.length;
+    for (const [n, m] of this.children) lines.push(`(${n}): ${m.toString().split('\n').join('\n  ')}`);
+    const name = this.constructor.name;
+    if (lines.length === 0) return `${name}()`;
+    if (extraCount === 1 && this.children.size === 0) return `${name}(${lines[0]})`;
+    return `${name}(\n  ${lines.join('\n  ')}\n)`;
   }
 
   /** Frees every parameter, buffer and cache of this module and its children. */
@@ -177,21 +254,58 @@ export abstract class Module {
   }
 }
 
-function copyInto(dst: Tensor, v: StateValue, key: string): void {
+const isFloat = (t: Tensor) => t.dtype === 'float32';
+
+/** Why `v` cannot be copied into `dst` (shape, size, dtype, disposed), or '' if it can. */
+function whyUnusable(v: StateValue, dst: Tensor): string {
   if (v instanceof Tensor) {
-    if (v.dtype === dst.dtype) dst.bytes().set(v.bytes());
-    else copyValues(dst, v.toTypedArray() as ArrayLike<number> | BigInt64Array);
-    return;
+    if (v.isDisposed) return `the tensor was disposed (expected ${fmtShape(dst.shape)})`;
+    if (!sameShape(v.shape, dst.shape)) return `got ${fmtShape(v.shape)}, expected ${fmtShape(dst.shape)}`;
+    if (isFloat(v) && !isFloat(dst)) {
+      const bad = v.data<'float32'>().findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) return `value ${v.data<'float32'>()[bad]} at index ${bad} cannot become ${dst.dtype}`;
+    }
+    return '';
   }
-  if (v.data.length !== dst.numel) throw new ShapeError(`${key}: ${v.data.length} values for ${dst.numel} elements`);
-  copyValues(dst, v.data);
+  if (typeof v !== 'object' || v === null || !Array.isArray(v.shape) || v.data == null || typeof v.data.length !== 'number') {
+    return `expected a Tensor or { data, shape }, got ${v === null ? 'null' : typeof v}`;
+  }
+  if (!sameShape(v.shape, dst.shape)) return `got ${fmtShape(v.shape)}, expected ${fmtShape(dst.shape)}`;
+  if (v.data.length !== dst.numel) return `${v.data.length} values for shape ${fmtShape(dst.shape)} (${dst.numel} elements)`;
+  if (!isFloat(dst) && !(v.data instanceof BigInt64Array)) {
+    for (let i = 0; i < v.data.length; i++) {
+      if (!Number.isFinite(Number(v.data[i]))) return `value ${v.data[i]} at index ${i} cannot become ${dst.dtype}`;
+    }
+  }
+  return '';
 }
 
-function copyValues(dst: Tensor, src: ArrayLike<number> | BigInt64Array): void {
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function copyInto(dst: Tensor, v: StateValue): void {
+  if (v instanceof Tensor) {
+    if (v.dtype === dst.dtype) dst.bytes().set(v.bytes());
+    else copyValues(dst, v.data() as ArrayLike<number> | BigInt64Array);
+  } else {
+    copyValues(dst, v.data);
+  }
+}
+
+/** Converts element by element as torch's copy_ does: floats truncate toward zero into integers, bool is x != 0. */
+function copyValues(dst: Tensor, src: ArrayLike<number | bigint>): void {
+  const n = dst.numel;
+  const vals = new Array<number | bigint>(n);
+  for (let i = 0; i < n; i++) vals[i] = src[i]; // read everything before writing (src may alias dst's memory)
   const d = dst.data();
   if (d instanceof BigInt64Array) {
-    for (let i = 0; i < d.length; i++) d[i] = BigInt(Math.trunc(Number(src[i])));
+    for (let i = 0; i < n; i++) d[i] = typeof vals[i] === 'bigint' ? (vals[i] as bigint) : BigInt(Math.trunc(vals[i] as number));
+  } else if (dst.dtype === 'bool') {
+    for (let i = 0; i < n; i++) d[i] = vals[i] != 0 ? 1 : 0; // eslint-disable-line eqeqeq
+  } else if (dst.dtype === 'float32') {
+    for (let i = 0; i < n; i++) d[i] = Number(vals[i]);
   } else {
-    for (let i = 0; i < d.length; i++) (d as Float32Array)[i] = Number(src[i]);
+    for (let i = 0; i < n; i++) d[i] = typeof vals[i] === 'bigint' ? Number(BigInt.asIntN(32, vals[i] as bigint)) : Math.trunc(vals[i] as number);
   }
 }

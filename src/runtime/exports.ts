@@ -17,6 +17,20 @@ export interface BaselineKernels {
     bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
     act: number, minv: number, maxv: number,
   ): void;
+  f32_lstm_seq_2x16__wasmsimd(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr, c: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
+  ): void;
+  f32_gru_seq_2x16__wasmsimd(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
+  ): void;
+  f32_rnn_seq_2x16__wasmsimd(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, relu: number, ws: Ptr,
+  ): void;
+  f16_f32_vcvt_u8__wasmsimd_int32(n: number, x: Ptr, y: Ptr): void;
+  bf16_f32_vcvt_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -34,4 +48,9 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
   'f32_gemm_1x1__scalar',
+  'f32_lstm_seq_2x16__wasmsimd',
+  'f32_gru_seq_2x16__wasmsimd',
+  'f32_rnn_seq_2x16__wasmsimd',
+  'f16_f32_vcvt_u8__wasmsimd_int32',
+  'bf16_f32_vcvt_u8__wasmsimd',
 ];

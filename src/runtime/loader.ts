@@ -100,7 +100,7 @@ function chooseBuild(opts: InitOptions, features: Features): { build: BuildName;
     if (!features.relaxedSimd) {
       throw new InitError(
         "init({ simd: 'relaxed' }): this runtime does not validate relaxed SIMD " +
-          '(Node 20 needs --experimental-wasm-relaxed-simd on the command line; Safari and Bun lack it)',
+          '(Node 20 needs --experimental-wasm-relaxed-simd on the command line; Safari lacks it)',
       );
     }
     return { build: 'relaxed', reason: "init({ simd: 'relaxed' }) asked for the relaxed-SIMD build" };
@@ -153,7 +153,7 @@ async function compileBytes(bytes: Uint8Array, where: string): Promise<WebAssemb
   }
 }
 
-function compileError(e: unknown, where: string): InitError {
+export function compileError(e: unknown, where: string): InitError {
   const msg = (e as Error).message ?? String(e);
   const hint = /disallowed by embedder/.test(msg)
     ? ' This runtime (Cloudflare Workers, Vercel Edge) forbids compiling wasm from bytes: import the .wasm ' +
@@ -163,7 +163,7 @@ function compileError(e: unknown, where: string): InitError {
       : /unsafe-eval|Content Security Policy/i.test(msg)
         ? " The page's Content-Security-Policy must allow 'wasm-unsafe-eval' in script-src"
         : '';
-  return new InitError(`could not compile ${where}: ${msg}.${hint}`);
+  return new InitError(`could not compile ${where}: ${msg.replace(/\.$/, '')}.${hint}`);
 }
 
 async function toModule(source: WasmSource, hooks: EntryHooks): Promise<WebAssembly.Module> {

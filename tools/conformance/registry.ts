@@ -4,7 +4,9 @@
  */
 import type { OpRunner } from './types.js';
 import { runners as elementwise } from './ops/elementwise.js';
+import { runners as rnn } from './ops/rnn.js';
 
 export const RUNNERS: Record<string, OpRunner> = {
   ...elementwise,
+  ...rnn,
 };

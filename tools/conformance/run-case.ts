@@ -1,9 +1,15 @@
-/** Loads one golden .safetensors case and runs it through the registry. */
+/**
+ * Loads one golden .safetensors case and runs it through the registry. Never throws: a file
+ * that is not a golden case, a runner that throws or returns the wrong thing, a bad output all
+ * become a FAIL with the reason; only an op without a runner (or a runner's Unsupported) is a
+ * SKIP. Every tensor made during the case is freed; bytes a runner leaves allocated (modules it
+ * forgot to dispose) are reported in the detail.
+ */
 import { loadCaseBytes } from './load.js';
 import { RUNNERS } from './registry.js';
 import { compareTensors } from './compare.js';
-import { Unsupported, type GoldenCase } from './types.js';
-import { getEngine } from '../../src/api.js';
+import { NotAGoldenCase, Unsupported, type GoldenCase } from './types.js';
+import { Tensor, getEngine } from '../../src/api.js';
 
 export interface CaseResult {
   status: 'PASS' | 'FAIL' | 'SKIP';
@@ -13,32 +19,61 @@ export interface CaseResult {
   detail?: string;
 }
 
+const why = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+
+/** op and case guessed from a path `<op>/<case>.safetensors`, for files that cannot be read. */
+function fromPath(path: string): { op: string; name: string } {
+  const parts = path.split(/[\\/]/);
+  const file = parts.pop() ?? path;
+  return { op: parts.pop() || '?', name: file.replace(/\.safetensors$/, '') };
+}
+
 export function runCase(bytes: Uint8Array, fallbackName = '?'): CaseResult {
-  return getEngine().scope(() => {
-    let c: GoldenCase;
+  const engine = getEngine();
+  const before = engine.memoryStats().inUseBytes;
+  let r: CaseResult;
+  try {
+    r = engine.scope(() => runInScope(bytes, fallbackName));
+  } catch (e) {
+    r = { status: 'FAIL', ...fromPath(fallbackName), maxError: Infinity, detail: `the case crashed: ${why(e)}` };
+  }
+  const leaked = engine.memoryStats().inUseBytes - before;
+  if (leaked > 0) r.detail = `${r.detail ? `${r.detail}; ` : ''}left ${leaked} bytes allocated`;
+  return r;
+}
+
+function runInScope(bytes: Uint8Array, fallbackName: string): CaseResult {
+  let c: GoldenCase;
+  try {
+    c = loadCaseBytes(bytes);
+  } catch (e) {
+    const what = e instanceof NotAGoldenCase ? 'not a golden case' : 'cannot read the file';
+    return { status: 'FAIL', ...fromPath(fallbackName), maxError: Infinity, detail: `${what}: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const fail = (detail: string, maxError = Infinity): CaseResult => ({ status: 'FAIL', op: c.op, name: c.name, maxError, detail });
+  const runner = RUNNERS[c.op];
+  if (!runner) return { status: 'SKIP', op: c.op, name: c.name, maxError: 0, detail: `op ${c.op} is not implemented yet` };
+  let outs: Record<string, unknown>;
+  try {
+    outs = runner(c);
+  } catch (e) {
+    if (e instanceof Unsupported) return { status: 'SKIP', op: c.op, name: c.name, maxError: 0, detail: e.message };
+    return fail(why(e));
+  }
+  if (typeof outs !== 'object' || outs === null) return fail(`the runner returned ${String(outs)}, expected outputs by name`);
+  let maxError = 0;
+  for (const o of c.outputs) {
+    const got = outs[o];
+    const ref = c.tensors[o];
+    if (!(got instanceof Tensor)) return fail(`the runner returned ${got === undefined ? 'no' : typeof got} ${o}, expected a Tensor`, maxError);
+    let r;
     try {
-      c = loadCaseBytes(bytes);
+      r = compareTensors(o, got.toFloat32Array(), got.shape, ref.toFloat32Array(), ref.shape, c.tol);
     } catch (e) {
-      return { status: 'FAIL', op: '?', name: fallbackName, maxError: Infinity, detail: `cannot read case: ${(e as Error).message}` };
+      return fail(`cannot read output ${o}: ${why(e)}`, maxError);
     }
-    const runner = RUNNERS[c.op];
-    if (!runner) return { status: 'SKIP', op: c.op, name: c.name, maxError: 0, detail: `op ${c.op} is not implemented yet` };
-    let outs;
-    try {
-      outs = runner(c);
-    } catch (e) {
-      if (e instanceof Unsupported) return { status: 'SKIP', op: c.op, name: c.name, maxError: 0, detail: e.message };
-      return { status: 'FAIL', op: c.op, name: c.name, maxError: Infinity, detail: `${(e as Error).name}: ${(e as Error).message}` };
-    }
-    let maxError = 0;
-    for (const o of c.outputs) {
-      const got = outs[o];
-      const ref = c.tensors[o];
-      if (!got) return { status: 'FAIL', op: c.op, name: c.name, maxError: Infinity, detail: `runner returned no ${o}` };
-      const r = compareTensors(o, got.toFloat32Array(), got.shape, ref.toFloat32Array(), ref.shape, c.tol);
-      maxError = Math.max(maxError, r.maxError);
-      if (!r.ok) return { status: 'FAIL', op: c.op, name: c.name, maxError, detail: r.failure };
-    }
-    return { status: 'PASS', op: c.op, name: c.name, maxError };
-  });
+    maxError = Math.max(maxError, r.maxError);
+    if (!r.ok) return fail(r.failure ?? 'mismatch', maxError);
+  }
+  return { status: 'PASS', op: c.op, name: c.name, maxError };
 }

@@ -25,6 +25,9 @@ export type OpRunner = (c: GoldenCase) => Record<string, Tensor>;
 /** Thrown by a runner for configurations the engine does not implement yet (reported as SKIP). */
 export class Unsupported extends Error {}
 
+/** The file is not a golden case (reported as FAIL with the reason). */
+export class NotAGoldenCase extends Error {}
+
 /** The state dict of a case: its state_dict tensors by their PyTorch names. */
 export function stateDictOf(c: GoldenCase): Record<string, Tensor> {
   return Object.fromEntries(c.stateDict.map((k) => [k, c.tensors[k]]));

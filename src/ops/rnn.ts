@@ -1,0 +1,263 @@
+/**
+ * The recurrent operator behind nn.RNN / nn.GRU / nn.LSTM, their cells and their step() API.
+ *
+ * Per layer: the input projection X·W_ih^T + b_ih of every time step (and of both directions:
+ * their W_ih are stacked) is ONE gemm call; then each direction is ONE wasm call that runs the
+ * whole time loop (recurrent matvec against W_hh packed here + fused gates, assembly/f32-rnn/).
+ * A layer of a T-step sequence therefore costs 1 + D JS->wasm calls, whatever T is.
+ *
+ * Buffers are byte addresses in the engine's memory. Sequence layouts follow PyTorch: rows are
+ * (t, b) in time-major order, or (b, t) when batchFirst; a layer's output row holds [fwd | rev].
+ */
+import type { Engine } from '../runtime/engine.js';
+import { ArgumentError } from '../runtime/errors.js';
+import type { Tensor } from '../tensor.js';
+import { PackedWeights, gemm } from './gemm.js';
+
+export type RnnMode = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
+
+/** Gates per mode (rows of W_ih / W_hh are G*H): RNN 1, GRU 3 (r,z,n), LSTM 4 (i,f,g,o). */
+export function gateCount(mode: RnnMode): number {
+  return mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
+}
+
+/** Strips (4 columns each) of the packed W_hh: G gates x ceil(H/4) blocks of 4 hidden units. */
+export function stripCount(mode: RnnMode, hidden: number): number {
+  return gateCount(mode) * Math.ceil(hidden / 4);
+}
+
+/**
+ * Packs W_hh ([G*H, H], PyTorch layout) and b_hh ([G*H] or none) into the strip layout of
+ * assembly/f32-rnn/rnn-matvec.ts: strip s = (H+1) rows of 4 floats, the bias row first, then one
+ * row per k. Strips are gate-interleaved: strip s holds gate s % G of hidden units
+ * 4*floor(s/G) .. +3 (so the G strips of a block of 4 units are adjacent). Columns past H are zero.
+ */
+export function packRecurrentInto(
+  mode: RnnMode,
+  hidden: number,
+  whh: Float32Array,
+  bhh: Float32Array | null,
+  dst: Float32Array,
+): void {
+  const G = gateCount(mode);
+  const H = hidden;
+  const S = stripCount(mode, H);
+  dst.fill(0, 0, S * (H + 1) * 4);
+  for (let s = 0; s < S; s++) {
+    const base = s * (H + 1) * 4;
+    const gate = s % G;
+    for (let q = 0; q < 4; q++) {
+      const u = 4 * Math.floor(s / G) + q;
+      if (u >= H) continue;
+      const row = gate * H + u;
+      if (bhh) dst[base + q] = bhh[row];
+      for (let k = 0; k < H; k++) dst[base + (k + 1) * 4 + q] = whh[row * H + k];
+    }
+  }
+}
+
+/** Floats of a packed W_hh. */
+export function packedRecurrentFloats(mode: RnnMode, hidden: number): number {
+  return stripCount(mode, hidden) * (hidden + 1) * 4;
+}
+
+/** Bytes of the scratch the sequence kernels need for `batch` rows (one accumulator row each). */
+export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number): number {
+  return batch * stripCount(mode, hidden) * 16;
+}
+
+/** One direction's parameters of one layer, PyTorch layouts. */
+export interface DirectionParams {
+  weightIh: Tensor; // [G*H, in]
+  weightHh: Tensor; // [G*H, H]
+  biasIh: Tensor | null; // [G*H]
+  biasHh: Tensor | null; // [G*H]
+}
+
+/** The packed weights of one layer, every direction. Owns its memory. */
+export class RnnLayerPack {
+  private disposed = false;
+
+  private constructor(
+    readonly engine: Engine,
+    readonly mode: RnnMode,
+    readonly inputSize: number,
+    readonly hidden: number,
+    readonly directions: number,
+    /** W_ih of every direction stacked: [D*G*H, in], with b_ih (when present). */
+    readonly wih: PackedWeights,
+    /** Packed W_hh + b_hh per direction (byte addresses). */
+    private readonly whh: number[],
+  ) {}
+
+  static build(engine: Engine, mode: RnnMode, hidden: number, dirs: DirectionParams[]): RnnLayerPack {
+    const G = gateCount(mode);
+    const D = dirs.length;
+    const inSize = dirs[0].weightIh.shape[1];
+    const n = G * hidden;
+    const a = engine.arena;
+    const hasBias = dirs[0].biasIh !== null;
+    let wih: PackedWeights;
+    if (D === 1) {
+      wih = PackedWeights.fromOutIn(engine, n, inSize, dirs[0].weightIh.ptr, hasBias ? dirs[0].biasIh!.ptr : 0);
+    } else {
+      // Stack the directions' W_ih (and b_ih) so one gemm projects the input for all of them.
+      const tw = a.alloc(D * n * inSize * 4);
+      const tb = hasBias ? a.alloc(D * n * 4) : 0;
+      try {
+        dirs.forEach((d, i) => {
+          a.f32(tw + i * n * inSize * 4, n * inSize).set(d.weightIh.data<'float32'>());
+          if (tb) a.f32(tb + i * n * 4, n).set(d.biasIh!.data<'float32'>());
+        });
+        wih = PackedWeights.fromOutIn(engine, D * n, inSize, tw, tb);
+      } finally {
+        a.free(tw);
+        if (tb) a.free(tb);
+      }
+    }
+    const floats = packedRecurrentFloats(mode, hidden);
+    const whh = dirs.map((d) => {
+      const p = a.alloc(floats * 4);
+      const packed = new Float32Array(floats);
+      packRecurrentInto(mode, hidden, d.weightHh.data<'float32'>(), d.biasHh ? d.biasHh.data<'float32'>() : null, packed);
+      a.f32(p, floats).set(packed);
+      return p;
+    });
+    return new RnnLayerPack(engine, mode, inSize, hidden, D, wih, whh);
+  }
+
+  /** Packed W_hh of direction d (internal, for the sequence kernels). */
+  recurrent(d: number): number {
+    if (this.disposed) throw new ArgumentError('RnnLayerPack used after dispose()');
+    return this.whh[d];
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.wih.dispose();
+    for (const p of this.whh) this.engine.arena.free(p);
+  }
+}
+
+/** Arguments of one direction's scan over a sequence (strides in elements, pointers in bytes). */
+export interface ScanArgs {
+  T: number;
+  B: number;
+  /** Input projections: row (t, b) at xp + 4*(t*xsT + b*xsB), G*H floats. */
+  xp: number;
+  xsT: number;
+  xsB: number;
+  /** [B, H] initial hidden state, or 0 for zeros. */
+  h0: number;
+  /** LSTM only: [B, H] cell state, c_0 in, c_T out. */
+  c: number;
+  /** Output row (t, b) at y + 4*(t*ysT + b*ysB), H floats. */
+  y: number;
+  ysT: number;
+  ysB: number;
+  /** [B, H] final hidden state, or 0. */
+  hn: number;
+  reverse: boolean;
+  /** Scratch of recurrentScratchBytes(mode, H, B) bytes. */
+  ws: number;
+}
+
+/** Runs one direction of one layer over the whole sequence: ONE wasm call. */
+export function scan(engine: Engine, mode: RnnMode, hidden: number, whh: number, s: ScanArgs): void {
+  const k = engine.k;
+  const rev = s.reverse ? 1 : 0;
+  switch (mode) {
+    case 'lstm':
+      k.f32_lstm_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+      break;
+    case 'gru':
+      k.f32_gru_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+      break;
+    default:
+      k.f32_rnn_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, mode === 'rnn_relu' ? 1 : 0, s.ws);
+  }
+}
+
+/** The buffers of a whole multi-layer run (byte addresses). */
+export interface RunIO {
+  T: number;
+  B: number;
+  batchFirst: boolean;
+  /** Input rows in the layout of batchFirst, inputSize floats each. */
+  x: number;
+  /** [L*D, B, H] initial states, or 0 for zeros (c0: LSTM only). */
+  h0: number;
+  c0: number;
+  /** Output rows (same layout as x), D*H floats each. */
+  y: number;
+  /** [L*D, B, H] final states (cn: LSTM only, may equal c0: updated in place). hn may equal h0. */
+  hn: number;
+  cn: number;
+}
+
+/** Scratch of a run: input projections, a layer-to-layer buffer and the kernels' accumulators. */
+export interface RunScratch {
+  xp: number;
+  mid: number;
+  ws: number;
+}
+
+/** Bytes of each RunScratch buffer for a run of T steps and B rows. */
+export function runScratchBytes(mode: RnnMode, hidden: number, layers: number, dirs: number, T: number, B: number) {
+  return {
+    xp: T * B * dirs * gateCount(mode) * hidden * 4,
+    mid: layers > 1 ? T * B * dirs * hidden * 4 : 0,
+    ws: recurrentScratchBytes(mode, hidden, B),
+  };
+}
+
+/**
+ * Runs every layer and direction: per layer one gemm (input projection of all steps and
+ * directions) then one sequence kernel call per direction. Layers > 0 read the previous layer's
+ * output from scratch.mid in place (a layer's input is consumed by its gemm before its kernels
+ * write, so one buffer serves every layer). Allocates nothing.
+ */
+export function runLayers(engine: Engine, packs: RnnLayerPack[], io: RunIO, scratch: RunScratch): void {
+  const { T, B } = io;
+  const L = packs.length;
+  const { mode, hidden: H, directions: D } = packs[0];
+  const G = gateCount(mode);
+  const rowT = io.batchFirst ? 1 : B; // rows between consecutive time steps
+  const rowB = io.batchFirst ? T : 1; // rows between consecutive batch entries
+  const xw = D * G * H; // floats per projection row
+  const yw = D * H; // floats per output row
+  const state = B * H * 4; // bytes of one [B, H] state slice
+  const mem = engine.arena;
+  let x = io.x;
+  for (let l = 0; l < L; l++) {
+    const pack = packs[l];
+    gemm(engine, { m: T * B, a: x, lda: pack.inputSize, c: scratch.xp, ldc: xw }, pack.wih);
+    const y = l === L - 1 ? io.y : scratch.mid;
+    for (let d = 0; d < D; d++) {
+      const slice = (l * D + d) * state;
+      let c = 0;
+      if (mode === 'lstm') {
+        c = io.cn + slice;
+        if (!io.c0) mem.u8(c, state).fill(0);
+        else if (io.c0 !== io.cn) mem.u8(c, state).set(mem.u8(io.c0 + slice, state));
+      }
+      scan(engine, mode, H, pack.recurrent(d), {
+        T,
+        B,
+        xp: scratch.xp + d * G * H * 4,
+        xsT: rowT * xw,
+        xsB: rowB * xw,
+        h0: io.h0 ? io.h0 + slice : 0,
+        c,
+        y: y + d * H * 4,
+        ysT: rowT * yw,
+        ysB: rowB * yw,
+        hn: io.hn ? io.hn + slice : 0,
+        reverse: d === 1,
+        ws: scratch.ws,
+      });
+    }
+    x = y;
+  }
+}

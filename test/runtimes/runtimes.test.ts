@@ -1,0 +1,288 @@
+/**
+ * Runtime suite: the packed package (npm pack of the built dist) installed into throwaway
+ * consumer projects and imported the way a user would, in Node 20 (ESM, CommonJS require, the
+ * relaxed flag, simdnn/inline), Deno (no permissions), Bun, workerd (bundled like wrangler, served
+ * on 127.0.0.1) and headless Chromium (import map, wasm served as application/wasm, as
+ * application/octet-stream, and answered with HTML). Each runs test/runtimes/check.mjs, whose
+ * outputs are compared here with test/runtimes/reference.ts, and reports the build it picked.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rolldown } from 'rolldown';
+import { build as viteBuild } from 'vite';
+import type { Browser } from 'playwright-core';
+import { CASES, fixedInput } from './check.mjs';
+import { REFERENCES } from './reference.js';
+import { cjsMain, consumer, esmMain, pack, REPO } from './consumer.js';
+import { collect, resultOf, run, start, stop } from './proc.js';
+import { launchChromium, pageHtml, runPage } from '../../dist/tools/chromium.js';
+import { browserImportMap } from '../../dist/tools/resolve-export.js';
+import { startStaticServer } from '../../dist/tools/static-server.js';
+
+const BIN = (name: string) => join(REPO, 'node_modules/.bin', name);
+const picked: Record<string, string> = {};
+
+interface CheckResult {
+  build: string;
+  reason: string;
+  cases: Record<string, { shape: number[]; values: number[] }>;
+}
+
+/** Compares every case with its reference; returns the build for the summary. */
+function verify(runtime: string, got: unknown, build: 'simd' | 'relaxed'): void {
+  const r = got as CheckResult;
+  picked[runtime] = r.build;
+  expect(r.build, `${runtime} picked ${r.build} (${r.reason})`).toBe(build);
+  for (const c of CASES as { name: string; shape: number[]; seed: number }[]) {
+    const ref = REFERENCES[c.name];
+    expect(ref, `no reference for case ${c.name}`).toBeDefined();
+    const x = fixedInput(c.shape.reduce((a, b) => a * b, 1), c.seed);
+    const want = ref.expected(x, c.shape);
+    const out = r.cases[c.name];
+    expect(out, `${runtime}: case ${c.name} missing`).toBeDefined();
+    expect(out.shape, `${runtime} ${c.name} shape`).toEqual(want.shape);
+    expect(out.values.length).toBe(want.values.length);
+    for (let i = 0; i < want.values.length; i++) {
+      const err = Math.abs(out.values[i] - want.values[i]);
+      if (!(err <= ref.atol + ref.rtol * Math.abs(want.values[i]))) {
+        throw new Error(`${runtime} ${c.name} (seed ${c.seed}, shape [${c.shape}]) index ${i}: got ${out.values[i]}, want ${want.values[i]}`);
+      }
+    }
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address();
+      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+let tmp: string;
+let tgz: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), 'simdnn-runtimes-'));
+  tgz = pack(tmp);
+});
+
+afterAll(() => {
+  console.log(`builds picked: ${JSON.stringify(picked)}`);
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('Node 20', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = consumer(join(tmp, 'node'), tgz, {
+      'main.mjs': esmMain('simdnn'),
+      'main.cjs': cjsMain('simdnn'),
+      'inline.mjs': esmMain('simdnn/inline'),
+    });
+  });
+
+  it('import from ESM picks the simd build (no relaxed SIMD without the flag)', async () => {
+    verify('node', resultOf('node main.mjs', await run(process.execPath, ['main.mjs'], dir)), 'simd');
+  });
+
+  it('require() from CommonJS works (no top-level await in the graph)', async () => {
+    verify('node-cjs', resultOf('node main.cjs', await run(process.execPath, ['main.cjs'], dir)), 'simd');
+  });
+
+  it('with --experimental-wasm-relaxed-simd picks relaxed', async () => {
+    const r = await run(process.execPath, ['--experimental-wasm-relaxed-simd', 'main.mjs'], dir);
+    verify('node-relaxed-flag', resultOf('node --experimental-wasm-relaxed-simd main.mjs', r), 'relaxed');
+  });
+
+  it('simdnn/inline (embedded base64) works', async () => {
+    verify('node-inline', resultOf('node inline.mjs', await run(process.execPath, ['inline.mjs'], dir)), 'simd');
+  });
+});
+
+describe('Deno', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = consumer(join(tmp, 'deno'), tgz, { 'main.mjs': esmMain('simdnn'), 'inline.mjs': esmMain('simdnn/inline') });
+  });
+
+  it('the deno entry (source-phase imports) needs no permission and picks relaxed', async () => {
+    verify('deno', resultOf('deno run main.mjs', await run(BIN('deno'), ['run', '--no-prompt', 'main.mjs'], dir)), 'relaxed');
+  });
+
+  it('simdnn/inline needs no permission either', async () => {
+    verify('deno-inline', resultOf('deno run inline.mjs', await run(BIN('deno'), ['run', '--no-prompt', 'inline.mjs'], dir)), 'relaxed');
+  });
+});
+
+describe('Bun', () => {
+  it('the bun entry picks relaxed', async () => {
+    const dir = consumer(join(tmp, 'bun'), tgz, { 'main.mjs': esmMain('simdnn') });
+    verify('bun', resultOf('bun main.mjs', await run(BIN('bun'), ['main.mjs'], dir)), 'relaxed');
+  });
+});
+
+const WORKER = `import * as simdnn from 'simdnn';
+import { runChecks } from './check.mjs';
+export default {
+  async fetch() {
+    try {
+      return Response.json(await runChecks(simdnn));
+    } catch (e) {
+      return new Response(String((e && e.stack) || e), { status: 500 });
+    }
+  },
+};
+`;
+
+/** A workerd config: the bundled worker plus every .wasm it imports, as compiled wasm modules. */
+function capnp(port: number, wasm: string[]): string {
+  const mods = wasm.map((w) => `    (name = "${w}", wasm = embed "${w}"),\n`).join('');
+  return `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [ (name = "main", worker = .w) ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const w :Workerd.Worker = (
+  modules = [
+    (name = "worker.js", esModule = embed "worker.js"),
+${mods}  ],
+  compatibilityDate = "2026-11-01",
+);
+`;
+}
+
+describe('workerd', () => {
+  it('bundled with the workerd condition (like wrangler), the static wasm imports load and relaxed is picked', async () => {
+    const dir = consumer(join(tmp, 'workerd'), tgz, { 'worker-src.mjs': WORKER });
+    // wrangler bundles with esbuild, conditions workerd/worker/browser, and keeps .wasm imports as
+    // separate wasm modules; rolldown (from vite) does the same here, since wrangler needs Node 22.
+    const bundle = await rolldown({
+      input: join(dir, 'worker-src.mjs'),
+      cwd: dir,
+      platform: 'neutral',
+      resolve: { conditionNames: ['workerd', 'worker', 'browser', 'import', 'default'] },
+      external: [/\.wasm$/],
+      logLevel: 'silent',
+    });
+    const { output } = await bundle.write({ file: join(dir, 'worker.js'), format: 'esm' });
+    await bundle.close();
+    const wasm = [...output[0].code.matchAll(/^import \w+ from "\.\/([^"]+\.wasm)";$/gm)].map((m) => m[1]);
+    expect(wasm.sort()).toEqual(['node_modules/simdnn/dist/wasm/simdnn-relaxed.wasm', 'node_modules/simdnn/dist/wasm/simdnn-simd.wasm']);
+
+    let got: unknown;
+    for (let attempt = 0; got === undefined; attempt++) {
+      const port = await freePort();
+      writeFileSync(join(dir, 'config.capnp'), capnp(port, wasm));
+      const child = start(BIN('workerd'), ['serve', 'config.capnp'], dir);
+      const done = collect(child, 25_000);
+      let exited = false;
+      void done.then(() => (exited = true));
+      try {
+        const deadline = Date.now() + 20_000;
+        while (got === undefined && !exited && Date.now() < deadline) {
+          try {
+            const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5_000) });
+            const text = await res.text();
+            if (res.status !== 200) throw new Error(`workerd answered ${res.status}:\n${text}`);
+            got = JSON.parse(text);
+          } catch (e) {
+            if ((e as Error).message.startsWith('workerd answered')) throw e;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
+      } finally {
+        stop(child);
+      }
+      const ran = await done;
+      if (got === undefined) {
+        if (attempt === 0 && /address already in use/i.test(ran.stderr)) continue;
+        throw new Error(`workerd did not answer${exited ? ' (it exited)' : ''}\n--- stderr ---\n${ran.stderr}\n--- stdout ---\n${ran.stdout}`);
+      }
+    }
+    verify('workerd', got, 'relaxed');
+  });
+});
+
+describe('Chromium (headless)', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof startStaticServer>>;
+  let dir: string;
+
+  // Counts streaming compiles, to tell the streaming path from the arrayBuffer fallback.
+  const script =
+    "import * as simdnn from 'simdnn';\nimport { runChecks } from './check.mjs';\n" +
+    'let streamed = 0;\nconst compileStreaming = WebAssembly.compileStreaming;\n' +
+    'WebAssembly.compileStreaming = (r) => { streamed++; return compileStreaming(r); };\n' +
+    'runChecks(simdnn).then((value) => { window.__result = { ok: true, value: { ...value, streamed } }; },' +
+    ' (e) => { window.__result = { ok: false, error: `${e.name}: ${e.message}` }; });';
+  const streamed = (v: unknown) => (v as { streamed: number }).streamed;
+
+  beforeAll(async () => {
+    dir = consumer(join(tmp, 'browser'), tgz, {});
+    const pages: Record<string, string> = {};
+    for (const mode of ['ok', 'octet', 'html']) {
+      const map = browserImportMap(join(dir, 'node_modules'), `/${mode}`, ['simdnn', '@assemblyscript/loader']);
+      pages[`index-${mode}.html`] = pageHtml(map, script);
+    }
+    server = await startStaticServer(dir, pages);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('the browser entry streams the wasm (application/wasm) and picks relaxed', async () => {
+    const got = await runPage(browser, `${server.origin}/ok/index-ok.html`);
+    verify('chromium', got, 'relaxed');
+    expect(streamed(got)).toBe(1);
+  });
+
+  it('a wrong MIME type (application/octet-stream) falls back to arrayBuffer and still loads', async () => {
+    const got = await runPage(browser, `${server.origin}/octet/index-octet.html`);
+    verify('chromium-octet', got, 'relaxed');
+    expect(streamed(got)).toBe(0);
+  });
+
+  it('an app built with Vite (wasm inlined as data: URLs, the default for files under 4 KB, or emitted as files) loads', async () => {
+    const app = consumer(join(tmp, 'vite-app'), tgz, {
+      'index.html': '<!DOCTYPE html><html><head><meta charset="utf-8"><script type="module" src="./main.js"></script></head></html>',
+      'main.js': script,
+    });
+    // 'inlined' forces data: URLs (Vite inlines assets under assetsInlineLimit, 4 KB by default;
+    // the wasm files outgrow that as kernels are added, so the limit is raised rather than assumed).
+    for (const [variant, assetsInlineLimit] of [['inlined', 64 * 1024 * 1024], ['files', 0]] as const) {
+      const outDir = join(app, `dist-${variant}`);
+      await viteBuild({ root: app, configFile: false, logLevel: 'silent', base: './', build: { outDir, assetsInlineLimit } });
+      const files = readdirSync(join(outDir, 'assets'));
+      expect(files.some((f) => f.endsWith('.wasm')), `vite ${variant}: ${files}`).toBe(variant === 'files');
+      const vite = await startStaticServer(outDir);
+      try {
+        verify(`chromium-vite-${variant}`, await runPage(browser, `${vite.origin}/ok/index.html`), 'relaxed');
+        if (variant === 'files') {
+          // The README's minimal CSP is enough, and without 'wasm-unsafe-eval' the error says what to add.
+          verify('chromium-vite-csp', await runPage(browser, `${vite.origin}/csp/index.html`), 'relaxed');
+          const err = await runPage(browser, `${vite.origin}/csp-no-wasm/index.html`).catch((e: Error) => e.message);
+          // (no class name here: Vite's minifier renames InitError, whose .name comes from new.target.name)
+          expect(err).toMatch(/: could not compile .*simdnn-relaxed.*'wasm-unsafe-eval' in script-src/);
+        }
+      } finally {
+        await vite.close();
+      }
+    }
+  });
+
+  it('an HTML answer for the wasm URL is a clear InitError, not a compile error', async () => {
+    const err = await runPage(browser, `${server.origin}/html/index-html.html`).catch((e: Error) => e.message);
+    expect(err).toMatch(/InitError: not a WebAssembly file: http:\/\/127\.0\.0\.1:\d+\/html\/node_modules\/simdnn\/dist\/wasm\/simdnn-relaxed\.wasm/);
+    expect(err).toMatch(/content-type was text\/html.*server answered HTML/);
+  });
+});
