@@ -1,6 +1,5 @@
 /** Result rows and their presentation: the console table, markdown, JSON. */
 import type { BenchEnv } from './env.js';
-import type { ColdStart, SizeRow } from './size.js';
 
 export interface ResultRow {
   workload: string;
@@ -31,8 +30,6 @@ export interface ResultRow {
 export interface BenchReport {
   env: BenchEnv;
   results: ResultRow[];
-  size?: SizeRow[];
-  coldStart?: ColdStart | { error: string };
 }
 
 const f = (x: number | null | undefined, digits: number) => (x == null || !Number.isFinite(x) ? '' : x.toFixed(digits));
@@ -79,21 +76,6 @@ export function markdown(rep: BenchReport): string {
   for (const r of rep.results) {
     const cells = COLUMNS.map(([, get]) => get(r).replace(/\|/g, '\\|'));
     lines.push(`| ${cells.join(' | ')} |`);
-  }
-  if (rep.size) {
-    lines.push('', '| file | bytes | gzip -9 bytes |', '|---|--:|--:|');
-    for (const s of rep.size) lines.push(`| ${s.file} | ${s.bytes} | ${s.gzipBytes} |`);
-  }
-  if (rep.coldStart) {
-    const c = rep.coldStart;
-    if ('error' in c) lines.push('', `Cold start: ${c.error}`);
-    else
-      lines.push(
-        '',
-        `Node cold start (${c.runs} fresh processes, build ${c.build}, layer ${c.layer}): import + init() + first call ` +
-          `median ${c.medianMs.toFixed(1)} ms (import ${c.medianImportMs.toFixed(1)}, init ${c.medianInitMs.toFixed(1)}, ` +
-          `first call ${c.medianFirstCallMs.toFixed(1)}); ${c.medianSinceProcessStartMs.toFixed(1)} ms from process start.`,
-      );
   }
   return lines.join('\n') + '\n';
 }

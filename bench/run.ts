@@ -1,13 +1,14 @@
 /**
  * `npm run bench -- [--filter REGEX] [--json FILE] [--markdown FILE] [--quick] [--builds simd,relaxed]
- *                    [--peers ort,tfjs] [--rounds N] [--no-size]`
+ *                    [--peers ours,ort,tfjs] [--rounds N]`
  *
  * Runs every workload (bench/workloads/*) on our builds and on the peers, in one process:
  * onnxruntime-web (wasm, 1 thread) and tfjs-backend-wasm (1 thread). Per workload, every engine
  * is set up first (outside any timing), then measured in rounds that alternate the order
  * (ours, peers; then peers, ours; ...) so that drift on this noisy machine hits everyone alike;
- * the samples of all rounds are pooled and the median is reported. Then the size and Node
- * cold-start figures. Prints a table as it goes; --json writes { env, results, size, coldStart }.
+ * the samples of all rounds are pooled and the median is reported. Prints a table as it goes;
+ * --json writes { env, results }, --markdown the same as a markdown table.
+ * Size and cold start have their own script: `npm run bench:size` (bench/size-startup.ts).
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -18,7 +19,6 @@ import { loadOrt, type OrtPeer } from './peers/ort.js';
 import { enter, loadOurs } from './peers/ours.js';
 import { loadTfjs, type TfPeer } from './peers/tfjs.js';
 import { markdown, tableHeader, tableRow, type BenchReport, type ResultRow } from './report.js';
-import { measureColdStart, measureSizes } from './size.js';
 import { attentionWorkloads } from './workloads/attention.js';
 import { convWorkloads } from './workloads/conv.js';
 import { gemmWorkloads } from './workloads/gemm.js';
@@ -222,7 +222,6 @@ async function main(): Promise<void> {
       builds: { type: 'string', default: 'simd,relaxed' },
       peers: { type: 'string', default: 'ours,ort,tfjs' },
       rounds: { type: 'string' },
-      'no-size': { type: 'boolean', default: false },
     },
   });
   const filter = values.filter ? new RegExp(values.filter) : null;
@@ -248,24 +247,7 @@ async function main(): Promise<void> {
     report.results.push(...rows);
   }
 
-  if (!values['no-size'] && (!filter || filter.test('size/'))) {
-    report.size = await measureSizes();
-    console.log('\nsize (gzip -9):');
-    for (const s of report.size) console.log(`  ${s.file.padEnd(72)} ${String(s.bytes).padStart(9)} B  ${String(s.gzipBytes).padStart(8)} B gz`);
-    try {
-      const c = await measureColdStart(quick ? 5 : 11);
-      report.coldStart = c;
-      console.log(
-        `Node cold start, median of ${c.runs} fresh processes (${c.build}, ${c.layer}): import+init+first call ${c.medianMs.toFixed(1)} ms ` +
-          `(import ${c.medianImportMs.toFixed(1)}, init ${c.medianInitMs.toFixed(1)}, first call ${c.medianFirstCallMs.toFixed(1)}); ` +
-          `${c.medianSinceProcessStartMs.toFixed(1)} ms since process start`,
-      );
-    } catch (e) {
-      report.coldStart = { error: errorText(e) };
-      console.log(`cold start: ${errorText(e)}`);
-    }
-  }
-  console.log(`\n${report.results.length} rows in ${((performance.now() - t0) / 1e3).toFixed(1)} s`);
+  console.log(`\n${report.results.length} rows in ${((performance.now() - t0) / 1e3).toFixed(1)} s (size and cold start: npm run bench:size)`);
   if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2) + '\n');
   if (values.markdown) writeFileSync(values.markdown, markdown(report));
 }
