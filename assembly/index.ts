@@ -3,5 +3,13 @@
 export { heap_base, abi_version } from './common/abi';
 export * from './f32-vunary/index';
 export * from './f32-gemm/index';
+export * from './x32-packw/index';
 export * from './f32-rnn/index';
 export * from './f16-f32-vcvt/index';
+export * from './f32-im2col/index';
+export * from './f32-dwconv/index';
+export * from './f32-pool/index';
+export * from './f32-vmulcaddc/index';
+export * from './f32-vbinary/index';
+export * from './f32-softmax/index';
+export * from './f32-norm/index';

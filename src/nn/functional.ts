@@ -1,2 +1,12 @@
 /** Stateless functional forms, named as in torch.nn.functional (camelCase). */
 export { relu } from '../ops/unary.js';
+export { conv2d, conv1d } from '../ops/conv2d.js';
+export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/pool.js';
+export { batchNorm } from '../ops/batchnorm.js';
+export { flatten } from './flatten.js';
+export { leakyRelu, gelu, silu, sigmoid, tanh, type GeluOptions } from '../ops/unary.js';
+export { add, mul } from '../ops/binary.js';
+export { softmax, logSoftmax } from '../ops/softmax.js';
+export { layerNorm } from '../ops/layernorm.js';
+export { linear } from '../ops/linear.js';
+export { matmul } from '../ops/matmul.js';

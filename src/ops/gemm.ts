@@ -8,9 +8,10 @@
  * loads them, never per call. All pointers are byte addresses in the engine's memory; leading
  * dimensions are in elements, so A and C may be strided windows of larger matrices.
  *
- * CONTRACT NOTE: this file's exported API is what the layers code against. The implementation
- * below is the correct-but-slow placeholder (a scalar kernel over an unpacked copy); the blocked
- * SIMD GEMM replaces the internals without changing these signatures.
+ * CONTRACT NOTE: this file's exported API is what the layers code against; add, never change.
+ * Implementation: W is packed by x32_packw_gemm_{goi,gio} into NR-wide K-major panels with the bias
+ * first; one call to the f32_gemm_4x8 driver (assembly/f32-gemm/gen, relaxed-FMA variant on the
+ * relaxed build) loops over all tiles, with the epilogue (bias, rowBias, activation) fused.
  */
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
@@ -19,10 +20,39 @@ import { Tensor } from '../tensor.js';
 /** Fused epilogue: none, relu, gelu (erf), gelu_tanh, or clamp to [min, max]. */
 export type Activation = 'none' | 'relu' | 'gelu' | 'gelu_tanh' | { clamp: [number, number] };
 
-/** Weights packed for the GEMM, owning their memory. */
+/**
+ * The kernel table of the GEMM (measured choice, see bench/GEMM-TUNING.md): NR is the packed panel
+ * width, MR the rows of the register tile, KC the K block. The driver copies MR rows x K block
+ * of A into a workspace of MR * min(k, KC) floats, taken from the arena for the call (M > 1 only).
+ */
+const NR = 8;
+const MR = 4;
+const KC = 1024;
+
+type GemmKernel = (
+  m: number, n: number, k: number, a: number, lda: number, w: number, c: number, ldc: number,
+  rowBias: number, act: number, minv: number, maxv: number, kcBlock: number, ncBlock: number, ws: number,
+) => void;
+
+function kernelFor(engine: Engine): GemmKernel {
+  const k = engine.k;
+  return engine.relaxed && k.f32_gemm_4x8__wasmrelaxedsimd_fma ? k.f32_gemm_4x8__wasmrelaxedsimd_fma : k.f32_gemm_4x8__wasmsimd;
+}
+
+/** Floats of a packed buffer: ceil(n/NR) panels of NR bias floats + k rows of NR weights. */
+function packedFloats(n: number, k: number): number {
+  return Math.ceil(n / NR) * NR * (k + 1);
+}
+
+function checkDims(op: string, n: number, k: number): void {
+  if (!(Number.isInteger(n) && Number.isInteger(k) && n >= 1 && k >= 1)) {
+    throw new ArgumentError(`${op}: n and k must be integers >= 1, got n=${n} k=${k}`);
+  }
+}
+
+/** Weights packed for the GEMM, owning their memory (bias included, inside the panels). */
 export class PackedWeights {
   private ptrW: number;
-  private ptrBias: number;
   private disposed = false;
 
   private constructor(
@@ -33,29 +63,23 @@ export class PackedWeights {
     readonly k: number,
     readonly hasBias: boolean,
     ptrW: number,
-    ptrBias: number,
   ) {
     this.ptrW = ptrW;
-    this.ptrBias = ptrBias;
   }
+
+  /** Panel width of the packed layout. */
+  static readonly NR = NR;
 
   /**
    * Packs W from PyTorch's [n, k] ("out, in") layout at `w` (row stride `ldw` elements, default
    * k) plus an optional bias of n floats.
    */
   static fromOutIn(engine: Engine, n: number, k: number, w: number, bias = 0, ldw = k): PackedWeights {
-    if (!(n >= 1 && k >= 1)) throw new ArgumentError(`PackedWeights: n and k must be >= 1, got n=${n} k=${k}`);
-    const a = engine.arena;
-    const pw = a.alloc(n * k * 4);
-    const src = a.f32(w, (n - 1) * ldw + k);
-    const dst = a.f32(pw, n * k);
-    for (let j = 0; j < n; j++) dst.set(src.subarray(j * ldw, j * ldw + k), j * k);
-    let pb = 0;
-    if (bias) {
-      pb = a.alloc(n * 4);
-      a.f32(pb, n).set(a.f32(bias, n));
-    }
-    return new PackedWeights(engine, n, k, bias !== 0, pw, pb);
+    checkDims('PackedWeights.fromOutIn', n, k);
+    if (!(ldw >= k)) throw new ArgumentError(`PackedWeights.fromOutIn: ldw must be >= k=${k}, got ${ldw}`);
+    const pw = engine.arena.alloc(packedFloats(n, k) * 4);
+    engine.k.x32_packw_gemm_goi__scalar(NR, n, k, w, ldw, bias, pw);
+    return new PackedWeights(engine, n, k, bias !== 0, pw);
   }
 
   /** Packs a weight tensor [n, k] (and optional bias [n]). */
@@ -70,37 +94,36 @@ export class PackedWeights {
 
   /**
    * Packs B given as a row-major [k, n] matrix (e.g. the second operand of matmul, or an im2col
-   * buffer) with leading dimension ldb.
+   * buffer) with leading dimension ldb, plus an optional bias of n floats (added: default none).
    */
-  static fromKN(engine: Engine, k: number, n: number, b: number, ldb = n): PackedWeights {
-    const a = engine.arena;
-    const pw = a.alloc(n * k * 4);
-    const src = a.f32(b, (k - 1) * ldb + n);
-    const dst = a.f32(pw, n * k);
-    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) dst[j * k + p] = src[p * ldb + j];
-    return new PackedWeights(engine, n, k, false, pw, 0);
+  static fromKN(engine: Engine, k: number, n: number, b: number, ldb = n, bias = 0): PackedWeights {
+    checkDims('PackedWeights.fromKN', n, k);
+    if (!(ldb >= n)) throw new ArgumentError(`PackedWeights.fromKN: ldb must be >= n=${n}, got ${ldb}`);
+    const pw = engine.arena.alloc(packedFloats(n, k) * 4);
+    engine.k.x32_packw_gemm_gio__wasmsimd(NR, n, k, b, ldb, bias, pw);
+    return new PackedWeights(engine, n, k, bias !== 0, pw);
   }
 
   /** Bytes of wasm memory held. */
   get bytes(): number {
-    return this.n * this.k * 4 + (this.hasBias ? this.n * 4 : 0);
+    return packedFloats(this.n, this.k) * 4;
   }
 
-  /** Internal: for the GEMM driver only. */
+  /** Internal: for the GEMM driver only (the packed panels, bias inside). */
   get _w(): number {
     this.check();
     return this.ptrW;
   }
+  /** Internal, kept for compatibility: the bias now lives inside the panels, so this is 0. */
   get _bias(): number {
     this.check();
-    return this.ptrBias;
+    return 0;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.engine.arena.free(this.ptrW);
-    if (this.ptrBias) this.engine.arena.free(this.ptrBias);
   }
 
   private check(): void {
@@ -122,20 +145,39 @@ export interface GemmArgs {
   act?: Activation;
 }
 
-/** C = act(A · W^T + bias + rowBias): one call over the whole problem. */
+/** Activation code of the kernels (assembly/f32-gemm/common.ts) and clamp bounds. */
+function actCode(act: Activation): [number, number, number] {
+  if (act === 'none') return [0, 0, 0];
+  if (act === 'relu') return [1, 0, 0];
+  if (act === 'gelu') return [3, 0, 0];
+  if (act === 'gelu_tanh') return [4, 0, 0];
+  if (typeof act === 'object' && act !== null && Array.isArray(act.clamp) && act.clamp.length === 2) {
+    const [lo, hi] = act.clamp;
+    if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) {
+      throw new ArgumentError(`gemm: clamp bounds must be numbers, got [${lo}, ${hi}]`);
+    }
+    return [2, lo, hi];
+  }
+  throw new ArgumentError(`gemm: act must be 'none', 'relu', 'gelu', 'gelu_tanh' or { clamp: [min, max] }, got ${JSON.stringify(act)}`);
+}
+
+/** C = act(A · W^T + bias + rowBias): one JS->wasm call over the whole problem. */
 export function gemm(engine: Engine, args: GemmArgs, w: PackedWeights): void {
   const { m, a, c } = args;
+  if (!(Number.isInteger(m) && m >= 0)) throw new ArgumentError(`gemm: m must be an integer >= 0, got ${m}`);
+  if (w.engine !== engine) throw new ArgumentError('gemm: the packed weights belong to another engine');
+  const pw = w._w;
   if (m === 0) return;
   const lda = args.lda ?? w.k;
   const ldc = args.ldc ?? w.n;
-  const act = args.act ?? 'none';
-  let code = 0;
-  let lo = 0;
-  let hi = 0;
-  if (act === 'relu') code = 1;
-  else if (typeof act === 'object') {
-    code = 2;
-    [lo, hi] = act.clamp;
-  } else if (act !== 'none') throw new ArgumentError(`gemm: activation ${act} is not supported by this GEMM build yet`);
-  engine.k.f32_gemm_1x1__scalar(m, w.n, w.k, a, lda, w._w, w.k, w._bias, args.rowBias ?? 0, c, ldc, code, lo, hi);
+  if (!(lda >= w.k)) throw new ArgumentError(`gemm: lda must be >= k=${w.k}, got ${lda}`);
+  if (!(ldc >= w.n)) throw new ArgumentError(`gemm: ldc must be >= n=${w.n}, got ${ldc}`);
+  const [code, lo, hi] = actCode(args.act ?? 'none');
+  const kc = w.k <= KC ? 0 : KC;
+  const ws = m > 1 ? engine.arena.alloc(MR * Math.min(w.k, KC) * 4) : 0;
+  try {
+    kernelFor(engine)(m, w.n, w.k, a, lda, pw, c, ldc, args.rowBias ?? 0, code, lo, hi, kc, 0, ws);
+  } finally {
+    if (ws) engine.arena.free(ws);
+  }
 }

@@ -3,7 +3,9 @@
  * input's shape unless `out` is given (which may be the input itself: in place).
  */
 import { Tensor } from '../tensor.js';
-import { expectShape, expectTensor } from './check.js';
+import { expectNumber, expectShape, expectTensor } from './check.js';
+import { ArgumentError } from '../runtime/errors.js';
+import { fmaTwin } from './pick.js';
 
 export type UnaryKernel = (n: number, x: number, y: number) => void;
 
@@ -21,4 +23,42 @@ export function runUnary(op: string, x: Tensor, pick: (t: Tensor) => UnaryKernel
 
 export function relu(x: Tensor, out?: Tensor): Tensor {
   return runUnary('relu', x, (t) => t.engine.k.f32_vrelu_u8__wasmsimd, out);
+}
+
+/** torch.nn.functional.leaky_relu: x < 0 ? x * negativeSlope : x. */
+export function leakyRelu(x: Tensor, negativeSlope = 0.01, out?: Tensor): Tensor {
+  const slope = expectNumber('leaky_relu', 'negativeSlope', negativeSlope);
+  return runUnary('leaky_relu', x, (t) => (n, px, py) => t.engine.k.f32_vlrelu_u8__wasmsimd(n, px, py, slope), out);
+}
+
+export interface GeluOptions {
+  /** 'none' (default): x·Φ(x) with erf; 'tanh': the tanh approximation. As torch. */
+  approximate?: 'none' | 'tanh';
+}
+
+/** torch.nn.functional.gelu(x, approximate='none'|'tanh'). */
+export function gelu(x: Tensor, options: GeluOptions = {}, out?: Tensor): Tensor {
+  const approximate = options.approximate ?? 'none';
+  if (approximate !== 'none' && approximate !== 'tanh') {
+    throw new ArgumentError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+  }
+  return runUnary('gelu', x, ({ engine: e }) =>
+    approximate === 'tanh'
+      ? fmaTwin(e, e.k.f32_vgelutanh_u8__wasmrelaxedsimd_fma, e.k.f32_vgelutanh_u8__wasmsimd)
+      : fmaTwin(e, e.k.f32_vgelu_u8__wasmrelaxedsimd_fma, e.k.f32_vgelu_u8__wasmsimd), out);
+}
+
+/** torch.nn.functional.silu: x · sigmoid(x). */
+export function silu(x: Tensor, out?: Tensor): Tensor {
+  return runUnary('silu', x, ({ engine: e }) => fmaTwin(e, e.k.f32_vsilu_u8__wasmrelaxedsimd_fma, e.k.f32_vsilu_u8__wasmsimd), out);
+}
+
+/** torch.sigmoid. */
+export function sigmoid(x: Tensor, out?: Tensor): Tensor {
+  return runUnary('sigmoid', x, ({ engine: e }) => fmaTwin(e, e.k.f32_vsigmoid_u8__wasmrelaxedsimd_fma, e.k.f32_vsigmoid_u8__wasmsimd), out);
+}
+
+/** torch.tanh. */
+export function tanh(x: Tensor, out?: Tensor): Tensor {
+  return runUnary('tanh', x, ({ engine: e }) => fmaTwin(e, e.k.f32_vtanh_u8__wasmrelaxedsimd_fma, e.k.f32_vtanh_u8__wasmsimd), out);
 }

@@ -7,6 +7,12 @@
  */
 type Ptr = number;
 
+/** The f32-gemm drivers (assembly/f32-gemm/gen): C = act(A W^T + bias + rowBias), W packed. */
+export type GemmDriver = (
+  m: number, n: number, k: number, a: Ptr, lda: number, w: Ptr, c: Ptr, ldc: number,
+  rowBias: Ptr, act: number, minv: number, maxv: number, kcBlock: number, ncBlock: number, ws: Ptr,
+) => void;
+
 export interface BaselineKernels {
   heap_base(): Ptr;
   abi_version(): number;
@@ -17,6 +23,9 @@ export interface BaselineKernels {
     bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
     act: number, minv: number, maxv: number,
   ): void;
+  x32_packw_gemm_goi__scalar(nr: number, n: number, k: number, w: Ptr, ldw: number, bias: Ptr, out: Ptr): void;
+  x32_packw_gemm_gio__wasmsimd(nr: number, n: number, k: number, b: Ptr, ldb: number, bias: Ptr, out: Ptr): void;
+  f32_gemm_4x8__wasmsimd: GemmDriver;
   f32_lstm_seq_2x16__wasmsimd(
     t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr, c: Ptr,
     y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
@@ -31,10 +40,48 @@ export interface BaselineKernels {
   ): void;
   f16_f32_vcvt_u8__wasmsimd_int32(n: number, x: Ptr, y: Ptr): void;
   bf16_f32_vcvt_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_im2col__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, col: Ptr): void;
+  f32_dwconv_3x3s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_3x3s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_5x5s1__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_5x5s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_dwconv_generic__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
+  f32_maxpool2d__wasmsimd(g: Ptr, channels: number, x: Ptr, y: Ptr): void;
+  f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, x: Ptr, y: Ptr): void;
+  f32_gavgpool_cw__wasmsimd(channels: number, n: number, x: Ptr, y: Ptr): void;
+  f32_vmulcaddc_cw_u8__wasmsimd(channels: number, n: number, x: Ptr, scale: Ptr, shift: Ptr, y: Ptr): void;
+  f32_vlrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr, slope: number): void;
+  f32_vgelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vgelutanh_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vsilu_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vsigmoid_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vtanh_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
+  f32_vadd_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_vaddc_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_vmul_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_vmulc_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
+  f32_softmax_u16__wasmsimd(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_logsoftmax_u16__wasmsimd(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_layernorm_u16__wasmsimd(rows: number, n: number, x: Ptr, w: Ptr, b: Ptr, eps: number, y: Ptr): void;
+  f32_softmax_strided_u4__wasmsimd(outer: number, n: number, inner: number, x: Ptr, y: Ptr): void;
+  f32_logsoftmax_strided_u4__wasmsimd(outer: number, n: number, inner: number, x: Ptr, y: Ptr): void;
 }
 
 export type RelaxedKernels = {
   RELAXED_BUILD?: WebAssembly.Global;
+  f32_dwconv_3x3s1__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_3x3s2__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_5x5s1__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_5x5s2__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_dwconv_generic__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
+  f32_vgelu_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vgelutanh_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vsilu_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vsigmoid_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_vtanh_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
+  f32_softmax_u16__wasmrelaxedsimd_fma(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_logsoftmax_u16__wasmrelaxedsimd_fma(rows: number, n: number, x: Ptr, y: Ptr): void;
+  f32_gemm_4x8__wasmrelaxedsimd_fma: GemmDriver;
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;
@@ -48,9 +95,37 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
   'f32_gemm_1x1__scalar',
+  'x32_packw_gemm_goi__scalar',
+  'x32_packw_gemm_gio__wasmsimd',
+  'f32_gemm_4x8__wasmsimd',
   'f32_lstm_seq_2x16__wasmsimd',
   'f32_gru_seq_2x16__wasmsimd',
   'f32_rnn_seq_2x16__wasmsimd',
   'f16_f32_vcvt_u8__wasmsimd_int32',
   'bf16_f32_vcvt_u8__wasmsimd',
+  'f32_im2col__wasmsimd',
+  'f32_dwconv_3x3s1__wasmsimd',
+  'f32_dwconv_3x3s2__wasmsimd',
+  'f32_dwconv_5x5s1__wasmsimd',
+  'f32_dwconv_5x5s2__wasmsimd',
+  'f32_dwconv_generic__wasmsimd',
+  'f32_maxpool2d__wasmsimd',
+  'f32_avgpool2d__wasmsimd',
+  'f32_gavgpool_cw__wasmsimd',
+  'f32_vmulcaddc_cw_u8__wasmsimd',
+  'f32_vlrelu_u8__wasmsimd',
+  'f32_vgelu_u8__wasmsimd',
+  'f32_vgelutanh_u8__wasmsimd',
+  'f32_vsilu_u8__wasmsimd',
+  'f32_vsigmoid_u8__wasmsimd',
+  'f32_vtanh_u8__wasmsimd',
+  'f32_vadd_u8__wasmsimd',
+  'f32_vaddc_u8__wasmsimd',
+  'f32_vmul_u8__wasmsimd',
+  'f32_vmulc_u8__wasmsimd',
+  'f32_softmax_u16__wasmsimd',
+  'f32_logsoftmax_u16__wasmsimd',
+  'f32_layernorm_u16__wasmsimd',
+  'f32_softmax_strided_u4__wasmsimd',
+  'f32_logsoftmax_strided_u4__wasmsimd',
 ];

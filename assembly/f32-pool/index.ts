@@ -1,0 +1,3 @@
+export { f32_maxpool2d__wasmsimd } from './f32-maxpool2d-wasmsimd';
+export { f32_avgpool2d__wasmsimd } from './f32-avgpool2d-wasmsimd';
+export { f32_gavgpool_cw__wasmsimd } from './f32-gavgpool-cw-wasmsimd';

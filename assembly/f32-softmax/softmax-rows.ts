@@ -1,0 +1,127 @@
+// Passes over one row of n contiguous f32 shared by the softmax kernels, each unrolled by 16
+// with four independent accumulators, then 4 at a time, then a masked partial vector (reads up
+// to 16 B past the row, never uses those lanes, never writes past the row).
+import { vexp_rr2_p6 } from '../common/vmath';
+import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
+
+// max_i x[i] (NaN lanes may be dropped: a NaN entry still poisons the row through exp(NaN - m)).
+// @ts-ignore: decorator
+@inline export function rmax_u16(n: usize, x: usize): f32 {
+  const vninf = f32x4.splat(-Infinity);
+  let vm0 = vninf, vm1 = vninf, vm2 = vninf, vm3 = vninf;
+  for (; n >= 16; n -= 16) {
+    vm0 = f32x4.pmax(vm0, v128.load(x));
+    vm1 = f32x4.pmax(vm1, v128.load(x, 16));
+    vm2 = f32x4.pmax(vm2, v128.load(x, 32));
+    vm3 = f32x4.pmax(vm3, v128.load(x, 48));
+    x += 64;
+  }
+  for (; n >= 4; n -= 4) {
+    vm0 = f32x4.pmax(vm0, v128.load(x));
+    x += 16;
+  }
+  if (n != 0) vm1 = f32x4.pmax(vm1, v128.bitselect(v128.load(x), vninf, vmask_lt(n)));
+  return vhmax(f32x4.pmax(f32x4.pmax(vm0, vm1), f32x4.pmax(vm2, vm3)));
+}
+
+// Returns sum_i e^(x[i] - m); when `store`, also writes y[i] = e^(x[i] - m). fma: see vmath.ts.
+// @ts-ignore: decorator
+@inline export function raddexpminusmax_u16(fma: bool, store: bool, n: usize, x: usize, m: f32, y: usize): f32 {
+  const vm = f32x4.splat(m);
+  const vzero = f32x4.splat(0);
+  let vs0 = vzero, vs1 = vzero, vs2 = vzero, vs3 = vzero;
+  for (; n >= 16; n -= 16) {
+    const ve0 = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma, true);
+    const ve1 = vexp_rr2_p6(f32x4.sub(v128.load(x, 16), vm), fma, true);
+    const ve2 = vexp_rr2_p6(f32x4.sub(v128.load(x, 32), vm), fma, true);
+    const ve3 = vexp_rr2_p6(f32x4.sub(v128.load(x, 48), vm), fma, true);
+    x += 64;
+    if (store) {
+      v128.store(y, ve0);
+      v128.store(y, ve1, 16);
+      v128.store(y, ve2, 32);
+      v128.store(y, ve3, 48);
+      y += 64;
+    }
+    vs0 = f32x4.add(vs0, ve0);
+    vs1 = f32x4.add(vs1, ve1);
+    vs2 = f32x4.add(vs2, ve2);
+    vs3 = f32x4.add(vs3, ve3);
+  }
+  for (; n >= 4; n -= 4) {
+    const ve = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma, true);
+    x += 16;
+    if (store) {
+      v128.store(y, ve);
+      y += 16;
+    }
+    vs0 = f32x4.add(vs0, ve);
+  }
+  if (n != 0) {
+    const ve = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma, true);
+    if (store) vstore_lanes(y, ve, n);
+    vs1 = f32x4.add(vs1, v128.and(ve, vmask_lt(n)));
+  }
+  return vhsum(f32x4.add(f32x4.add(vs0, vs1), f32x4.add(vs2, vs3)));
+}
+
+// y[i] *= s, in place.
+// @ts-ignore: decorator
+@inline export function rscale_u16(n: usize, y: usize, s: f32): void {
+  const vs = f32x4.splat(s);
+  for (; n >= 16; n -= 16) {
+    v128.store(y, f32x4.mul(v128.load(y), vs));
+    v128.store(y, f32x4.mul(v128.load(y, 16), vs), 16);
+    v128.store(y, f32x4.mul(v128.load(y, 32), vs), 32);
+    v128.store(y, f32x4.mul(v128.load(y, 48), vs), 48);
+    y += 64;
+  }
+  for (; n >= 4; n -= 4) {
+    v128.store(y, f32x4.mul(v128.load(y), vs));
+    y += 16;
+  }
+  for (; n != 0; n--) {
+    store<f32>(y, load<f32>(y) * s);
+    y += 4;
+  }
+}
+
+// y[i] = (x[i] - m) - c.
+// @ts-ignore: decorator
+@inline export function rsubsub_u16(n: usize, x: usize, m: f32, c: f32, y: usize): void {
+  const vm = f32x4.splat(m);
+  const vc = f32x4.splat(c);
+  for (; n >= 16; n -= 16) {
+    v128.store(y, f32x4.sub(f32x4.sub(v128.load(x), vm), vc));
+    v128.store(y, f32x4.sub(f32x4.sub(v128.load(x, 16), vm), vc), 16);
+    v128.store(y, f32x4.sub(f32x4.sub(v128.load(x, 32), vm), vc), 32);
+    v128.store(y, f32x4.sub(f32x4.sub(v128.load(x, 48), vm), vc), 48);
+    x += 64;
+    y += 64;
+  }
+  for (; n >= 4; n -= 4) {
+    v128.store(y, f32x4.sub(f32x4.sub(v128.load(x), vm), vc));
+    x += 16;
+    y += 16;
+  }
+  if (n != 0) vstore_lanes(y, f32x4.sub(f32x4.sub(v128.load(x), vm), vc), n);
+}
+
+// The row loop of every softmax kernel: softmax (log = false) or log_softmax (log = true) of
+// each of `rows` dense rows of n. `fma` and `log` are compile-time constants at each call.
+// @ts-ignore: decorator
+@inline export function softmax_rows_u16(fma: bool, log: bool, rows: usize, n: usize, x: usize, y: usize): void {
+  const rowBytes = n * 4;
+  for (let r: usize = 0; r < rows; r++) {
+    const m = rmax_u16(n, x);
+    if (log) {
+      const s = raddexpminusmax_u16(fma, false, n, x, m, 0);
+      rsubsub_u16(n, x, m, <f32>Math.log(<f64>s), y);
+    } else {
+      const s = raddexpminusmax_u16(fma, true, n, x, m, y);
+      rscale_u16(n, y, 1 / s);
+    }
+    x += rowBytes;
+    y += rowBytes;
+  }
+}

@@ -1,0 +1,12 @@
+// f32_vgelu_u8__wasmsimd: y[i] = 0.5 x (1 + erf(x / sqrt 2)) (torch gelu, approximate='none'; gelu(+inf) = +inf, gelu(-inf) = NaN as torch's formula) for i < n.
+// Operands: x, y are contiguous f32 arrays of n elements (byte addresses); y may equal x (in place).
+// Tile: 8 elements per iteration, then 4, then a 2/1 lane tail (shared loop: vunary-loop.ts).
+// Accuracy: verf_as7126 (common/vmath.ts); measured max |y - ref| / (1 + |ref|) = 2.6e-7 on a
+// 400k-point grid over [-20, 20] (test/kernels/f32-vunary.test.ts asserts 4e-7).
+// Preconditions: n >= 1. Reads up to 16 B past x + 4n (the arena pads); never writes past y + 4n.
+import { vunary_u8, VOP_GELU } from './vunary-loop';
+
+export function f32_vgelu_u8__wasmsimd(n: usize, x: usize, y: usize): void {
+  assert(n != 0, 'f32_vgelu_u8__wasmsimd: n must be >= 1');
+  vunary_u8(VOP_GELU, false, n, x, y, f32x4.splat(0));
+}

@@ -1,0 +1,65 @@
+/**
+ * nn.Linear(inFeatures, outFeatures, { bias }): y = x W^T + b over the last dimension of inputs of
+ * any leading shape [..., in]. State keys `weight` [out, in] and `bias` [out], as PyTorch. The
+ * weights are packed for the GEMM on construction and again whenever they are loaded (onLoad).
+ */
+import { Module } from './module.js';
+import { Tensor } from '../tensor.js';
+import { getEngine, type Engine } from '../runtime/engine.js';
+import { ArgumentError } from '../runtime/errors.js';
+import { PackedWeights } from '../ops/gemm.js';
+import { linearPacked } from '../ops/linear.js';
+
+export interface LinearOptions {
+  /** Learn an additive bias (default true). */
+  bias?: boolean;
+}
+
+/** PyTorch's default init: U(-1/sqrt(in), 1/sqrt(in)) for weight and bias. */
+function uniformInit(t: Tensor, bound: number): void {
+  const d = t.data<'float32'>();
+  for (let i = 0; i < d.length; i++) d[i] = (Math.random() * 2 - 1) * bound;
+}
+
+export class Linear extends Module {
+  readonly weight: Tensor;
+  readonly bias: Tensor | null;
+  private packed: PackedWeights | null = null;
+
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: LinearOptions = {},
+    engine: Engine = getEngine(),
+  ) {
+    super(engine);
+    for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new ArgumentError(`Linear: ${name} must be an integer >= 1, got ${String(v)}`);
+    }
+    const bound = 1 / Math.sqrt(inFeatures);
+    this.weight = this.registerParameter('weight', Tensor.empty([outFeatures, inFeatures], 'float32', engine));
+    uniformInit(this.weight, bound);
+    this.bias = options.bias ?? true ? this.registerParameter('bias', Tensor.empty([outFeatures], 'float32', engine)) : null;
+    if (this.bias) uniformInit(this.bias, bound);
+    this.onLoad();
+  }
+
+  forward(x: Tensor): Tensor {
+    this.checkLive();
+    return linearPacked('Linear', x, this.packed!);
+  }
+
+  protected onLoad(): void {
+    this.packed?.dispose();
+    this.packed = PackedWeights.fromTensor(this.weight, this.bias);
+  }
+
+  protected onDispose(): void {
+    this.packed?.dispose();
+    this.packed = null;
+  }
+
+  protected extraRepr(): string {
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? 'True' : 'False'}`;
+  }
+}

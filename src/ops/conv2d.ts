@@ -1,0 +1,248 @@
+/**
+ * Convolution (NCHW, PyTorch semantics): conv2d / conv1d and the path planner.
+ *
+ * Mapping onto the GEMM (src/ops/gemm.ts computes C = act(A·W^T + bias + rowBias)):
+ *   C[outC, P] = Wconv[outC, K] · col[K, P]    per image and group, P = output positions
+ * A is the convolution weight as it is ([outC, K] row-major, no packing), the im2col tile is B,
+ * packed per tile with PackedWeights.fromKN, and the convolution bias is the GEMM's rowBias. The
+ * GEMM then writes straight into the NCHW output (ldc = OH*OW): no transpose, no output copy.
+ *
+ * Paths (planConv2d):
+ * - 'depthwise': groups == inChannels > 1 (outChannels = m * inChannels): direct SIMD kernel
+ *   f32_dwconv_{3x3s1,3x3s2,5x5s1,5x5s2,generic}__wasmsimd (relaxed build: the
+ *   __wasmrelaxedsimd_fma twins) over all channels in one call, with a workspace of a few
+ *   zero-padded input rows (dwconvWorkspace).
+ * - '1x1': 1x1 kernel, stride 1, no padding: B is the input itself ([C, H*W] is already [K, P]),
+ *   packed in column tiles; no im2col.
+ * - 'im2col': everything else, per group, tiled over output rows so that the column buffer stays
+ *   under COL_BUDGET_BYTES (at least one output row): the workspace does not grow with the height.
+ */
+import { Tensor } from '../tensor.js';
+import type { Engine } from '../runtime/engine.js';
+import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
+import { PackedWeights, gemm, type Activation } from './gemm.js';
+import { expectRank, expectTensor, sameEngine } from './check.js';
+import { convOut, pair, withGeom, type Geom } from './conv-geom.js';
+
+export type Padding = 'valid' | 'same' | number | readonly number[];
+
+/** Column-buffer budget per im2col tile (bytes); the packed copy of the tile is the same size. */
+export const COL_BUDGET_BYTES = 512 * 1024;
+
+/** A fully resolved convolution of one batch. */
+export interface ConvSpec extends Geom {
+  n: number;
+  c: number;
+  o: number;
+  groups: number;
+}
+
+export type ConvPath = 'depthwise' | '1x1' | 'im2col';
+
+export interface ConvPlan {
+  path: ConvPath;
+  /** im2col: output rows per tile; 1x1: output positions per tile; depthwise: 0. */
+  tile: number;
+  /** Peak bytes of scratch wasm memory one call allocates (column tile + its packed copy + zero row + geometry). */
+  workspaceBytes: number;
+}
+
+/** Resolves a padding argument to [top, left, totalH, totalW]. */
+export function resolvePadding(op: string, padding: Padding, kh: number, kw: number, dh: number, dw: number, sh: number, sw: number, dims: number): [number, number, number, number] {
+  if (padding === 'valid') return [0, 0, 0, 0];
+  if (padding === 'same') {
+    if (sh !== 1 || sw !== 1) throw new ArgumentError(`${op}: padding='same' is not supported for strided convolutions (stride ${dims === 1 ? sw : `[${sh}, ${sw}]`})`);
+    const th = dh * (kh - 1);
+    const tw = dw * (kw - 1);
+    return [Math.floor(th / 2), Math.floor(tw / 2), th, tw];
+  }
+  if (typeof padding === 'string') throw new ArgumentError(`${op}: padding must be 'valid', 'same', an integer or a list, got '${padding}'`);
+  const [ph, pw] = pair(op, 'padding', padding, 0, dims);
+  const top = dims === 1 ? 0 : ph; // pair() fills the missing height with 1, right for kernel/stride/dilation only
+  return [top, pw, 2 * top, 2 * pw];
+}
+
+const pad16 = (b: number) => Math.ceil(b / 16) * 16 + 16;
+
+/**
+ * Depthwise workspace: a ring of zero-padded input rows plus a zero row, [(kh-1)*dh + 2] rows of
+ * `ld` floats. ld mirrors the kernel's assert (assembly/f32-dwconv/dwconv-driver.ts).
+ */
+export function dwconvWorkspace(s: Geom): { rows: number; ld: number } {
+  const need = Math.max(s.pw + s.w, Math.max(s.ow - 1, 3) * s.sw + (s.kw - 1) * s.dw + 13);
+  return { rows: (s.kh - 1) * s.dh + 2, ld: Math.ceil(need / 4) * 4 };
+}
+
+export function planConv2d(s: ConvSpec): ConvPlan {
+  const geomBytes = pad16(48);
+  if (s.groups === s.c && s.c > 1) {
+    const ws = dwconvWorkspace(s);
+    return { path: 'depthwise', tile: 0, workspaceBytes: geomBytes + pad16(ws.rows * ws.ld * 4) };
+  }
+  const cg = s.c / s.groups;
+  const p = s.oh * s.ow;
+  if (s.kh === 1 && s.kw === 1 && s.sh === 1 && s.sw === 1 && s.ph === 0 && s.pw === 0 && s.oh === s.h && s.ow === s.w) {
+    const cols = Math.min(p, Math.max(16, Math.floor(COL_BUDGET_BYTES / (cg * 4 * 16)) * 16));
+    return { path: '1x1', tile: cols, workspaceBytes: pad16(cg * cols * 4) };
+  }
+  const k = cg * s.kh * s.kw;
+  const rows = Math.max(1, Math.min(s.oh, Math.floor(COL_BUDGET_BYTES / (k * s.ow * 4))));
+  return { path: 'im2col', tile: rows, workspaceBytes: geomBytes + 2 * pad16(k * rows * s.ow * 4) };
+}
+
+function clampOf(op: string, act: Activation): [number, number] {
+  if (act === 'none') return [-Infinity, Infinity];
+  if (act === 'relu') return [0, Infinity];
+  if (typeof act === 'object') return act.clamp;
+  throw new ArgumentError(`${op}: activation ${act} cannot be fused into a depthwise convolution (use 'none', 'relu' or clamp)`);
+}
+
+/**
+ * Runs the convolution described by `s` (x, w, bias, y are byte addresses; bias may be 0).
+ * `plan` defaults to planConv2d(s); tests and benches pass another one to compare paths and tiles
+ * ('im2col' is valid for every spec, '1x1' only for 1x1/stride-1/unpadded, 'depthwise' only for groups == c).
+ */
+export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias: number, y: number, act: Activation = 'none', plan: ConvPlan = planConv2d(s)): void {
+  if (s.n === 0 || s.o === 0 || s.oh * s.ow === 0) return;
+  const k = engine.k;
+  const a = engine.arena;
+  const hw = s.h * s.w;
+  const p = s.oh * s.ow;
+  if (plan.path === 'depthwise') {
+    const [lo, hi] = clampOf('conv2d', act);
+    const d1 = s.dh === 1 && s.dw === 1;
+    const variant = d1 && s.kh === s.kw && (s.kh === 3 || s.kh === 5) && (s.sw === 1 || s.sw === 2) ? `${s.kh}x${s.kw}s${s.sw}` : 'generic';
+    // The relaxed build has fused-multiply-add twins of every depthwise kernel.
+    const fn = (engine.relaxed && k[`f32_dwconv_${variant}__wasmrelaxedsimd_fma` as keyof typeof k]) || k[`f32_dwconv_${variant}__wasmsimd` as keyof typeof k];
+    const dwFn = fn as (g: number, c: number, m: number, x: number, w: number, b: number, ws: number, ld: number, y: number, lo: number, hi: number) => void;
+    const dws = dwconvWorkspace(s);
+    const ws = a.alloc(dws.rows * dws.ld * 4);
+    try {
+      withGeom(engine, s, (g) => {
+        for (let i = 0; i < s.n; i++) dwFn(g, s.o, s.o / s.c, x + i * s.c * hw * 4, w, bias, ws, dws.ld, y + i * s.o * p * 4, lo, hi);
+      });
+    } finally {
+      a.free(ws);
+    }
+    return;
+  }
+  const cg = s.c / s.groups;
+  const og = s.o / s.groups;
+  const kk = cg * s.kh * s.kw;
+  const unit = (gi: number, n: number) => ({
+    x: x + (n * s.c + gi * cg) * hw * 4,
+    a: w + gi * og * kk * 4,
+    c: y + (n * s.o + gi * og) * p * 4,
+    rowBias: bias ? bias + gi * og * 4 : 0,
+  });
+  if (plan.path === '1x1') {
+    for (let n = 0; n < s.n; n++) {
+      for (let gi = 0; gi < s.groups; gi++) {
+        const u = unit(gi, n);
+        for (let p0 = 0; p0 < p; p0 += plan.tile) {
+          const np = Math.min(plan.tile, p - p0);
+          const packed = PackedWeights.fromKN(engine, cg, np, u.x + p0 * 4, hw);
+          try {
+            gemm(engine, { m: og, a: u.a, lda: kk, c: u.c + p0 * 4, ldc: p, rowBias: u.rowBias, act }, packed);
+          } finally {
+            packed.dispose();
+          }
+        }
+      }
+    }
+    return;
+  }
+  const col = a.alloc(kk * plan.tile * s.ow * 4);
+  try {
+    withGeom(engine, s, (g) => {
+      for (let n = 0; n < s.n; n++) {
+        for (let gi = 0; gi < s.groups; gi++) {
+          const u = unit(gi, n);
+          for (let oy = 0; oy < s.oh; oy += plan.tile) {
+            const rows = Math.min(plan.tile, s.oh - oy);
+            k.f32_im2col__wasmsimd(g, cg, oy, rows, u.x, col);
+            const packed = PackedWeights.fromKN(engine, kk, rows * s.ow, col);
+            try {
+              gemm(engine, { m: og, a: u.a, lda: kk, c: u.c + oy * s.ow * 4, ldc: p, rowBias: u.rowBias, act }, packed);
+            } finally {
+              packed.dispose();
+            }
+          }
+        }
+      }
+    });
+  } finally {
+    a.free(col);
+  }
+}
+
+export interface ConvArgs {
+  stride?: number | readonly number[];
+  padding?: Padding;
+  dilation?: number | readonly number[];
+  groups?: number;
+  /** Fused epilogue (not in PyTorch's signature): 'relu' or a clamp, applied after the bias. */
+  act?: Activation;
+}
+
+/**
+ * Validates and resolves a convolution of `dims` spatial dimensions (1 or 2) into a ConvSpec, the
+ * output shape, and runs it. Accepts batched (N, C, ...) and unbatched (C, ...) input.
+ */
+export function convNd(op: string, dims: 1 | 2, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, args: ConvArgs): Tensor {
+  expectTensor(op, 'input', input);
+  expectTensor(op, 'weight', weight);
+  if (bias != null) expectTensor(op, 'bias', bias);
+  const engine = bias ? sameEngine(op, input, weight, bias) : sameEngine(op, input, weight);
+  expectRank(op, 'input', input, [dims + 1, dims + 2]);
+  expectRank(op, 'weight', weight, [dims + 2]);
+  const batched = input.ndim === dims + 2;
+  const xs = batched ? input.shape : [1, ...input.shape];
+  const n = xs[0];
+  const c = xs[1];
+  const h = dims === 2 ? xs[2] : 1;
+  const w = xs[dims + 1];
+  const o = weight.shape[0];
+  const cgw = weight.shape[1];
+  const kh = dims === 2 ? weight.shape[2] : 1;
+  const kw = weight.shape[dims + 1];
+  const groups = args.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new ArgumentError(`${op}: groups must be an integer >= 1, got ${groups}`);
+  if (cgw * groups !== c) {
+    throw new ShapeError(`${op}: weight of shape ${fmtShape(weight.shape)} expects input with ${cgw * groups} channels (groups=${groups}), got input of shape ${fmtShape(input.shape)}`);
+  }
+  if (o % groups !== 0) throw new ArgumentError(`${op}: out_channels (${o}) must be divisible by groups (${groups})`);
+  if (kh < 1 || kw < 1) throw new ShapeError(`${op}: weight has an empty kernel, shape ${fmtShape(weight.shape)}`);
+  if (bias != null && (bias.ndim !== 1 || bias.shape[0] !== o)) {
+    throw new ShapeError(`${op}: bias must have shape [${o}], got ${fmtShape(bias.shape)}`);
+  }
+  const [sh, sw] = pair(op, 'stride', args.stride ?? 1, 1, dims);
+  const [dh, dw] = pair(op, 'dilation', args.dilation ?? 1, 1, dims);
+  const [ph, pw, th, tw] = resolvePadding(op, args.padding ?? 0, kh, kw, dh, dw, sh, sw, dims);
+  const oh = convOut(h, kh, sh, th, dh);
+  const ow = convOut(w, kw, sw, tw, dw);
+  if (oh < 1 || ow < 1) {
+    throw new ShapeError(`${op}: input of shape ${fmtShape(input.shape)} is smaller than the (dilated) kernel ${dims === 2 ? `${dh * (kh - 1) + 1}x${dw * (kw - 1) + 1}` : dw * (kw - 1) + 1} after padding: output size would be ${dims === 2 ? `${oh}x${ow}` : ow}`);
+  }
+  const spatial = dims === 2 ? [oh, ow] : [ow];
+  const y = Tensor.empty(batched ? [n, o, ...spatial] : [o, ...spatial], 'float32', engine);
+  const spec: ConvSpec = { n, c, o, groups, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw };
+  runConv(engine, spec, input.ptr, weight.ptr, bias ? bias.ptr : 0, y.ptr, args.act ?? 'none');
+  return y;
+}
+
+/** F.conv2d(input, weight, bias?, stride=1, padding=0, dilation=1, groups=1), NCHW. */
+export function conv2d(
+  input: Tensor, weight: Tensor, bias: Tensor | null = null,
+  stride: number | readonly number[] = 1, padding: Padding = 0, dilation: number | readonly number[] = 1, groups = 1,
+): Tensor {
+  return convNd('conv2d', 2, input, weight, bias, { stride, padding, dilation, groups });
+}
+
+/** F.conv1d(input, weight, bias?, stride=1, padding=0, dilation=1, groups=1), NCL. */
+export function conv1d(
+  input: Tensor, weight: Tensor, bias: Tensor | null = null,
+  stride: number | readonly number[] = 1, padding: Padding = 0, dilation: number | readonly number[] = 1, groups = 1,
+): Tensor {
+  return convNd('conv1d', 1, input, weight, bias, { stride, padding, dilation, groups });
+}

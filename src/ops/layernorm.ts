@@ -1,0 +1,56 @@
+/**
+ * layer_norm over the trailing `normalizedShape` dims (flattened to one row of n): one wasm call
+ * over all rows. Biased variance by two passes (exact for large offsets), optional weight and
+ * bias of shape normalizedShape; a constant row gives bias.
+ */
+import { Tensor } from '../tensor.js';
+import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
+import { expectNumber, expectShape, expectTensor, sameEngine } from './check.js';
+
+/** Normalizes `normalizedShape` (an int or a list of ints, as torch) to a list. */
+export function normalizedShapeOf(op: string, normalizedShape: number | readonly number[]): number[] {
+  const s = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+  if (!Array.isArray(s) || s.length === 0 || !s.every((d) => Number.isInteger(d) && d >= 1)) {
+    throw new ArgumentError(`${op}: normalizedShape must be a positive integer or a non-empty list of them, got ${JSON.stringify(normalizedShape)}`);
+  }
+  return s.slice();
+}
+
+/** torch.nn.functional.layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5). */
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: number | readonly number[],
+  weight?: Tensor | null,
+  bias?: Tensor | null,
+  eps = 1e-5,
+): Tensor {
+  const op = 'layer_norm';
+  expectTensor(op, 'input', x);
+  const ns = normalizedShapeOf(op, normalizedShape);
+  expectNumber(op, 'eps', eps);
+  const tail = x.shape.slice(x.ndim - ns.length);
+  if (x.ndim < ns.length || !tail.every((d, i) => d === ns[i])) {
+    throw new ShapeError(`${op}: input of shape ${fmtShape(x.shape)} does not end with normalizedShape ${fmtShape(ns)}`);
+  }
+  if (weight) {
+    expectTensor(op, 'weight', weight);
+    expectShape(op, 'weight', weight, ns);
+  }
+  if (bias) {
+    expectTensor(op, 'bias', bias);
+    expectShape(op, 'bias', bias, ns);
+  }
+  const e = sameEngine(op, x, ...[weight, bias].filter((t): t is Tensor => !!t));
+  const y = Tensor.empty(x.shape, 'float32', e);
+  const n = ns.reduce((p, d) => p * d, 1);
+  if (x.numel === 0) return y;
+  // The kernel takes weight without bias, or neither; bias alone gets a weight of ones.
+  const ones = !weight && bias ? Tensor.full(ns, 1, e) : null;
+  try {
+    const w = weight ?? ones;
+    e.k.f32_layernorm_u16__wasmsimd(x.numel / n, n, x.ptr, w ? w.ptr : 0, bias ? bias.ptr : 0, eps, y.ptr);
+  } finally {
+    ones?.dispose();
+  }
+  return y;
+}

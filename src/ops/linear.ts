@@ -1,0 +1,62 @@
+/**
+ * The linear operator: y = x W^T + b over the last dimension of x ([..., in] -> [..., out]), one
+ * GEMM call with the leading dimensions folded into M. `linearPacked` runs pre-packed weights
+ * (nn.Linear packs once, on construction and on load); `linear` is F.linear, which packs per call.
+ */
+import { Tensor } from '../tensor.js';
+import { ShapeError, fmtShape } from '../runtime/errors.js';
+import { expectShape, expectTensor, sameEngine } from './check.js';
+import { PackedWeights, gemm, type Activation } from './gemm.js';
+
+/** y[..., n] = act(x[..., k] · W^T + bias) with W packed; into `out` when given. */
+export function linearPacked(op: string, x: Tensor, w: PackedWeights, act: Activation = 'none', out?: Tensor): Tensor {
+  expectTensor(op, 'input', x);
+  if (x.ndim < 1 || x.shape[x.ndim - 1] !== w.k) {
+    throw new ShapeError(`${op}: input must have shape [..., ${w.k}], got ${fmtShape(x.shape)}`);
+  }
+  if (x.engine !== w.engine) throw new ShapeError(`${op}: input and weights come from different engines`);
+  const shape = [...x.shape.slice(0, -1), w.n];
+  const y = out ?? Tensor.empty(shape, 'float32', x.engine);
+  if (out) {
+    expectTensor(op, 'out', out);
+    expectShape(op, 'out', out, shape);
+  }
+  const m = x.numel / w.k;
+  if (m > 0) gemm(x.engine, { m, a: x.ptr, c: y.ptr }, w);
+  return y;
+}
+
+/** F.linear(input, weight, bias): weight [out, in], bias [out] or null. */
+export function linear(input: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  const op = 'linear';
+  expectTensor(op, 'input', input);
+  expectTensor(op, 'weight', weight);
+  if (weight.ndim !== 2) throw new ShapeError(`${op}: weight must be [out_features, in_features], got ${fmtShape(weight.shape)}`);
+  if (bias != null) {
+    expectTensor(op, 'bias', bias);
+    expectShape(op, 'bias', bias, [weight.shape[0]]);
+    sameEngine(op, input, weight, bias);
+  } else sameEngine(op, input, weight);
+  const [n, k] = weight.shape;
+  if (input.ndim < 1 || input.shape[input.ndim - 1] !== k) {
+    throw new ShapeError(`${op}: input must have shape [..., ${k}] to match weight ${fmtShape(weight.shape)}, got ${fmtShape(input.shape)}`);
+  }
+  if (n === 0 || k === 0) return emptyLinear(input, n, bias ?? null);
+  const w = PackedWeights.fromTensor(weight, bias ?? null);
+  try {
+    return linearPacked(op, input, w);
+  } finally {
+    w.dispose();
+  }
+}
+
+/** Degenerate sizes (no features in or out): the output is the bias broadcast, or zeros. */
+function emptyLinear(input: Tensor, n: number, bias: Tensor | null): Tensor {
+  const y = Tensor.zeros([...input.shape.slice(0, -1), n], 'float32', input.engine);
+  if (bias && n > 0) {
+    const b = bias.toFloat32Array();
+    const d = y.data<'float32'>();
+    for (let i = 0; i < d.length; i += n) d.set(b, i);
+  }
+  return y;
+}
