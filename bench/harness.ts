@@ -70,9 +70,11 @@ async function callOnce(c: TimedCase): Promise<number> {
   return performance.now() - t0;
 }
 
-/** Calls c until V8 has tiered it up: the best time stops improving (or the time cap is hit). */
+/**
+ * Calls c until V8 has tiered it up: the best time stops improving (or the time cap is hit).
+ * A call slower than singleCallAboveMs ends the warm-up at once.
+ */
 export async function warmUp(c: TimedCase, o: HarnessOptions): Promise<{ calls: number; lastMs: number }> {
-  // (A call slower than singleCallAboveMs ends the warm-up after the first call.)
   c.enter?.();
   const start = performance.now();
   let best = Infinity;
@@ -82,13 +84,8 @@ export async function warmUp(c: TimedCase, o: HarnessOptions): Promise<{ calls: 
   for (;;) {
     last = await callOnce(c);
     calls++;
-    if (last < best * 0.97) {
-      best = Math.min(best, last);
-      sinceBest = 0;
-    } else {
-      best = Math.min(best, last);
-      sinceBest++;
-    }
+    sinceBest = last < best * 0.97 ? 0 : sinceBest + 1;
+    best = Math.min(best, last);
     const elapsed = performance.now() - start;
     if (elapsed >= o.warmupMaxMs && calls >= 2) break;
     if (calls >= o.warmupMinCalls && elapsed >= o.warmupMinMs && sinceBest >= 5) break;

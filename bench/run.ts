@@ -30,7 +30,7 @@ import { NotAvailable, type Prepared, type Workload } from './workloads/types.js
 const QUICK: HarnessOptions = { warmupMinCalls: 3, warmupMinMs: 50, warmupMaxMs: 500, maxTimeS: 0.1, minSamples: 3, budgetMs: 300, singleCallAboveMs: 600 };
 const FULL: HarnessOptions = { warmupMinCalls: 5, warmupMinMs: 200, warmupMaxMs: 1500, maxTimeS: 0.5, minSamples: 8, budgetMs: 1500, singleCallAboveMs: 3000 };
 
-export const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads];
+const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads];
 
 interface Peers {
   ours: Map<BuildName, Engine>;
