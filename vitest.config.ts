@@ -10,6 +10,6 @@ export default defineConfig({
     execArgv: ['--experimental-wasm-relaxed-simd'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    reporters: ['default'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

@@ -20,7 +20,7 @@
 import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
-import { PackedWeights, gemm, type Activation } from './gemm.js';
+import { PackedWeights, gemm, gemmWorkspaceBytes, packedWeightsBytes, type Activation } from './gemm.js';
 import { expectRank, expectTensor, sameEngine } from './check.js';
 import { convOut, pair, withGeom, type Geom } from './conv-geom.js';
 
@@ -83,11 +83,11 @@ export function planConv2d(s: ConvSpec): ConvPlan {
   const p = s.oh * s.ow;
   if (s.kh === 1 && s.kw === 1 && s.sh === 1 && s.sw === 1 && s.ph === 0 && s.pw === 0 && s.oh === s.h && s.ow === s.w) {
     const cols = Math.min(p, Math.max(16, Math.floor(COL_BUDGET_BYTES / (cg * 4 * 16)) * 16));
-    return { path: '1x1', tile: cols, workspaceBytes: pad16(cg * cols * 4) };
+    return { path: '1x1', tile: cols, workspaceBytes: packedWeightsBytes(cols, cg) + gemmWorkspaceBytes(s.o / s.groups, cg) };
   }
   const k = cg * s.kh * s.kw;
   const rows = Math.max(1, Math.min(s.oh, Math.floor(COL_BUDGET_BYTES / (k * s.ow * 4))));
-  return { path: 'im2col', tile: rows, workspaceBytes: geomBytes + 2 * pad16(k * rows * s.ow * 4) };
+  return { path: 'im2col', tile: rows, workspaceBytes: geomBytes + pad16(k * rows * s.ow * 4) + packedWeightsBytes(rows * s.ow, k) + gemmWorkspaceBytes(s.o / s.groups, k) };
 }
 
 function clampOf(op: string, act: Activation): [number, number] {

@@ -44,6 +44,11 @@ function packedFloats(n: number, k: number): number {
   return Math.ceil(n / NR) * NR * (k + 1);
 }
 
+/** Bytes of arena memory a PackedWeights of n outputs and reduction k holds (arena padding included). */
+export function packedWeightsBytes(n: number, k: number): number {
+  return Math.ceil((packedFloats(n, k) * 4) / 16) * 16 + 16;
+}
+
 function checkDims(op: string, n: number, k: number): void {
   if (!(Number.isInteger(n) && Number.isInteger(k) && n >= 1 && k >= 1)) {
     throw new ArgumentError(`${op}: n and k must be integers >= 1, got n=${n} k=${k}`);
@@ -159,6 +164,11 @@ function actCode(act: Activation): [number, number, number] {
     return [2, lo, hi];
   }
   throw new ArgumentError(`gemm: act must be 'none', 'relu', 'gelu', 'gelu_tanh' or { clamp: [min, max] }, got ${JSON.stringify(act)}`);
+}
+
+/** Bytes gemm() takes from the arena for the duration of a call with m rows and reduction k (arena padding included). */
+export function gemmWorkspaceBytes(m: number, k: number): number {
+  return m > 1 ? Math.ceil((MR * Math.min(k, KC) * 4) / 16) * 16 + 16 : 0;
 }
 
 /** C = act(A · W^T + bias + rowBias): one JS->wasm call over the whole problem. */
