@@ -3,6 +3,8 @@
 export { heap_base, abi_version } from './common/abi';
 export * from './f32-vunary/index';
 export * from './f32-gemm/index';
+export * from './f32-attn/index';
+export * from './x32-embedding/index';
 export * from './x32-packw/index';
 export * from './f32-rnn/index';
 export * from './f16-f32-vcvt/index';

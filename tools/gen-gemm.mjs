@@ -18,15 +18,22 @@ const ISA = {
   wasmrelaxedsimd_fma: { suffix: 'wasmrelaxedsimd_fma', madd: (a, b, c) => `f32x4.relaxed_madd(${a}, ${b}, ${c})` },
 };
 
+// Powers of two below nr, down to 4: the N-tail store steps (nc < nr is their sum + 0..3).
+function tailBits(nr) {
+  const bits = [];
+  for (let b = 4; b < nr; b *= 2) bits.unshift(b);
+  return bits;
+}
+
 function range(n) {
   return [...Array(n).keys()];
 }
 
-function gen(mr, nr, isaName, U, S4) {
+function gen(mr, nr, isaName, U, S4, gemvPanels, inlineUk) {
   const AS = S4 ? 16 : 4; // bytes per packed A element: pre-splatted v128 or one float
   const isa = ISA[isaName];
   const nv = nr / 4; // vectors per row
-  const name = `f32_gemm_${mr}x${nr}__${isa.suffix}${U > 1 ? `_ku${U}` : ''}${S4 ? '_presplat' : ''}`;
+  const name = `f32_gemm_${mr}x${nr}__${isa.suffix}${U > 1 ? `_ku${U}` : ''}${S4 ? '_presplat' : ''}${process.env.GEMM_SUFFIX ?? ''}`;
   const L = [];
   const e = (s = '') => L.push(s);
   const acc = (r, j) => `vacc${r}x${j}`;
@@ -36,12 +43,13 @@ function gen(mr, nr, isaName, U, S4) {
   e(`//   dimension ldc; rowBias: m floats or 0. W packed by x32_packw_gemm_* with NR = ${nr}: ceil(n/${nr})`);
   e(`//   panels of (${nr} + k*${nr}) floats each = ${nr} bias floats, then k rows of ${nr} weights`);
   e(`//   (K-major), zero padded past n.`);
-  e(`// Tile: ${mr}x${nr} register tile (${mr * nv} f32x4 accumulators). Blocked over N (ncBlock columns,`);
-  e(`//   multiple of ${nr}; 0 = all) and K (kcBlock; 0 = all). Per MR rows x K block, A is first copied`);
-  e(`//   into the workspace ws (${mr} floats per k: K-major, rows past m repeat the last row) so the`);
-  e(`//   inner loop uses one A pointer with immediate offsets. m == 1 takes the 1x${nr} GEMV kernel`);
-  e(`//   (no copy; K unrolled by 2 into two accumulator sets), which streams W once.`);
-  e(`// Workspace: ws holds ${mr} * min(k, kcBlock or k) floats (16 B aligned).`);
+  e(`// Tile: ${mr}x${nr} register tile (${mr * nv} f32x4 accumulators). Blocked over K (kcBlock; 0 = all)`);
+  e(`//   and M (mcBlock rows, multiple of ${mr}; 0 = all). Per K block and M block, the mc rows of A are`);
+  e(`//   first copied into the workspace ws as ${mr}-row K-major panels (rows past m repeat the last`);
+  e(`//   row); then each W panel (kc x ${nr}, L1-resident) sweeps all the row panels (from L2), so W`);
+  e(`//   streams from memory once per M block. m == 1 takes the GEMV kernels (no copy): ${gemvPanels > 1 ? `${gemvPanels} full` : 'one'}`);
+  e(`//   panel${gemvPanels > 1 ? 's' : ''} at a time${gemvPanels > 1 ? `, then 1x${nr} for the rest (K unrolled by 2 into two accumulator sets)` : ' (K unrolled by 2 into two accumulator sets)'}.`);
+  e(`// Workspace: ws holds ceil(min(m, mcBlock or m) / ${mr}) * ${mr} * min(k, kcBlock or k) floats (16 B aligned).`);
   e(`// act: 0 none, 1 relu, 2 clamp(minv, maxv), 3 gelu (erf), 4 gelu (tanh); applied once, after`);
   e(`//   the last K block. ${isaName === 'wasmsimd' ? 'f32x4.mul + f32x4.add.' : 'f32x4.relaxed_madd (fused or not, per the engine).'}`);
   e(`// Preconditions: m, n, k >= 1; lda >= k; ldc >= n. Reads nothing past A's m x k window; never`);
@@ -49,6 +57,7 @@ function gen(mr, nr, isaName, U, S4) {
   e(`import { vload_upto, vact, gemm_gelu_tile, ACT_GELU } from '../common';`);
   e();
   // ---- MRxNR micro-kernel
+  if (inlineUk) { e(`// @ts-ignore: decorator`); e(`@inline`); }
   e(`function ukernel_${mr}x${nr}(`);
   e(`  mr: usize, nc: usize, kc: usize, ap: usize, w: usize,`);
   e(`  c: usize, ldcBytes: usize, bias: usize, rowBias: usize, act: i32, minv: f32, maxv: f32,`);
@@ -107,7 +116,7 @@ function gen(mr, nr, isaName, U, S4) {
   for (const r of range(mr)) for (const j of range(nv)) e(`    v128.store(c${r}, ${acc(r, j)}, ${16 * j});`);
   e(`    return;`);
   e(`  }`);
-  for (let bit = nr / 2; bit >= 4; bit /= 2) {
+  for (const bit of tailBits(nr)) {
     const q = bit / 4;
     e(`  if (nc & ${bit}) {`);
     for (const r of range(mr)) {
@@ -148,6 +157,7 @@ function gen(mr, nr, isaName, U, S4) {
   // ---- 1xNR GEMV micro-kernel: S independent accumulator sets, K unrolled by 4.
   const S = 2; // GEMV: K unrolled by 2 into 2 accumulator sets (more would spill: V8 hoists the loads)
   const g = (s, j) => `vacc${s}x${j}`;
+  if (inlineUk) { e(`// @ts-ignore: decorator`); e(`@inline`); }
   e(`function ukernel_gemv_1x${nr}(`);
   e(`  nc: usize, kc: usize, a: usize, w: usize, c: usize, bias: usize, rowBias: usize,`);
   e(`  act: i32, minv: f32, maxv: f32,`);
@@ -184,7 +194,7 @@ function gen(mr, nr, isaName, U, S4) {
   for (const j of range(nv)) e(`    v128.store(c, ${g(0, j)}, ${16 * j});`);
   e(`    return;`);
   e(`  }`);
-  for (let bit = nr / 2; bit >= 4; bit /= 2) {
+  for (const bit of tailBits(nr)) {
     const q = bit / 4;
     e(`  if (nc & ${bit}) {`);
     for (const j of range(q)) e(`    v128.store(c, ${g(0, j)}, ${16 * j});`);
@@ -200,19 +210,60 @@ function gen(mr, nr, isaName, U, S4) {
   e(`  if (nc & 1) v128.store32_lane(c, ${g(0, 0)}, 0);`);
   e(`}`);
   e();
+  // ---- 1x(P*NR) GEMV micro-kernel: P full panels streamed at once (P independent B streams).
+  const P = gemvPanels;
+  if (P > 1) {
+    e(`// ${P} full panels (${P * nr} columns) at once: ${P} independent streams through W, K not unrolled`);
+    e(`// (V8 schedules every load of the body first: ${P * nv} accumulators + 1 + ${P * nv} loads fit the 15 xmm).`);
+    if (inlineUk) { e(`// @ts-ignore: decorator`); e(`@inline`); }
+  e(`function ukernel_gemv_1x${P * nr}(`);
+    e(`  kc: usize, a: usize, w: usize, panelBytes: usize, c: usize, rowBias: usize, act: i32, minv: f32, maxv: f32,`);
+    e(`): void {`);
+    for (const q of range(P)) {
+      e(q === 0 ? `  let w0 = w;` : `  let w${q} = w${q - 1} + panelBytes;`);
+      for (const j of range(nv)) e(`  let vacc${q}x${j} = v128.load(w${q}, ${16 * j});`);
+    }
+    e(`  if (rowBias != 0) {`);
+    e(`    const vrb = v128.load32_splat(rowBias);`);
+    for (const q of range(P)) for (const j of range(nv)) e(`    vacc${q}x${j} = f32x4.add(vacc${q}x${j}, vrb);`);
+    e(`  }`);
+    for (const q of range(P)) e(`  w${q} += ${4 * nr};`);
+    e(`  const aEnd = a + (kc << 2);`);
+    e(`  do {`);
+    e(`    const va = v128.load32_splat(a);`);
+    for (const q of range(P)) for (const j of range(nv)) e(`    vacc${q}x${j} = ${isa.madd('va', `v128.load(w${q}, ${16 * j})`, `vacc${q}x${j}`)};`);
+    e(`    a += 4;`);
+    for (const q of range(P)) e(`    w${q} += ${4 * nr};`);
+    e(`  } while (a != aEnd);`);
+    e(`  if (act != 0 && act < ACT_GELU) {`);
+    e(`    const vmin = f32x4.splat(minv);`);
+    e(`    const vmax = f32x4.splat(maxv);`);
+    for (const q of range(P)) for (const j of range(nv)) e(`    vacc${q}x${j} = vact(vacc${q}x${j}, act, vmin, vmax);`);
+    e(`  }`);
+    for (const q of range(P)) for (const j of range(nv)) e(`  v128.store(c, vacc${q}x${j}, ${16 * (q * nv + j)});`);
+    e(`}`);
+    e();
+  }
   // ---- driver
   e(`export function ${name}(`);
   e(`  m: usize, n: usize, k: usize, a: usize, lda: usize, w: usize, c: usize, ldc: usize,`);
-  e(`  rowBias: usize, act: i32, minv: f32, maxv: f32, kcBlock: usize, ncBlock: usize, ws: usize,`);
+  e(`  rowBias: usize, act: i32, minv: f32, maxv: f32, kcBlock: usize, mcBlock: usize, ws: usize,`);
   e(`): void {`);
   e(`  assert(m != 0 && n != 0 && k != 0, '${name}: empty problem');`);
   e(`  assert(lda >= k && ldc >= n, '${name}: leading dimension too small');`);
-  e(`  assert(ncBlock % ${nr} == 0, '${name}: ncBlock must be a multiple of ${nr}');`);
+  e(`  assert(mcBlock % ${mr} == 0, '${name}: mcBlock must be a multiple of ${mr}');`);
   e(`  const panelBytes = (k * ${nr} + ${nr}) << 2;`);
   e(`  const ldaBytes = lda << 2;`);
   e(`  const ldcBytes = ldc << 2;`);
   e(`  if (m == 1) {`);
-  e(`    for (let j: usize = 0; j < n; j += ${nr}) {`);
+  e(`    let j: usize = 0;`);
+  if (P > 1) {
+    e(`    for (; j + ${P * nr} <= n; j += ${P * nr}) {`);
+    e(`      ukernel_gemv_1x${P * nr}(k, a, w + (j / ${nr}) * panelBytes, panelBytes, c + (j << 2), rowBias, act, minv, maxv);`);
+    e(`      if (act >= ACT_GELU) gemm_gelu_tile(1, ${P * nr}, c + (j << 2), ldcBytes, act);`);
+    e(`    }`);
+  }
+  e(`    for (; j < n; j += ${nr}) {`);
   e(`      const nc = min(n - j, ${nr});`);
   e(`      const pw = w + (j / ${nr}) * panelBytes;`);
   e(`      ukernel_gemv_1x${nr}(nc, k, a, pw + ${4 * nr}, c + (j << 2), pw, rowBias, act, minv, maxv);`);
@@ -221,26 +272,31 @@ function gen(mr, nr, isaName, U, S4) {
   e(`    return;`);
   e(`  }`);
   e(`  const kcb = kcBlock == 0 || kcBlock > k ? k : kcBlock;`);
-  e(`  const ncb = ncBlock == 0 || ncBlock > n ? n : ncBlock;`);
-  e(`  for (let n0: usize = 0; n0 < n; n0 += ncb) {`);
-  e(`    const nEnd = min(n, n0 + ncb);`);
-  e(`    for (let k0: usize = 0; k0 < k; k0 += kcb) {`);
-  e(`      const kc = min(kcb, k - k0);`);
-  e(`      const first = k0 == 0;`);
-  e(`      const last = k0 + kc == k;`);
-  e(`      const kact = last ? act : 0;`);
-  e(`      for (let m0: usize = 0; m0 < m; m0 += ${mr}) {`);
-  e(`        const mr = min(m - m0, ${mr});`);
-  e(`        const pa = a + m0 * ldaBytes + (k0 << 2);`);
-  e(`        const pc = c + m0 * ldcBytes;`);
-  e(`        const rb = first && rowBias != 0 ? rowBias + (m0 << 2) : 0;
-        pack_a_${mr}(mr, kc, pa, ldaBytes, ws);`);
-  e(`        for (let j = n0; j < nEnd; j += ${nr}) {`);
-  e(`          const nc = min(n - j, ${nr});`);
-  e(`          const pw = w + (j / ${nr}) * panelBytes;`);
-  e(`          ukernel_${mr}x${nr}(mr, nc, kc, ws, pw + ((k0 * ${nr} + ${nr}) << 2), pc + (j << 2), ldcBytes,`);
-  e(`            first ? pw : 0, rb, kact, minv, maxv);`);
-  e(`          if (kact >= ACT_GELU) gemm_gelu_tile(mr, nc, pc + (j << 2), ldcBytes, kact);`);
+  e(`  const mcb = mcBlock == 0 || mcBlock > m ? m : mcBlock;`);
+  e(`  const apBytes = kcb * ${AS * mr};`);
+  e(`  for (let k0: usize = 0; k0 < k; k0 += kcb) {`);
+  e(`    const kc = min(kcb, k - k0);`);
+  e(`    const first = k0 == 0;`);
+  e(`    const kact = k0 + kc == k ? act : 0;`);
+  e(`    for (let m0: usize = 0; m0 < m; m0 += mcb) {`);
+  e(`      const mEnd = min(m, m0 + mcb);`);
+  e(`      let p = ws;`);
+  e(`      for (let i = m0; i < mEnd; i += ${mr}) {`);
+  e(`        pack_a_${mr}(min(mEnd - i, ${mr}), kc, a + i * ldaBytes + (k0 << 2), ldaBytes, p);`);
+  e(`        p += apBytes;`);
+  e(`      }`);
+  e(`      for (let j: usize = 0; j < n; j += ${nr}) {`);
+  e(`        const nc = min(n - j, ${nr});`);
+  e(`        const pw = w + (j / ${nr}) * panelBytes;`);
+  e(`        const pwk = pw + ((k0 * ${nr} + ${nr}) << 2);`);
+  e(`        p = ws;`);
+  e(`        for (let i = m0; i < mEnd; i += ${mr}) {`);
+  e(`          const mr = min(mEnd - i, ${mr});`);
+  e(`          const pc = c + i * ldcBytes + (j << 2);`);
+  e(`          ukernel_${mr}x${nr}(mr, nc, kc, p, pwk, pc, ldcBytes, first ? pw : 0,`);
+  e(`            first && rowBias != 0 ? rowBias + (i << 2) : 0, kact, minv, maxv);`);
+  e(`          if (kact >= ACT_GELU) gemm_gelu_tile(mr, nc, pc, ldcBytes, kact);`);
+  e(`          p += apBytes;`);
   e(`        }`);
   e(`      }`);
   e(`    }`);
@@ -254,7 +310,7 @@ for (const f of readdirSync(genDir)) if (f.endsWith('.ts')) unlinkSync(join(genD
 const base = [];
 const relaxed = [];
 for (const v of variants) {
-  const out = gen(v.mr, v.nr, v.isa, v.ku ?? 1, v.presplat ?? false);
+  const out = gen(v.mr, v.nr, v.isa, v.ku ?? 1, v.presplat ?? false, v.gemvPanels ?? 1, v.inline ?? false);
   writeFileSync(join(genDir, out.file), out.text);
   (v.isa === 'wasmsimd' ? base : relaxed).push(`export { ${out.name} } from './gen/${out.file.replace(/\.ts$/, '')}';`);
 }

@@ -1,5 +1,6 @@
 /** Stateless functional forms, named as in torch.nn.functional (camelCase). */
 export { relu } from '../ops/unary.js';
+export { scaledDotProductAttention, type SdpaOptions } from '../ops/sdpa.js';
 export { conv2d, conv1d } from '../ops/conv2d.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/pool.js';
 export { batchNorm } from '../ops/batchnorm.js';

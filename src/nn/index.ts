@@ -1,6 +1,10 @@
 /** torch.nn-shaped modules. */
 export { Module, type StateDict, type StateValue, type LoadOptions } from './module.js';
 export { ReLU } from './activation.js';
+export { MultiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionForwardOptions } from './multihead-attention.js';
+export { NonDynamicallyQuantizableLinear } from './out-projection.js';
+export { KVCache, type KVCacheOptions } from './kv-cache.js';
+export { Embedding, type EmbeddingOptions } from './embedding.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { RNN, GRU, LSTM, RNNBase, RNNState, type RNNOptions, type RNNBaseOptions, type LSTMOptions } from './rnn.js';
 export { RNNCell, GRUCell, LSTMCell, RNNCellBase, type RNNCellOptions } from './rnn-cell.js';
@@ -14,3 +18,5 @@ export { Flatten } from './flatten.js';
 export { fuseConvBnEval, planFoldedForward, disposeFoldedPlan, type FoldOptions, type FoldedPlan } from './fusion.js';
 export { LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
 export { LayerNorm, type LayerNormOptions } from './normalization.js';
+export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, type TransformerLayerOptions, type EncoderLayerForwardOptions, type EncoderForwardOptions, type DecoderLayerForwardOptions } from './transformer.js';
+export { Identity, Dropout } from './identity.js';

@@ -7,7 +7,7 @@ import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
-import { PackedWeights } from '../ops/gemm.js';
+import { PackedWeights, type Activation } from '../ops/gemm.js';
 import { linearPacked } from '../ops/linear.js';
 
 export interface LinearOptions {
@@ -47,6 +47,15 @@ export class Linear extends Module {
   forward(x: Tensor): Tensor {
     this.checkLive();
     return linearPacked('Linear', x, this.packed!);
+  }
+
+  /**
+   * act(x W^T + b) with the activation fused into the GEMM epilogue (for layers that follow a
+   * Linear by an activation, e.g. the Transformer feed-forward block). Not part of torch.nn.
+   */
+  forwardFused(x: Tensor, act: Activation): Tensor {
+    this.checkLive();
+    return linearPacked('Linear', x, this.packed!, act);
   }
 
   protected onLoad(): void {

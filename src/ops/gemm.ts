@@ -22,16 +22,18 @@ export type Activation = 'none' | 'relu' | 'gelu' | 'gelu_tanh' | { clamp: [numb
 
 /**
  * The kernel table of the GEMM (measured choice, see bench/GEMM-TUNING.md): NR is the packed panel
- * width, MR the rows of the register tile, KC the K block. The driver copies MR rows x K block
- * of A into a workspace of MR * min(k, KC) floats, taken from the arena for the call (M > 1 only).
+ * width, MR the rows of the register tile, KC the K block, MC the M block. Per K block and M block
+ * the driver copies the rows of A into MR-row K-major panels, in a workspace of
+ * roundUp(min(m, MC), MR) * min(k, KC) floats taken from the arena for the call (M > 1 only).
  */
 const NR = 8;
 const MR = 4;
 const KC = 1024;
+const MC = 64;
 
 type GemmKernel = (
   m: number, n: number, k: number, a: number, lda: number, w: number, c: number, ldc: number,
-  rowBias: number, act: number, minv: number, maxv: number, kcBlock: number, ncBlock: number, ws: number,
+  rowBias: number, act: number, minv: number, maxv: number, kcBlock: number, mcBlock: number, ws: number,
 ) => void;
 
 function kernelFor(engine: Engine): GemmKernel {
@@ -168,7 +170,12 @@ function actCode(act: Activation): [number, number, number] {
 
 /** Bytes gemm() takes from the arena for the duration of a call with m rows and reduction k (arena padding included). */
 export function gemmWorkspaceBytes(m: number, k: number): number {
-  return m > 1 ? Math.ceil((MR * Math.min(k, KC) * 4) / 16) * 16 + 16 : 0;
+  return m > 1 ? Math.ceil((workspaceFloats(m, k) * 4) / 16) * 16 + 16 : 0;
+}
+
+/** Floats of the A panels: roundUp(min(m, MC), MR) rows of min(k, KC). */
+function workspaceFloats(m: number, k: number): number {
+  return Math.ceil(Math.min(m, MC) / MR) * MR * Math.min(k, KC);
 }
 
 /** C = act(A · W^T + bias + rowBias): one JS->wasm call over the whole problem. */
@@ -184,9 +191,9 @@ export function gemm(engine: Engine, args: GemmArgs, w: PackedWeights): void {
   if (!(ldc >= w.n)) throw new ArgumentError(`gemm: ldc must be >= n=${w.n}, got ${ldc}`);
   const [code, lo, hi] = actCode(args.act ?? 'none');
   const kc = w.k <= KC ? 0 : KC;
-  const ws = m > 1 ? engine.arena.alloc(MR * Math.min(w.k, KC) * 4) : 0;
+  const ws = m > 1 ? engine.arena.alloc(workspaceFloats(m, w.k) * 4) : 0;
   try {
-    kernelFor(engine)(m, w.n, w.k, a, lda, pw, c, ldc, args.rowBias ?? 0, code, lo, hi, kc, 0, ws);
+    kernelFor(engine)(m, w.n, w.k, a, lda, pw, c, ldc, args.rowBias ?? 0, code, lo, hi, kc, MC, ws);
   } finally {
     if (ws) engine.arena.free(ws);
   }

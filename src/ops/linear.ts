@@ -22,7 +22,7 @@ export function linearPacked(op: string, x: Tensor, w: PackedWeights, act: Activ
     expectShape(op, 'out', out, shape);
   }
   const m = x.numel / w.k;
-  if (m > 0) gemm(x.engine, { m, a: x.ptr, c: y.ptr }, w);
+  if (m > 0) gemm(x.engine, { m, a: x.ptr, c: y.ptr, act }, w);
   return y;
 }
 

@@ -10,7 +10,7 @@ type Ptr = number;
 /** The f32-gemm drivers (assembly/f32-gemm/gen): C = act(A W^T + bias + rowBias), W packed. */
 export type GemmDriver = (
   m: number, n: number, k: number, a: Ptr, lda: number, w: Ptr, c: Ptr, ldc: number,
-  rowBias: Ptr, act: number, minv: number, maxv: number, kcBlock: number, ncBlock: number, ws: Ptr,
+  rowBias: Ptr, act: number, minv: number, maxv: number, kcBlock: number, mcBlock: number, ws: Ptr,
 ) => void;
 
 export interface BaselineKernels {
@@ -23,6 +23,32 @@ export interface BaselineKernels {
     bias: Ptr, rowBias: Ptr, c: Ptr, ldc: number,
     act: number, minv: number, maxv: number,
   ): void;
+  f32_attn_q4k32__wasmsimd(
+    nbatch: number, nhead: number, L: number, S: number, d: number, dv: number,
+    q: Ptr, qsb: number, qsh: number, qsl: number,
+    k: Ptr, ksb: number, ksh: number, ksl: number, kT: number,
+    v: Ptr, vsb: number, vsh: number, vsl: number,
+    o: Ptr, osb: number, osh: number, osl: number,
+    mask: Ptr, maskKind: number, msb: number, msh: number, msl: number,
+    kpm: Ptr, kpmsb: number,
+    causal: number, coff: number, scale: number, work: Ptr,
+  ): void;
+  f32_attn_probs_q4k32__wasmsimd(
+    nbatch: number, nhead: number, L: number, S: number, d: number,
+    q: Ptr, qsb: number, qsh: number, qsl: number,
+    k: Ptr, ksb: number, ksh: number, ksl: number, kT: number,
+    p: Ptr, psb: number, psh: number, psl: number, accumulate: number, pscale: number,
+    mask: Ptr, maskKind: number, msb: number, msh: number, msl: number,
+    kpm: Ptr, kpmsb: number,
+    causal: number, coff: number, scale: number, work: Ptr,
+  ): void;
+  f32_attn_kvappend__scalar(
+    nbatch: number, nhead: number, n: number, t0: number, d: number, dv: number,
+    k: Ptr, ksb: number, ksh: number, ksl: number,
+    v: Ptr, vsb: number, vsh: number, vsl: number,
+    kc: Ptr, kper: number, vc: Ptr, vper: number,
+  ): void;
+  x32_embedding_gather__scalar(n: number, ids: Ptr, ids64: number, table: Ptr, rows: number, dim: number, out: Ptr): number;
   x32_packw_gemm_goi__scalar(nr: number, n: number, k: number, w: Ptr, ldw: number, bias: Ptr, out: Ptr): void;
   x32_packw_gemm_gio__wasmsimd(nr: number, n: number, k: number, b: Ptr, ldb: number, bias: Ptr, out: Ptr): void;
   f32_gemm_4x8__wasmsimd: GemmDriver;
@@ -69,6 +95,7 @@ export interface BaselineKernels {
 
 export type RelaxedKernels = {
   RELAXED_BUILD?: WebAssembly.Global;
+  f32_attn_q4k32__wasmrelaxedsimd_fma: BaselineKernels['f32_attn_q4k32__wasmsimd'];
   f32_dwconv_3x3s1__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
   f32_dwconv_3x3s2__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
   f32_dwconv_5x5s1__wasmrelaxedsimd_fma: (g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number) => void;
@@ -95,6 +122,10 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'abi_version',
   'f32_vrelu_u8__wasmsimd',
   'f32_gemm_1x1__scalar',
+  'f32_attn_q4k32__wasmsimd',
+  'f32_attn_probs_q4k32__wasmsimd',
+  'x32_embedding_gather__scalar',
+  'f32_attn_kvappend__scalar',
   'x32_packw_gemm_goi__scalar',
   'x32_packw_gemm_gio__wasmsimd',
   'f32_gemm_4x8__wasmsimd',

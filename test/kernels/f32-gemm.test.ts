@@ -29,7 +29,7 @@ interface Case {
   lda: number;
   ldc: number;
   kc: number;
-  nc: number;
+  mc: number;
   act: RefAct;
   bias: boolean;
   rowBias: boolean;
@@ -38,8 +38,8 @@ interface Case {
 }
 
 function runCase(e: Engine, kernel: string, rng: Rng, cs: Case): void {
-  const { m, n, k, lda, ldc, kc, nc, act } = cs;
-  const label = `${kernel} seed=${SEED} m=${m} n=${n} k=${k} lda=${lda} ldc=${ldc} kc=${kc} nc=${nc} act=${JSON.stringify(act)} bias=${cs.bias} rowBias=${cs.rowBias} packer=${cs.packer}`;
+  const { m, n, k, lda, ldc, kc, mc, act } = cs;
+  const label = `${kernel} seed=${SEED} m=${m} n=${n} k=${k} lda=${lda} ldc=${ldc} kc=${kc} mc=${mc} act=${JSON.stringify(act)} bias=${cs.bias} rowBias=${cs.rowBias} packer=${cs.packer}`;
   const av = new Float32Array((m - 1) * lda + k).fill(1e30);
   for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) av[i * lda + p] = rng.uniform(-1, 1);
   if (cs.nanAt) av[cs.nanAt[0] * lda + cs.nanAt[1]] = NaN;
@@ -62,9 +62,9 @@ function runCase(e: Engine, kernel: string, rng: Rng, cs: Case): void {
   if (cs.packer === 'goi') e.k.x32_packw_gemm_goi__scalar(NR, n, k, W.ptr, k, B ? B.ptr : 0, packed);
   else e.k.x32_packw_gemm_gio__wasmsimd(NR, n, k, W.ptr, ldb, B ? B.ptr : 0, packed);
   const C = output(e, (m - 1) * ldc + n);
-  const ws = e.arena.alloc(MR * (kc || k) * 4);
+  const ws = e.arena.alloc(Math.ceil(Math.min(m, mc || m) / MR) * MR * Math.min(k, kc || k) * 4);
   const [code, lo, hi] = ACT_CODE(act);
-  (e.k as unknown as Record<string, Driver>)[kernel](m, n, k, A.ptr, lda, packed, C.ptr, ldc, RB ? RB.ptr : 0, code, lo, hi, kc, nc, ws);
+  (e.k as unknown as Record<string, Driver>)[kernel](m, n, k, A.ptr, lda, packed, C.ptr, ldc, RB ? RB.ptr : 0, code, lo, hi, kc, mc, ws);
   C.checkGuards(label);
   const got = C.read();
   const ref = gemmRef(m, n, k, av, lda, wv, bv, rbv, act);
@@ -86,7 +86,7 @@ function runCase(e: Engine, kernel: string, rng: Rng, cs: Case): void {
 }
 
 const MS = [1, 2, 3, 4, 5, 8, 13];
-const NS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 24, 33];
+const NS = [1, 2, 3, 4, 5, 7, 8, 9, 12, 15, 16, 17, 24, 33, 49];
 const KS = [1, 3, 7, 16, 17, 33, 127];
 
 function kernelsOf(build: string): string[] {
@@ -95,7 +95,7 @@ function kernelsOf(build: string): string[] {
 
 describe.each(runnableBuilds())('f32_gemm_4x8 [%s build]', (build) => {
   for (const kernel of kernelsOf(build)) {
-    it(`${kernel}: size taxonomy, strides, K/N blocking, bias, both packers`, async () => {
+    it(`${kernel}: size taxonomy, strides, K/M blocking, bias, both packers`, async () => {
       const e = await engineFor(build);
       const rng = new Rng(SEED);
       let t = 0;
@@ -109,7 +109,7 @@ describe.each(runnableBuilds())('f32_gemm_4x8 [%s build]', (build) => {
               lda: t % 2 ? k : k + 7,
               ldc: t % 2 ? n : n + 5,
               kc: blocked ? 16 : 0,
-              nc: blocked ? 8 * (1 + (t % 2)) : 0,
+              mc: blocked ? MR * (1 + (t % 2)) : 0,
               act: 'none',
               bias: t % 4 !== 1,
               rowBias: t % 5 === 0,
@@ -125,8 +125,8 @@ describe.each(runnableBuilds())('f32_gemm_4x8 [%s build]', (build) => {
       const rng = new Rng(SEED + 1);
       const acts: RefAct[] = ['relu', { clamp: [-0.5, 0.75] }, 'gelu', 'gelu_tanh', 'none'];
       for (const act of acts) {
-        for (const [m, n, k, kc] of [[1, 17, 33, 0], [5, 17, 33, 16], [4, 8, 7, 0], [9, 24, 40, 16], [3, 3, 1, 0]]) {
-          runCase(e, kernel, rng, { m, n, k, lda: k + 2, ldc: n + 3, kc, nc: 0, act, bias: true, rowBias: m > 1, packer: 'goi' });
+        for (const [m, n, k, kc] of [[1, 17, 33, 0], [1, 50, 33, 0], [5, 17, 33, 16], [4, 8, 7, 0], [9, 24, 40, 16], [3, 3, 1, 0]]) {
+          runCase(e, kernel, rng, { m, n, k, lda: k + 2, ldc: n + 3, kc, mc: kc ? MR : 0, act, bias: true, rowBias: m > 1, packer: 'goi' });
         }
       }
     });
@@ -135,8 +135,9 @@ describe.each(runnableBuilds())('f32_gemm_4x8 [%s build]', (build) => {
       const e = await engineFor(build);
       const rng = new Rng(SEED + 2);
       for (const act of ['none', 'relu'] as RefAct[]) {
-        runCase(e, kernel, rng, { m: 6, n: 11, k: 9, lda: 11, ldc: 13, kc: 0, nc: 0, act, bias: true, rowBias: false, packer: 'goi', nanAt: [4, 3] });
-        runCase(e, kernel, rng, { m: 1, n: 11, k: 9, lda: 9, ldc: 11, kc: 0, nc: 0, act, bias: true, rowBias: false, packer: 'goi', nanAt: [0, 8] });
+        runCase(e, kernel, rng, { m: 6, n: 11, k: 9, lda: 11, ldc: 13, kc: 0, mc: 0, act, bias: true, rowBias: false, packer: 'goi', nanAt: [4, 3] });
+        runCase(e, kernel, rng, { m: 1, n: 11, k: 9, lda: 9, ldc: 11, kc: 0, mc: 0, act, bias: true, rowBias: false, packer: 'goi', nanAt: [0, 8] });
+        runCase(e, kernel, rng, { m: 1, n: 30, k: 9, lda: 9, ldc: 31, kc: 0, mc: 0, act, bias: true, rowBias: true, packer: 'goi', nanAt: [0, 8] });
       }
     });
   }

@@ -4,12 +4,16 @@
  */
 import type { OpRunner } from './types.js';
 import { runners as elementwise } from './ops/elementwise.js';
+import { runners as attention } from './ops/attention.js';
+import { runners as model } from './ops/model.js';
 import { runners as linear } from './ops/linear.js';
 import { runners as rnn } from './ops/rnn.js';
 import { runners as conv } from './ops/conv.js';
 
 export const RUNNERS: Record<string, OpRunner> = {
   ...elementwise,
+  ...attention,
+  ...model,
   ...linear,
   ...rnn,
   ...conv,

@@ -4,18 +4,21 @@
 //   dimension ldc; rowBias: m floats or 0. W packed by x32_packw_gemm_* with NR = 8: ceil(n/8)
 //   panels of (8 + k*8) floats each = 8 bias floats, then k rows of 8 weights
 //   (K-major), zero padded past n.
-// Tile: 4x8 register tile (8 f32x4 accumulators). Blocked over N (ncBlock columns,
-//   multiple of 8; 0 = all) and K (kcBlock; 0 = all). Per MR rows x K block, A is first copied
-//   into the workspace ws (4 floats per k: K-major, rows past m repeat the last row) so the
-//   inner loop uses one A pointer with immediate offsets. m == 1 takes the 1x8 GEMV kernel
-//   (no copy; K unrolled by 2 into two accumulator sets), which streams W once.
-// Workspace: ws holds 4 * min(k, kcBlock or k) floats (16 B aligned).
+// Tile: 4x8 register tile (8 f32x4 accumulators). Blocked over K (kcBlock; 0 = all)
+//   and M (mcBlock rows, multiple of 4; 0 = all). Per K block and M block, the mc rows of A are
+//   first copied into the workspace ws as 4-row K-major panels (rows past m repeat the last
+//   row); then each W panel (kc x 8, L1-resident) sweeps all the row panels (from L2), so W
+//   streams from memory once per M block. m == 1 takes the GEMV kernels (no copy): 3 full
+//   panels at a time, then 1x8 for the rest (K unrolled by 2 into two accumulator sets).
+// Workspace: ws holds ceil(min(m, mcBlock or m) / 4) * 4 * min(k, kcBlock or k) floats (16 B aligned).
 // act: 0 none, 1 relu, 2 clamp(minv, maxv), 3 gelu (erf), 4 gelu (tanh); applied once, after
 //   the last K block. f32x4.relaxed_madd (fused or not, per the engine).
 // Preconditions: m, n, k >= 1; lda >= k; ldc >= n. Reads nothing past A's m x k window; never
 //   writes outside C's m x n window (N tails use lane stores, M tails duplicate the last row).
 import { vload_upto, vact, gemm_gelu_tile, ACT_GELU } from '../common';
 
+// @ts-ignore: decorator
+@inline
 function ukernel_4x8(
   mr: usize, nc: usize, kc: usize, ap: usize, w: usize,
   c: usize, ldcBytes: usize, bias: usize, rowBias: usize, act: i32, minv: f32, maxv: f32,
@@ -174,6 +177,8 @@ function ukernel_4x8(
   } while (ws != end);
 }
 
+// @ts-ignore: decorator
+@inline
 function ukernel_gemv_1x8(
   nc: usize, kc: usize, a: usize, w: usize, c: usize, bias: usize, rowBias: usize,
   act: i32, minv: f32, maxv: f32,
@@ -231,18 +236,83 @@ function ukernel_gemv_1x8(
   if (nc & 1) v128.store32_lane(c, vacc0x0, 0);
 }
 
+// 3 full panels (24 columns) at once: 3 independent streams through W, K not unrolled
+// (V8 schedules every load of the body first: 6 accumulators + 1 + 6 loads fit the 15 xmm).
+// @ts-ignore: decorator
+@inline
+function ukernel_gemv_1x24(
+  kc: usize, a: usize, w: usize, panelBytes: usize, c: usize, rowBias: usize, act: i32, minv: f32, maxv: f32,
+): void {
+  let w0 = w;
+  let vacc0x0 = v128.load(w0, 0);
+  let vacc0x1 = v128.load(w0, 16);
+  let w1 = w0 + panelBytes;
+  let vacc1x0 = v128.load(w1, 0);
+  let vacc1x1 = v128.load(w1, 16);
+  let w2 = w1 + panelBytes;
+  let vacc2x0 = v128.load(w2, 0);
+  let vacc2x1 = v128.load(w2, 16);
+  if (rowBias != 0) {
+    const vrb = v128.load32_splat(rowBias);
+    vacc0x0 = f32x4.add(vacc0x0, vrb);
+    vacc0x1 = f32x4.add(vacc0x1, vrb);
+    vacc1x0 = f32x4.add(vacc1x0, vrb);
+    vacc1x1 = f32x4.add(vacc1x1, vrb);
+    vacc2x0 = f32x4.add(vacc2x0, vrb);
+    vacc2x1 = f32x4.add(vacc2x1, vrb);
+  }
+  w0 += 32;
+  w1 += 32;
+  w2 += 32;
+  const aEnd = a + (kc << 2);
+  do {
+    const va = v128.load32_splat(a);
+    vacc0x0 = f32x4.relaxed_madd(va, v128.load(w0, 0), vacc0x0);
+    vacc0x1 = f32x4.relaxed_madd(va, v128.load(w0, 16), vacc0x1);
+    vacc1x0 = f32x4.relaxed_madd(va, v128.load(w1, 0), vacc1x0);
+    vacc1x1 = f32x4.relaxed_madd(va, v128.load(w1, 16), vacc1x1);
+    vacc2x0 = f32x4.relaxed_madd(va, v128.load(w2, 0), vacc2x0);
+    vacc2x1 = f32x4.relaxed_madd(va, v128.load(w2, 16), vacc2x1);
+    a += 4;
+    w0 += 32;
+    w1 += 32;
+    w2 += 32;
+  } while (a != aEnd);
+  if (act != 0 && act < ACT_GELU) {
+    const vmin = f32x4.splat(minv);
+    const vmax = f32x4.splat(maxv);
+    vacc0x0 = vact(vacc0x0, act, vmin, vmax);
+    vacc0x1 = vact(vacc0x1, act, vmin, vmax);
+    vacc1x0 = vact(vacc1x0, act, vmin, vmax);
+    vacc1x1 = vact(vacc1x1, act, vmin, vmax);
+    vacc2x0 = vact(vacc2x0, act, vmin, vmax);
+    vacc2x1 = vact(vacc2x1, act, vmin, vmax);
+  }
+  v128.store(c, vacc0x0, 0);
+  v128.store(c, vacc0x1, 16);
+  v128.store(c, vacc1x0, 32);
+  v128.store(c, vacc1x1, 48);
+  v128.store(c, vacc2x0, 64);
+  v128.store(c, vacc2x1, 80);
+}
+
 export function f32_gemm_4x8__wasmrelaxedsimd_fma(
   m: usize, n: usize, k: usize, a: usize, lda: usize, w: usize, c: usize, ldc: usize,
-  rowBias: usize, act: i32, minv: f32, maxv: f32, kcBlock: usize, ncBlock: usize, ws: usize,
+  rowBias: usize, act: i32, minv: f32, maxv: f32, kcBlock: usize, mcBlock: usize, ws: usize,
 ): void {
   assert(m != 0 && n != 0 && k != 0, 'f32_gemm_4x8__wasmrelaxedsimd_fma: empty problem');
   assert(lda >= k && ldc >= n, 'f32_gemm_4x8__wasmrelaxedsimd_fma: leading dimension too small');
-  assert(ncBlock % 8 == 0, 'f32_gemm_4x8__wasmrelaxedsimd_fma: ncBlock must be a multiple of 8');
+  assert(mcBlock % 4 == 0, 'f32_gemm_4x8__wasmrelaxedsimd_fma: mcBlock must be a multiple of 4');
   const panelBytes = (k * 8 + 8) << 2;
   const ldaBytes = lda << 2;
   const ldcBytes = ldc << 2;
   if (m == 1) {
-    for (let j: usize = 0; j < n; j += 8) {
+    let j: usize = 0;
+    for (; j + 24 <= n; j += 24) {
+      ukernel_gemv_1x24(k, a, w + (j / 8) * panelBytes, panelBytes, c + (j << 2), rowBias, act, minv, maxv);
+      if (act >= ACT_GELU) gemm_gelu_tile(1, 24, c + (j << 2), ldcBytes, act);
+    }
+    for (; j < n; j += 8) {
       const nc = min(n - j, 8);
       const pw = w + (j / 8) * panelBytes;
       ukernel_gemv_1x8(nc, k, a, pw + 32, c + (j << 2), pw, rowBias, act, minv, maxv);
@@ -251,26 +321,31 @@ export function f32_gemm_4x8__wasmrelaxedsimd_fma(
     return;
   }
   const kcb = kcBlock == 0 || kcBlock > k ? k : kcBlock;
-  const ncb = ncBlock == 0 || ncBlock > n ? n : ncBlock;
-  for (let n0: usize = 0; n0 < n; n0 += ncb) {
-    const nEnd = min(n, n0 + ncb);
-    for (let k0: usize = 0; k0 < k; k0 += kcb) {
-      const kc = min(kcb, k - k0);
-      const first = k0 == 0;
-      const last = k0 + kc == k;
-      const kact = last ? act : 0;
-      for (let m0: usize = 0; m0 < m; m0 += 4) {
-        const mr = min(m - m0, 4);
-        const pa = a + m0 * ldaBytes + (k0 << 2);
-        const pc = c + m0 * ldcBytes;
-        const rb = first && rowBias != 0 ? rowBias + (m0 << 2) : 0;
-        pack_a_4(mr, kc, pa, ldaBytes, ws);
-        for (let j = n0; j < nEnd; j += 8) {
-          const nc = min(n - j, 8);
-          const pw = w + (j / 8) * panelBytes;
-          ukernel_4x8(mr, nc, kc, ws, pw + ((k0 * 8 + 8) << 2), pc + (j << 2), ldcBytes,
-            first ? pw : 0, rb, kact, minv, maxv);
-          if (kact >= ACT_GELU) gemm_gelu_tile(mr, nc, pc + (j << 2), ldcBytes, kact);
+  const mcb = mcBlock == 0 || mcBlock > m ? m : mcBlock;
+  const apBytes = kcb * 16;
+  for (let k0: usize = 0; k0 < k; k0 += kcb) {
+    const kc = min(kcb, k - k0);
+    const first = k0 == 0;
+    const kact = k0 + kc == k ? act : 0;
+    for (let m0: usize = 0; m0 < m; m0 += mcb) {
+      const mEnd = min(m, m0 + mcb);
+      let p = ws;
+      for (let i = m0; i < mEnd; i += 4) {
+        pack_a_4(min(mEnd - i, 4), kc, a + i * ldaBytes + (k0 << 2), ldaBytes, p);
+        p += apBytes;
+      }
+      for (let j: usize = 0; j < n; j += 8) {
+        const nc = min(n - j, 8);
+        const pw = w + (j / 8) * panelBytes;
+        const pwk = pw + ((k0 * 8 + 8) << 2);
+        p = ws;
+        for (let i = m0; i < mEnd; i += 4) {
+          const mr = min(mEnd - i, 4);
+          const pc = c + i * ldcBytes + (j << 2);
+          ukernel_4x8(mr, nc, kc, p, pwk, pc, ldcBytes, first ? pw : 0,
+            first && rowBias != 0 ? rowBias + (i << 2) : 0, kact, minv, maxv);
+          if (kact >= ACT_GELU) gemm_gelu_tile(mr, nc, pc, ldcBytes, kact);
+          p += apBytes;
         }
       }
     }

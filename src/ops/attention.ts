@@ -1,0 +1,154 @@
+/**
+ * Attention operator: softmax(scale · Q K^T + mask) V by the streaming-softmax kernel
+ * (assembly/f32-attn/), one JS->wasm call over every batch and head. The L x S score matrix is
+ * never allocated: the workspace is O((S + dv) · d). Attention weights, when asked for, come from
+ * a second exact kernel (attentionProbs) that writes them straight into the caller's buffer.
+ *
+ * Operands are strided views in elements (see AttnView), so q, k and v can be read straight out
+ * of a packed [B, L, 3E] projection, and heads out of [B, L, E] without any transpose.
+ *
+ * A query row whose keys are all masked outputs zeros (PyTorch's math gives NaN there).
+ * The relaxed build uses the FMA twin of the kernel (f32_attn_q4k32__wasmrelaxedsimd_fma).
+ */
+import type { Engine } from '../runtime/engine.js';
+import { ArgumentError } from '../runtime/errors.js';
+
+/** A [batch, head, row, col] view: element (b, h, i, c) at ptr + 4·(b·sb + h·sh + i·sl + c). */
+export interface AttnView {
+  ptr: number;
+  sb: number;
+  sh: number;
+  sl: number;
+}
+
+/** Attention mask polarity/type, as the kernels number them. */
+export const MaskKind = { boolAttend: 1, boolBlock: 2, float: 3 } as const;
+export type MaskKindCode = (typeof MaskKind)[keyof typeof MaskKind];
+
+export interface AttnMaskView extends AttnView {
+  /** 1: u8 nonzero = attend (sdpa); 2: u8 nonzero = masked (MHA); 3: f32 added to scores. */
+  kind: MaskKindCode;
+}
+
+export interface AttnProblem {
+  batch: number;
+  heads: number;
+  /** Query rows. */
+  L: number;
+  /** Keys. */
+  S: number;
+  /** Query/key head dim. */
+  d: number;
+  /** Value head dim. */
+  dv: number;
+  q: AttnView;
+  /**
+   * Keys as rows [.., S, d] (`transposed` false), or already packed as K^T blocks (true, as the
+   * KV cache keeps them: key j, feature p at ptr + 4·(b·sb + h·sh + floor(j/32)·32d + 32p + j%32);
+   * sl unused). See packKTBlocked().
+   */
+  k: AttnView & { transposed?: boolean };
+  v: AttnView;
+  mask?: AttnMaskView | null;
+  /** Key padding mask, u8 [batch, S] with row stride sb; nonzero = ignore the key. */
+  keyPadding?: { ptr: number; sb: number } | null;
+  causal?: boolean;
+  /** With causal: key j is masked for query i when j > i + causalOffset (default 0, top-left). */
+  causalOffset?: number;
+  /** Default 1/sqrt(d). */
+  scale?: number;
+}
+
+const MR = 4;
+const NB = 32;
+const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
+
+/** Index (in floats) of key j, feature p inside one (batch, head) K^T-block buffer. */
+export function ktBlockedIndex(j: number, p: number, d: number): number {
+  return (Math.floor(j / NB) * d + p) * NB + (j % NB);
+}
+
+/** Floats of one (batch, head) K^T-block buffer holding `capacity` keys. */
+export function ktBlockedFloats(capacity: number, d: number): number {
+  return roundUp(Math.max(capacity, 1), NB) * d;
+}
+
+/** Workspace bytes of the attention kernels (no L x S term). */
+export function attnWorkBytes(p: Pick<AttnProblem, 'S' | 'd' | 'dv'> & { kTransposed?: boolean; vStrided?: boolean }): number {
+  const kt = p.kTransposed ? 0 : p.d * roundUp(Math.max(p.S, 1), NB);
+  const vw = p.vStrided ? p.S * roundUp(p.dv, 4) : 0;
+  return 4 * (MR * NB + MR * p.d + MR * roundUp(p.dv, 4) + kt + vw) + 16;
+}
+
+function checkProblem(p: AttnProblem): void {
+  for (const key of ['batch', 'heads', 'L', 'S', 'd', 'dv'] as const) {
+    const v = p[key];
+    if (!Number.isInteger(v) || v < (key === 'd' || key === 'dv' ? 1 : 0)) {
+      throw new ArgumentError(`attention: ${key} must be an integer >= ${key === 'd' || key === 'dv' ? 1 : 0}, got ${v}`);
+    }
+  }
+  if (p.scale !== undefined && !Number.isFinite(p.scale)) throw new ArgumentError(`attention: scale must be a finite number, got ${p.scale}`);
+}
+
+function withWork<T>(engine: Engine, bytes: number, fn: (work: number) => T): T {
+  const work = engine.arena.alloc(bytes);
+  try {
+    return fn(work);
+  } finally {
+    engine.arena.free(work);
+  }
+}
+
+/** O = softmax(scale · Q K^T + masks) V into the view `o` ([.., L, dv]). One wasm call. */
+export function attention(engine: Engine, p: AttnProblem, o: AttnView): void {
+  checkProblem(p);
+  if (p.batch === 0 || p.heads === 0 || p.L === 0) return;
+  const { q, k, v } = p;
+  const m = p.mask;
+  const kp = p.keyPadding;
+  const scale = p.scale ?? 1 / Math.sqrt(p.d);
+  const kernel = engine.k.f32_attn_q4k32__wasmrelaxedsimd_fma ?? engine.k.f32_attn_q4k32__wasmsimd;
+  withWork(engine, attnWorkBytes({ ...p, kTransposed: k.transposed, vStrided: v.sl !== p.dv }), (work) =>
+    kernel(
+      p.batch, p.heads, p.L, p.S, p.d, p.dv,
+      q.ptr, q.sb, q.sh, q.sl,
+      k.ptr, k.sb, k.sh, k.sl, k.transposed ? 1 : 0,
+      v.ptr, v.sb, v.sh, v.sl,
+      o.ptr, o.sb, o.sh, o.sl,
+      m ? m.ptr : 0, m ? m.kind : 0, m ? m.sb : 0, m ? m.sh : 0, m ? m.sl : 0,
+      kp ? kp.ptr : 0, kp ? kp.sb : 0,
+      p.causal ? 1 : 0, p.causalOffset ?? 0, scale, work,
+    ),
+  );
+}
+
+/**
+ * The attention weights softmax(scale · Q K^T + masks) · pscale into the view `out` ([.., L, S]),
+ * exactly (two passes over K, no extra L x S buffer). With `accumulate`, adds into `out`
+ * (out.sh = 0 and pscale = 1/heads average the heads; `out` must start at zero).
+ */
+export function attentionProbs(
+  engine: Engine,
+  p: Omit<AttnProblem, 'v' | 'dv'>,
+  out: AttnView,
+  opts: { accumulate?: boolean; pscale?: number } = {},
+): void {
+  const full = { ...p, dv: 1, v: { ptr: 0, sb: 0, sh: 0, sl: 0 } };
+  checkProblem(full);
+  if (p.batch === 0 || p.heads === 0 || p.L === 0 || p.S === 0) return;
+  const { q, k } = p;
+  const m = p.mask;
+  const kp = p.keyPadding;
+  const scale = p.scale ?? 1 / Math.sqrt(p.d);
+  withWork(engine, attnWorkBytes({ S: p.S, d: p.d, dv: 0, kTransposed: k.transposed }), (work) =>
+    engine.k.f32_attn_probs_q4k32__wasmsimd(
+      p.batch, p.heads, p.L, p.S, p.d,
+      q.ptr, q.sb, q.sh, q.sl,
+      k.ptr, k.sb, k.sh, k.sl, k.transposed ? 1 : 0,
+      out.ptr, out.sb, out.sh, out.sl, opts.accumulate ? 1 : 0, opts.pscale ?? 1,
+      m ? m.ptr : 0, m ? m.kind : 0, m ? m.sb : 0, m ? m.sh : 0, m ? m.sl : 0,
+      kp ? kp.ptr : 0, kp ? kp.sb : 0,
+      p.causal ? 1 : 0, p.causalOffset ?? 0, scale, work,
+    ),
+  );
+}

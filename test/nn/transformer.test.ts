@@ -1,0 +1,46 @@
+/**
+ * Transformer layers beyond the golden cases: PyTorch state_dict keys, TransformerEncoder stacks
+ * independent copies of the layer (layers.N keys) and equals applying the layers in turn, typed
+ * errors. (Layer numerics: the golden fixtures in test/fixtures/transformer_*.)
+ */
+import { describe, expect, it } from 'vitest';
+import { nn, Tensor, ArgumentError } from '../../dist/src/entries/node.js';
+import { runnableBuilds, useBuild } from '../helpers/engines.js';
+import { Rng } from '../helpers/rng.js';
+
+describe.each(runnableBuilds())('Transformer layers [%s build]', (build) => {
+  it('have PyTorch keys; TransformerEncoder = its layers applied in turn', async () => {
+    const e = await useBuild(build);
+    const layer = new nn.TransformerEncoderLayer(16, 2, { dimFeedforward: 24, batchFirst: true, activation: 'gelu' }, e);
+    expect(Object.keys(layer.stateDict())).toEqual([
+      'self_attn.in_proj_weight', 'self_attn.in_proj_bias', 'self_attn.out_proj.weight', 'self_attn.out_proj.bias',
+      'linear1.weight', 'linear1.bias', 'linear2.weight', 'linear2.bias', 'norm1.weight', 'norm1.bias', 'norm2.weight', 'norm2.bias',
+    ]);
+    const enc = new nn.TransformerEncoder(layer, 2, { norm: new nn.LayerNorm(16) }, e);
+    expect(Object.keys(enc.stateDict()).filter((k) => k.endsWith('linear1.weight') || k.startsWith('norm.'))).toEqual([
+      'layers.0.linear1.weight', 'layers.1.linear1.weight', 'norm.weight', 'norm.bias',
+    ]);
+    // Give layer 1 different weights: the copies are independent.
+    const rng = new Rng(3);
+    const dict: Record<string, { data: Float32Array; shape: readonly number[] }> = {};
+    for (const [k, t] of Object.entries(enc.stateDict())) dict[k] = { data: rng.randn(t.numel, 0.3), shape: t.shape };
+    enc.loadStateDict(dict);
+    const x = Tensor.from(rng.randn(2 * 5 * 16), [2, 5, 16], 'float32', e);
+    const y = enc.forward(x, { isCausal: true }).toFloat32Array();
+    const l0 = enc.layers.at(0).forward(x, { isCausal: true });
+    const l1 = enc.layers.at(1).forward(l0, { isCausal: true });
+    const want = enc.norm!.forward(l1).toFloat32Array();
+    for (let i = 0; i < want.length; i++) expect(Math.abs(y[i] - want[i])).toBeLessThan(1e-6);
+    expect(layer.stateDict()['linear1.weight'].toFloat32Array()[0]).not.toBe(dict['layers.0.linear1.weight'].data[0]);
+    const dec = new nn.TransformerDecoderLayer(16, 4, { dimFeedforward: 8 }, e);
+    expect(Object.keys(dec.stateDict()).filter((k) => !k.endsWith('bias'))).toEqual([
+      'self_attn.in_proj_weight', 'self_attn.out_proj.weight', 'multihead_attn.in_proj_weight', 'multihead_attn.out_proj.weight',
+      'linear1.weight', 'linear2.weight', 'norm1.weight', 'norm2.weight', 'norm3.weight',
+    ]);
+    expect(() => new nn.TransformerEncoderLayer(16, 2, { activation: 'tanh' as 'relu' }, e)).toThrow(ArgumentError);
+    expect(() => new nn.TransformerEncoder(layer, 0, {}, e)).toThrow(ArgumentError);
+    enc.dispose();
+    layer.dispose();
+    dec.dispose();
+  });
+});
