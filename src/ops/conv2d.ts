@@ -4,7 +4,8 @@
  * Mapping onto the GEMM (src/ops/gemm.ts computes C = act(A·W^T + bias + rowBias)):
  *   C[outC, P] = Wconv[outC, K] · col[K, P]    per image and group, P = output positions
  * A is the convolution weight as it is ([outC, K] row-major, no packing), the im2col tile is B,
- * packed per tile with PackedWeights.fromKN, and the convolution bias is the GEMM's rowBias. The
+ * written by f32_im2col_packw_x8 straight into the packed panels (PackedWeights.fromPanels over one
+ * reused buffer), and the convolution bias is the GEMM's rowBias. The
  * GEMM then writes straight into the NCHW output (ldc = OH*OW): no transpose, no output copy.
  *
  * Paths (planConv2d):
@@ -14,19 +15,19 @@
  *   zero-padded input rows (dwconvWorkspace).
  * - '1x1': 1x1 kernel, stride 1, no padding: B is the input itself ([C, H*W] is already [K, P]),
  *   packed in column tiles; no im2col.
- * - 'im2col': everything else, per group, tiled over output rows so that the column buffer stays
+ * - 'im2col': everything else, per group, tiled over output rows so that the packed column tile stays
  *   under COL_BUDGET_BYTES (at least one output row): the workspace does not grow with the height.
  */
 import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
-import { PackedWeights, gemm, gemmWorkspaceBytes, packedWeightsBytes, type Activation } from './gemm.js';
+import { PackedWeights, gemm, gemmWorkspaceBytes, packedWeightsBytes, packedWeightsFloats, type Activation } from './gemm.js';
 import { expectRank, expectTensor, sameEngine } from './check.js';
 import { convOut, pair, withGeom, type Geom } from './conv-geom.js';
 
 export type Padding = 'valid' | 'same' | number | readonly number[];
 
-/** Column-buffer budget per im2col tile (bytes); the packed copy of the tile is the same size. */
+/** Column budget per im2col tile (bytes of the [K, tile] column matrix; its packed panels are the same size plus padding). */
 export const COL_BUDGET_BYTES = 512 * 1024;
 
 /** A fully resolved convolution of one batch. */
@@ -43,7 +44,7 @@ export interface ConvPlan {
   path: ConvPath;
   /** im2col: output rows per tile; 1x1: output positions per tile; depthwise: 0. */
   tile: number;
-  /** Peak bytes of scratch wasm memory one call allocates (column tile + its packed copy + zero row + geometry). */
+  /** Peak bytes of scratch wasm memory one call allocates (packed column tile or depthwise rows, GEMM A panels, geometry). */
   workspaceBytes: number;
 }
 
@@ -87,7 +88,7 @@ export function planConv2d(s: ConvSpec): ConvPlan {
   }
   const k = cg * s.kh * s.kw;
   const rows = Math.max(1, Math.min(s.oh, Math.floor(COL_BUDGET_BYTES / (k * s.ow * 4))));
-  return { path: 'im2col', tile: rows, workspaceBytes: geomBytes + pad16(k * rows * s.ow * 4) + packedWeightsBytes(rows * s.ow, k) + gemmWorkspaceBytes(s.o / s.groups, k) };
+  return { path: 'im2col', tile: rows, workspaceBytes: geomBytes + packedWeightsBytes(rows * s.ow, k) + gemmWorkspaceBytes(s.o / s.groups, k) };
 }
 
 function clampOf(op: string, act: Activation): [number, number] {
@@ -152,7 +153,8 @@ export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias:
     }
     return;
   }
-  const col = a.alloc(kk * plan.tile * s.ow * 4);
+  // im2col writes the tile straight into the GEMM's packed panels (no column buffer, no pack pass).
+  const panels = a.alloc(packedWeightsFloats(plan.tile * s.ow, kk) * 4);
   try {
     withGeom(engine, s, (g) => {
       for (let n = 0; n < s.n; n++) {
@@ -160,19 +162,14 @@ export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias:
           const u = unit(gi, n);
           for (let oy = 0; oy < s.oh; oy += plan.tile) {
             const rows = Math.min(plan.tile, s.oh - oy);
-            k.f32_im2col__wasmsimd(g, cg, oy, rows, u.x, col);
-            const packed = PackedWeights.fromKN(engine, kk, rows * s.ow, col);
-            try {
-              gemm(engine, { m: og, a: u.a, lda: kk, c: u.c + oy * s.ow * 4, ldc: p, rowBias: u.rowBias, act }, packed);
-            } finally {
-              packed.dispose();
-            }
+            k.f32_im2col_packw_x8__wasmsimd(g, cg, oy, rows, u.x, panels);
+            gemm(engine, { m: og, a: u.a, lda: kk, c: u.c + oy * s.ow * 4, ldc: p, rowBias: u.rowBias, act }, PackedWeights.fromPanels(engine, rows * s.ow, kk, panels));
           }
         }
       }
     });
   } finally {
-    a.free(col);
+    a.free(panels);
   }
 }
 

@@ -46,6 +46,11 @@ function packedFloats(n: number, k: number): number {
   return Math.ceil(n / NR) * NR * (k + 1);
 }
 
+/** Floats of the packed panels of n outputs and reduction k (what fromPanels expects at its ptr). */
+export function packedWeightsFloats(n: number, k: number): number {
+  return packedFloats(n, k);
+}
+
 /** Bytes of arena memory a PackedWeights of n outputs and reduction k holds (arena padding included). */
 export function packedWeightsBytes(n: number, k: number): number {
   return Math.ceil((packedFloats(n, k) * 4) / 16) * 16 + 16;
@@ -70,6 +75,8 @@ export class PackedWeights {
     readonly k: number,
     readonly hasBias: boolean,
     ptrW: number,
+    /** False for a view over a caller-owned buffer (fromPanels): dispose() leaves it alone. */
+    private readonly owned = true,
   ) {
     this.ptrW = ptrW;
   }
@@ -111,6 +118,18 @@ export class PackedWeights {
     return new PackedWeights(engine, n, k, bias !== 0, pw);
   }
 
+  /**
+   * A view over panels the caller has already filled in the packed format (e.g. by
+   * f32_im2col_packw_x8__wasmsimd, which writes im2col straight into it): packedWeightsFloats(n, k)
+   * floats at `ptr`, NR = 8. The caller keeps ownership: dispose() does not free `ptr`, and the
+   * buffer must outlive every gemm() using the view.
+   */
+  static fromPanels(engine: Engine, n: number, k: number, ptr: number): PackedWeights {
+    checkDims('PackedWeights.fromPanels', n, k);
+    if (!(Number.isInteger(ptr) && ptr > 0 && ptr % 4 === 0)) throw new ArgumentError(`PackedWeights.fromPanels: ptr must be a 4-byte-aligned address, got ${ptr}`);
+    return new PackedWeights(engine, n, k, true, ptr, false);
+  }
+
   /** Bytes of wasm memory held. */
   get bytes(): number {
     return packedFloats(this.n, this.k) * 4;
@@ -130,7 +149,7 @@ export class PackedWeights {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.engine.arena.free(this.ptrW);
+    if (this.owned) this.engine.arena.free(this.ptrW);
   }
 
   private check(): void {

@@ -91,6 +91,7 @@ export interface BaselineKernels {
   f32_layernorm_u16__wasmsimd(rows: number, n: number, x: Ptr, w: Ptr, b: Ptr, eps: number, y: Ptr): void;
   f32_softmax_strided_u4__wasmsimd(outer: number, n: number, inner: number, x: Ptr, y: Ptr): void;
   f32_logsoftmax_strided_u4__wasmsimd(outer: number, n: number, inner: number, x: Ptr, y: Ptr): void;
+  f32_im2col_packw_x8__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, out: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -159,4 +160,5 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_layernorm_u16__wasmsimd',
   'f32_softmax_strided_u4__wasmsimd',
   'f32_logsoftmax_strided_u4__wasmsimd',
+  'f32_im2col_packw_x8__wasmsimd',
 ];

@@ -1,6 +1,6 @@
 /**
  * The gemm() operator API of src/ops/gemm.ts (what every layer calls): PackedWeights.fromTensor /
- * fromOutIn / fromKN, activation mapping, rowBias, strided A and C, the K-blocked path (k > KC),
+ * fromOutIn / fromKN / fromPanels, activation mapping, rowBias, strided A and C, the K-blocked path (k > KC),
  * and the typed argument errors. Reference and tolerance: test/reference/gemm.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ describe.each(runnableBuilds())('gemm() operator [%s build]', (build) => {
     const acts: Activation[] = ['none', 'relu', 'gelu', 'gelu_tanh', { clamp: [-0.25, 0.5] }];
     for (const [m, n, k] of [[1, 9, 5], [6, 19, 33], [5, 8, 1100]]) {
       for (const act of acts) {
-        for (const how of ['tensor', 'outIn', 'kn'] as const) {
+        for (const how of ['tensor', 'outIn', 'kn', 'panels'] as const) {
           const lda = k + 3, ldc = n + 2;
           const av = rng.f32(m * lda), wv = rng.f32(n * k), bv = rng.f32(n), rbv = rng.f32(m);
           const A = Tensor.from(av), W = Tensor.from(wv, [n, k]), B = Tensor.from(bv), RB = Tensor.from(rbv);
@@ -27,7 +27,22 @@ describe.each(runnableBuilds())('gemm() operator [%s build]', (build) => {
           let pw: PackedWeights;
           if (how === 'tensor') pw = PackedWeights.fromTensor(W, B);
           else if (how === 'outIn') pw = PackedWeights.fromOutIn(e, n, k, W.ptr, B.ptr);
-          else {
+          else if (how === 'panels') {
+            // Caller-filled panels (NR = 8): per panel 8 bias floats, then k rows of 8; zero past n.
+            const np = Math.ceil(n / 8);
+            const t = new Float32Array(np * 8 * (k + 1));
+            for (let j = 0; j < n; j++) {
+              const q = Math.floor(j / 8), l = j % 8;
+              t[q * 8 * (k + 1) + l] = bv[j];
+              for (let p = 0; p < k; p++) t[q * 8 * (k + 1) + 8 + p * 8 + l] = wv[j * k + p];
+            }
+            const buf = Tensor.from(t);
+            pw = PackedWeights.fromPanels(e, n, k, buf.ptr);
+            gemm(e, { m, a: A.ptr, lda, c: C.ptr, ldc, rowBias: RB.ptr, act }, pw);
+            pw.dispose();
+            expect(e.arena.sizeOf(buf.ptr), 'fromPanels view must not free the caller buffer').toBeDefined();
+            pw = PackedWeights.fromPanels(e, n, k, buf.ptr);
+          } else {
             const t = new Float32Array(k * n);
             for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) t[p * n + j] = wv[j * k + p];
             pw = PackedWeights.fromKN(e, k, n, Tensor.from(t).ptr, n, B.ptr);
