@@ -8,7 +8,8 @@
 // overlapping the previous one (ow >= 4) or a partial lane store (ow < 4).
 // Workspace ws: (span + 1) rows of ldws floats, span = (kh-1)*dh + 1 (ring) plus one zero row;
 // ldws >= the asserted need below (dwconvWorkspace() in src/ops/conv2d.ts computes the same).
-// 3x3 stride 1 takes 8 columns per step (two accumulator trees sharing the weight registers).
+// 3x3 stride 1 takes 16, then 8 columns per step (accumulator chains over shuffled windows of 5 or
+// 3 aligned loads per kernel row; then the 4-column loop), skipping the clamp when lo/hi are +-inf.
 import { G_H, G_W, G_OH, G_OW, G_KH, G_KW, G_SH, G_SW, G_PH, G_PW, G_DH, G_DW, geom, load4 } from '../common/conv-geom';
 import { clampV, madd, storeLanes, taps3s1, taps3s2, taps5s1, taps5s2 } from './dwconv-common';
 
@@ -32,6 +33,7 @@ import { clampV, madd, storeLanes, taps3s1, taps3s2, taps5s1, taps5s2 } from './
   // Zero the whole workspace once: the padding columns of the ring and the zero row stay zero.
   memory.fill(ws, 0, <usize>(span + 1) * rowBytes);
   const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
+  const unbounded = lo == -Infinity && hi == Infinity;
   const taps = <usize>(kh * kw);
   const tail = ow & 3;
   const vend = ow - tail;
@@ -64,13 +66,44 @@ import { clampV, madd, storeLanes, taps3s1, taps3s2, taps5s1, taps5s2 } from './
       const r3 = ringRow(ws, zrow, rowBytes, span, iy0 + 3, h), r4 = ringRow(ws, zrow, rowBytes, span, iy0 + 4, h);
       let ox = 0;
       if (k == 3 && s == 1) {
-        // 8 columns per step: two independent accumulator trees share the weight registers.
+        // 16 columns per step: four accumulator chains; per kernel row 5 aligned loads and the
+        // shifted windows by shuffles (palignr). V8 hoists every load of a block to its top, so
+        // fewer loads per block is what keeps it out of spills (a 9-load-per-vector tree spilled
+        // half its registers: measured 1.29x faster on 128x56x56, simd build).
+        for (; ox + 16 <= vend; ox += 16) {
+          const p = <usize>ox << 2;
+          let a0 = vb, a1 = vb, a2 = vb, a3 = vb;
+          for (let ky = 0; ky < 3; ky++) {
+            const rp = (ky == 0 ? r0 : ky == 1 ? r1 : r2) + p;
+            const wr = wk + (<usize>(ky * 3) << 2);
+            const wa = v128.load32_splat(wr), wb = v128.load32_splat(wr, 4), wc = v128.load32_splat(wr, 8);
+            const v0 = v128.load(rp), v1 = v128.load(rp, 16), v2 = v128.load(rp, 32), v3 = v128.load(rp, 48), v4 = v128.load(rp, 64);
+            a0 = madd<M>(wc, v128.shuffle<f32>(v0, v1, 2, 3, 4, 5), madd<M>(wb, v128.shuffle<f32>(v0, v1, 1, 2, 3, 4), madd<M>(wa, v0, a0)));
+            a1 = madd<M>(wc, v128.shuffle<f32>(v1, v2, 2, 3, 4, 5), madd<M>(wb, v128.shuffle<f32>(v1, v2, 1, 2, 3, 4), madd<M>(wa, v1, a1)));
+            a2 = madd<M>(wc, v128.shuffle<f32>(v2, v3, 2, 3, 4, 5), madd<M>(wb, v128.shuffle<f32>(v2, v3, 1, 2, 3, 4), madd<M>(wa, v2, a2)));
+            a3 = madd<M>(wc, v128.shuffle<f32>(v3, v4, 2, 3, 4, 5), madd<M>(wb, v128.shuffle<f32>(v3, v4, 1, 2, 3, 4), madd<M>(wa, v3, a3)));
+          }
+          if (!unbounded) {
+            a0 = clampV(a0, vlo, vhi); a1 = clampV(a1, vlo, vhi); a2 = clampV(a2, vlo, vhi); a3 = clampV(a3, vlo, vhi);
+          }
+          v128.store(yp + p, a0); v128.store(yp + p, a1, 16); v128.store(yp + p, a2, 32); v128.store(yp + p, a3, 48);
+        }
+        // Then 8 columns per step, the same way with two chains.
         for (; ox + 8 <= vend; ox += 8) {
           const p = <usize>ox << 2;
-          const lo4 = f32x4.add(f32x4.add(vb, taps3s1<M>(r0 + p, w0, w1, w2)), f32x4.add(taps3s1<M>(r1 + p, w3, w4, w5), taps3s1<M>(r2 + p, w6, w7, w8)));
-          const hi4 = f32x4.add(f32x4.add(vb, taps3s1<M>(r0 + p + 16, w0, w1, w2)), f32x4.add(taps3s1<M>(r1 + p + 16, w3, w4, w5), taps3s1<M>(r2 + p + 16, w6, w7, w8)));
-          v128.store(yp + p, clampV(lo4, vlo, vhi));
-          v128.store(yp + p, clampV(hi4, vlo, vhi), 16);
+          let a0 = vb, a1 = vb;
+          for (let ky = 0; ky < 3; ky++) {
+            const rp = (ky == 0 ? r0 : ky == 1 ? r1 : r2) + p;
+            const wr = wk + (<usize>(ky * 3) << 2);
+            const wa = v128.load32_splat(wr), wb = v128.load32_splat(wr, 4), wc = v128.load32_splat(wr, 8);
+            const v0 = v128.load(rp), v1 = v128.load(rp, 16), v2 = v128.load(rp, 32);
+            a0 = madd<M>(wc, v128.shuffle<f32>(v0, v1, 2, 3, 4, 5), madd<M>(wb, v128.shuffle<f32>(v0, v1, 1, 2, 3, 4), madd<M>(wa, v0, a0)));
+            a1 = madd<M>(wc, v128.shuffle<f32>(v1, v2, 2, 3, 4, 5), madd<M>(wb, v128.shuffle<f32>(v1, v2, 1, 2, 3, 4), madd<M>(wa, v1, a1)));
+          }
+          if (!unbounded) {
+            a0 = clampV(a0, vlo, vhi); a1 = clampV(a1, vlo, vhi);
+          }
+          v128.store(yp + p, a0); v128.store(yp + p, a1, 16);
         }
       }
       for (; ox < ow; ox += 4) {

@@ -13,7 +13,7 @@ const FIXED: Variant[] = [
   { name: 'f32_dwconv_5x5s1__wasmsimd', k: 5, sw: 1 },
   { name: 'f32_dwconv_5x5s2__wasmsimd', k: 5, sw: 2 },
 ];
-const SIZES: [number, number][] = [[7, 5], [1, 1], [5, 13], [9, 17], [3, 33], [6, 4]];
+const SIZES: [number, number][] = [[7, 5], [1, 1], [5, 13], [9, 17], [3, 33], [6, 4], [4, 29], [2, 61]];
 
 /** Workspace row length (floats) the kernels require: max(pw + w, max(ow-1, 3)*sw + (kw-1)*dw + 13). */
 function wsLd(w: number, pw: number, ow: number, sw: number, kw: number, dw: number): number {
