@@ -15,6 +15,9 @@
  *   zero-padded input rows (dwconvWorkspace).
  * - '1x1': 1x1 kernel, stride 1, no padding: B is the input itself ([C, H*W] is already [K, P]),
  *   packed in column tiles; no im2col.
+ * - 'direct': reduction K = (c/groups)*kh*kw <= DIRECT_MAX_K (the RGB stem): f32_conv2d_4x8__wasmsimd
+ *   per image and group, 4 output channels x 8 columns per tile from input rows staged per output
+ *   row (workspace: weights + c*kh rows, independent of the height). gelu falls back to im2col.
  * - 'im2col': everything else, per group, tiled over output rows so that the packed column tile stays
  *   under COL_BUDGET_BYTES (at least one output row): the workspace does not grow with the height.
  */
@@ -38,7 +41,7 @@ export interface ConvSpec extends Geom {
   groups: number;
 }
 
-export type ConvPath = 'depthwise' | '1x1' | 'im2col';
+export type ConvPath = 'depthwise' | '1x1' | 'im2col' | 'direct';
 
 export interface ConvPlan {
   path: ConvPath;
@@ -46,6 +49,23 @@ export interface ConvPlan {
   tile: number;
   /** Peak bytes of scratch wasm memory one call allocates (packed column tile or depthwise rows, GEMM A panels, geometry). */
   workspaceBytes: number;
+}
+
+/**
+ * The 'direct' path (f32_conv2d_4x8) takes convolutions whose reduction K = (c/groups)*kh*kw is
+ * at most this: there the GEMM's work per column is small and the im2col pass is a large share
+ * (RGB stem 3x224x224 -> 32 k3 s2, K = 27).
+ */
+export const DIRECT_MAX_K = 32;
+
+/**
+ * Workspace floats of f32_conv2d_4x8 (mirrors f32_conv2d_4x8_ws_floats in
+ * assembly/f32-conv2d/f32-conv2d-4x8-wasmsimd.ts): repacked weights, tap offsets, staged rows.
+ */
+export function directWorkspaceFloats(s: Geom, cg: number, og: number): number {
+  const k = cg * s.kh * s.kw;
+  const phase = (Math.ceil(s.ow / 8) * 8 + Math.floor(((s.kw - 1) * s.dw) / s.sw) + 3) & ~3;
+  return Math.ceil(og / 4) * (k + 1) * 4 + ((k + 3) & ~3) + cg * s.kh * s.sw * phase;
 }
 
 /** Resolves a padding argument to [top, left, totalH, totalW]. */
@@ -86,25 +106,35 @@ export function planConv2d(s: ConvSpec): ConvPlan {
     const cols = Math.min(p, Math.max(16, Math.floor(COL_BUDGET_BYTES / (cg * 4 * 16)) * 16));
     return { path: '1x1', tile: cols, workspaceBytes: packedWeightsBytes(cols, cg) + gemmWorkspaceBytes(s.o / s.groups, cg) };
   }
-  const k = cg * s.kh * s.kw;
+  if (cg * s.kh * s.kw <= DIRECT_MAX_K) return { path: 'direct', tile: 0, workspaceBytes: geomBytes + pad16(directWorkspaceFloats(s, cg, s.o / s.groups) * 4) };
+  return planIm2col(s);
+}
+
+/** The im2col plan (valid for every spec): output rows per tile under COL_BUDGET_BYTES. */
+export function planIm2col(s: ConvSpec): ConvPlan {
+  const geomBytes = pad16(48);
+  const k = (s.c / s.groups) * s.kh * s.kw;
   const rows = Math.max(1, Math.min(s.oh, Math.floor(COL_BUDGET_BYTES / (k * s.ow * 4))));
   return { path: 'im2col', tile: rows, workspaceBytes: geomBytes + packedWeightsBytes(rows * s.ow, k) + gemmWorkspaceBytes(s.o / s.groups, k) };
 }
 
+/** Clamp bounds of a fused activation for the direct kernels (depthwise, direct); gelu has none. */
 function clampOf(op: string, act: Activation): [number, number] {
   if (act === 'none') return [-Infinity, Infinity];
   if (act === 'relu') return [0, Infinity];
   if (typeof act === 'object') return act.clamp;
-  throw new ArgumentError(`${op}: activation ${act} cannot be fused into a depthwise convolution (use 'none', 'relu' or clamp)`);
+  throw new ArgumentError(`${op}: activation ${act} cannot be fused into a depthwise or direct convolution (use 'none', 'relu' or clamp)`);
 }
 
 /**
  * Runs the convolution described by `s` (x, w, bias, y are byte addresses; bias may be 0).
  * `plan` defaults to planConv2d(s); tests and benches pass another one to compare paths and tiles
- * ('im2col' is valid for every spec, '1x1' only for 1x1/stride-1/unpadded, 'depthwise' only for groups == c).
+ * ('im2col' and 'direct' are valid for every spec, '1x1' only for 1x1/stride-1/unpadded, 'depthwise' only for groups == c).
  */
 export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias: number, y: number, act: Activation = 'none', plan: ConvPlan = planConv2d(s)): void {
   if (s.n === 0 || s.o === 0 || s.oh * s.ow === 0) return;
+  // gelu has no clamp form for the direct kernel: the GEMM epilogue does it.
+  if (plan.path === 'direct' && (act === 'gelu' || act === 'gelu_tanh')) plan = planIm2col(s);
   const k = engine.k;
   const a = engine.arena;
   const hw = s.h * s.w;
@@ -136,6 +166,24 @@ export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias:
     c: y + (n * s.o + gi * og) * p * 4,
     rowBias: bias ? bias + gi * og * 4 : 0,
   });
+  if (plan.path === 'direct') {
+    const [lo, hi] = clampOf('conv2d', act);
+    withGeom(engine, s, (g) => {
+      const wsF = k.f32_conv2d_4x8_ws_floats(g, cg, og);
+      const ws = a.alloc(wsF * 4);
+      try {
+        for (let n = 0; n < s.n; n++) {
+          for (let gi = 0; gi < s.groups; gi++) {
+            const u = unit(gi, n);
+            k.f32_conv2d_4x8__wasmsimd(g, cg, og, u.x, u.a, u.rowBias, ws, u.c, lo, hi);
+          }
+        }
+      } finally {
+        a.free(ws);
+      }
+    });
+    return;
+  }
   if (plan.path === '1x1') {
     for (let n = 0; n < s.n; n++) {
       for (let gi = 0; gi < s.groups; gi++) {

@@ -92,6 +92,8 @@ export interface BaselineKernels {
   f32_softmax_strided_u4__wasmsimd(outer: number, n: number, inner: number, x: Ptr, y: Ptr): void;
   f32_logsoftmax_strided_u4__wasmsimd(outer: number, n: number, inner: number, x: Ptr, y: Ptr): void;
   f32_im2col_packw_x8__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, out: Ptr): void;
+  f32_conv2d_4x8__wasmsimd(g: Ptr, c: number, o: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, y: Ptr, lo: number, hi: number): void;
+  f32_conv2d_4x8_ws_floats(g: Ptr, c: number, o: number): number;
 }
 
 export type RelaxedKernels = {
@@ -161,4 +163,6 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_softmax_strided_u4__wasmsimd',
   'f32_logsoftmax_strided_u4__wasmsimd',
   'f32_im2col_packw_x8__wasmsimd',
+  'f32_conv2d_4x8__wasmsimd',
+  'f32_conv2d_4x8_ws_floats',
 ];

@@ -45,7 +45,7 @@ describe.each(runnableBuilds())('Conv2d / Conv1d [%s build]', (build) => {
     }
   });
 
-  it('the 1x1 path equals the im2col path, and results do not depend on the tile size', async () => {
+  it('the 1x1 and direct paths equal the im2col path, and results do not depend on the tile size', async () => {
     const e = await useBuild(build);
     const rng = new Rng(SEED + 1);
     for (const [c, o, groups, h, w, kh, s] of [[7, 5, 1, 7, 5, 1, 1], [6, 9, 3, 3, 11, 1, 1], [5, 6, 1, 9, 7, 3, 1], [4, 4, 2, 11, 5, 3, 2]]) {
@@ -64,6 +64,7 @@ describe.each(runnableBuilds())('Conv2d / Conv1d [%s build]', (build) => {
       const label = `seed=${SEED + 1} c=${c} o=${o} g=${groups} ${h}x${w} k=${kh} s=${s}`;
       expectClose(`${label} im2col tile 1 vs all rows`, run({ path: 'im2col', tile: 1, workspaceBytes: 0 }), base, 0);
       expectClose(`${label} im2col tile 2 vs all rows`, run({ path: 'im2col', tile: 2, workspaceBytes: 0 }), base, 0);
+      expectClose(`${label} direct path vs im2col`, run({ path: 'direct', tile: 0, workspaceBytes: 0 }), base, 1e-5);
       if (kh === 1) {
         expect(planConv2d(spec).path).toBe('1x1');
         expectClose(`${label} 1x1 path vs im2col`, run(planConv2d(spec)), base, 1e-6);
@@ -87,7 +88,7 @@ describe.each(runnableBuilds())('Conv2d / Conv1d [%s build]', (build) => {
       for (const t of [x, wt, y]) t.dispose();
       return { peak, plan: planConv2d(spec).workspaceBytes };
     };
-    for (const [c, o, k, g] of [[32, 16, 3, 1], [64, 64, 1, 1], [16, 16, 3, 16]]) {
+    for (const [c, o, k, g] of [[32, 16, 3, 1], [64, 64, 1, 1], [16, 16, 3, 16], [3, 16, 3, 1]]) {
       // Both heights exceed one tile (the 1x1 path tiles 2048+ positions, im2col ~18 rows here).
       const small = measure(c, o, 120, 24, k, g);
       const tall = measure(c, o, 480, 24, k, g);
@@ -110,6 +111,19 @@ describe.each(runnableBuilds())('Conv2d / Conv1d [%s build]', (build) => {
         expectClose(`seed=${SEED + 4} act=${JSON.stringify(act)} c=${c} o=${o} g=${groups} k=${k}`, y.toFloat32Array(), ref.map((v) => Math.min(Math.max(v, lo), hi)), 1e-5);
       }
     }
+  });
+
+  it('gelu on a direct-path convolution falls back to im2col (the GEMM epilogue)', async () => {
+    const e = await useBuild(build);
+    const rng = new Rng(SEED + 5);
+    const spec: ConvSpec = { n: 1, c: 3, o: 5, groups: 1, h: 7, w: 9, oh: 7, ow: 9, kh: 3, kw: 3, sh: 1, sw: 1, ph: 1, pw: 1, dh: 1, dw: 1 };
+    expect(planConv2d(spec).path).toBe('direct');
+    const x = Tensor.from(rng.f32(3 * 7 * 9), [1, 3, 7, 9]), wt = Tensor.from(rng.f32(5 * 27), [5, 3, 3, 3]), b = Tensor.from(rng.f32(5), [5]);
+    const y = convNd('conv2d', 2, x, wt, b, { padding: 1, act: 'gelu' });
+    const want = Tensor.empty([1, 5, 7, 9]);
+    runConv(e, spec, x.ptr, wt.ptr, b.ptr, want.ptr, 'gelu', { path: 'im2col', tile: 7, workspaceBytes: 0 });
+    expectClose(`seed=${SEED + 5} gelu direct-planned vs im2col`, y.toFloat32Array(), want.toFloat32Array(), 0);
+    for (const t of [x, wt, b, y, want]) t.dispose();
   });
 
   it('nn.Conv2d and nn.Conv1d: PyTorch keys and shapes, same padding, unbatched input, errors', async () => {

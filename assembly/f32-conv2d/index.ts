@@ -1,0 +1,1 @@
+export { f32_conv2d_4x8__wasmsimd, f32_conv2d_4x8_ws_floats } from './f32-conv2d-4x8-wasmsimd';
