@@ -9,7 +9,7 @@ import { directWorkspaceFloats } from '../../dist/src/ops/conv2d.js';
 import { engineFor, runnableBuilds } from '../helpers/engines.js';
 import { input, output } from '../helpers/guarded.js';
 import { Rng } from '../helpers/rng.js';
-import { expectClose, geomBlock } from '../helpers/geom.js';
+import { CONV_GEOMS, expectClose, geomBlock, geomCases } from '../helpers/geom.js';
 import { conv2dRef } from '../reference/conv.js';
 
 const SEED = 4848;
@@ -19,18 +19,14 @@ describe.each(runnableBuilds())('f32_conv2d_4x8__wasmsimd [%s build]', (build) =
     const e = await engineFor(build);
     const rng = new Rng(SEED);
     let cases = 0;
-    for (const [h, w] of [[7, 5], [1, 1], [5, 13], [4, 33], [9, 2], [3, 17]]) for (const [c, o] of [[1, 1], [3, 5], [2, 8], [4, 9]]) for (const [kh, kw] of [[1, 1], [3, 3], [2, 5], [5, 3]])
-      for (const [sh, sw] of [[1, 1], [2, 2], [1, 3], [3, 1]]) for (const [dh, dw] of [[1, 1], [2, 1], [1, 2]]) for (const [ph, pw] of [[0, 0], [1, 1], [2, 0]]) {
-        const oh = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
-        const ow = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
-        if (oh < 1 || ow < 1) continue;
+    for (const [c, o] of [[1, 1], [3, 5], [2, 8], [4, 9]]) for (const geom of geomCases([[7, 5], [1, 1], [5, 13], [4, 33], [9, 2], [3, 17]], CONV_GEOMS.kernels, CONV_GEOMS.strides, CONV_GEOMS.dilations, CONV_GEOMS.paddings)) {
+        const { h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = geom;
         cases++;
         const k = c * kh * kw;
         const xs = rng.f32(c * h * w), ws = rng.f32(o * k), bs = rng.f32(o);
         const withBias = (cases & 1) === 0;
         const [lo, hi] = cases % 3 === 0 ? [0, Infinity] : cases % 3 === 1 ? [-0.5, 0.75] : [-Infinity, Infinity];
         const x = input(e, xs), wt = input(e, ws), b = input(e, bs);
-        const geom = { h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw };
         const g = geomBlock(e, geom);
         const wsFloats = e.k.f32_conv2d_4x8_ws_floats(g.ptr, c, o);
         const label = `seed=${SEED} c=${c} o=${o} ${h}x${w} k=${kh}x${kw} s=${sh},${sw} d=${dh},${dw} p=${ph},${pw} bias=${withBias} clamp=[${lo}, ${hi}]`;

@@ -2,7 +2,7 @@ import { describe, it } from 'vitest';
 import { engineFor, runnableBuilds } from '../helpers/engines.js';
 import { input, output } from '../helpers/guarded.js';
 import { Rng } from '../helpers/rng.js';
-import { expectClose, geomBlock } from '../helpers/geom.js';
+import { CONV_GEOMS, expectClose, geomBlock, geomCases } from '../helpers/geom.js';
 import { conv2dRef } from '../reference/conv.js';
 
 const SEED = 777;
@@ -12,16 +12,13 @@ describe.each(runnableBuilds())('f32_im2col_packw_x8__wasmsimd [%s build]', (bui
     const e = await engineFor(build);
     const rng = new Rng(SEED);
     let cases = 0;
-    for (const [h, w] of [[7, 5], [1, 1], [5, 13], [4, 33], [9, 2]]) for (const c of [1, 3, 9]) for (const [kh, kw] of [[1, 1], [3, 3], [2, 5], [5, 3]])
-      for (const [sh, sw] of [[1, 1], [2, 2], [1, 3], [3, 1]]) for (const [dh, dw] of [[1, 1], [2, 1], [1, 2]]) for (const [ph, pw] of [[0, 0], [1, 1], [2, 0]]) {
-        const oh = Math.floor((h + 2 * ph - dh * (kh - 1) - 1) / sh) + 1;
-        const ow = Math.floor((w + 2 * pw - dw * (kw - 1) - 1) / sw) + 1;
-        if (oh < 1 || ow < 1) continue;
+    for (const c of [1, 3, 9]) for (const gm of geomCases([[7, 5], [1, 1], [5, 13], [4, 33], [9, 2]], CONV_GEOMS.kernels, CONV_GEOMS.strides, CONV_GEOMS.dilations, CONV_GEOMS.paddings)) {
+        const { h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = gm;
         cases++;
         const k = c * kh * kw;
         const xs = rng.f32(c * h * w);
         const x = input(e, xs);
-        const g = geomBlock(e, { h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw });
+        const g = geomBlock(e, gm);
         // One output channel per column row: W = identity over K, so the conv of x with the
         // one-hot weight r equals col row r. Checked tile by tile (tile height 1 and 2 and all).
         const ws = new Float32Array(k * k);
