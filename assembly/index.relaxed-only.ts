@@ -5,3 +5,4 @@ export * from './f32-dwconv/index.relaxed';
 export * from './f32-vunary/index.relaxed';
 export * from './f32-softmax/index.relaxed';
 export * from './f32-gemm/index.relaxed.gen';
+export * from './f32-conv2d/index.relaxed';

@@ -16,6 +16,7 @@
  * - '1x1': 1x1 kernel, stride 1, no padding: B is the input itself ([C, H*W] is already [K, P]),
  *   packed in column tiles; no im2col.
  * - 'direct': reduction K = (c/groups)*kh*kw <= DIRECT_MAX_K (the RGB stem): f32_conv2d_4x8__wasmsimd
+ *   (relaxed build: the __wasmrelaxedsimd_fma twin)
  *   per image and group, 4 output channels x 8 columns per tile from input rows staged per output
  *   row (workspace: weights + c*kh rows, independent of the height). gelu falls back to im2col.
  * - 'im2col': everything else, per group, tiled over output rows so that the packed column tile stays
@@ -169,13 +170,15 @@ export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias:
   if (plan.path === 'direct') {
     const [lo, hi] = clampOf('conv2d', act);
     withGeom(engine, s, (g) => {
+      // The relaxed build has a fused-multiply-add twin.
+      const fn = (engine.relaxed && k.f32_conv2d_4x8__wasmrelaxedsimd_fma) || k.f32_conv2d_4x8__wasmsimd;
       const wsF = k.f32_conv2d_4x8_ws_floats(g, cg, og);
       const ws = a.alloc(wsF * 4);
       try {
         for (let n = 0; n < s.n; n++) {
           for (let gi = 0; gi < s.groups; gi++) {
             const u = unit(gi, n);
-            k.f32_conv2d_4x8__wasmsimd(g, cg, og, u.x, u.a, u.rowBias, ws, u.c, lo, hi);
+            fn(g, cg, og, u.x, u.a, u.rowBias, ws, u.c, lo, hi);
           }
         }
       } finally {

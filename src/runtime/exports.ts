@@ -112,6 +112,7 @@ export type RelaxedKernels = {
   f32_softmax_u16__wasmrelaxedsimd_fma(rows: number, n: number, x: Ptr, y: Ptr): void;
   f32_logsoftmax_u16__wasmrelaxedsimd_fma(rows: number, n: number, x: Ptr, y: Ptr): void;
   f32_gemm_4x8__wasmrelaxedsimd_fma: GemmDriver;
+  f32_conv2d_4x8__wasmrelaxedsimd_fma: (g: Ptr, c: number, o: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, y: Ptr, lo: number, hi: number) => void;
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;

@@ -1,5 +1,6 @@
 /**
- * f32_conv2d_4x8__wasmsimd (direct convolution, 4 output channels x 8 columns) against a float64
+ * f32_conv2d_4x8__wasmsimd and, on the relaxed build, its __wasmrelaxedsimd_fma twin (direct
+ * convolution, 4 output channels x 8 columns) against a float64
  * direct convolution: odd sizes, channels and outputs not divisible by 4, strides 1..3, dilation,
  * padding, clamp and bias on/off; NaN-guarded output and workspace, junk after inputs; the
  * workspace size of the kernel equals src/ops/conv2d.ts's directWorkspaceFloats.
@@ -14,11 +15,16 @@ import { conv2dRef } from '../reference/conv.js';
 
 const SEED = 4848;
 
-describe.each(runnableBuilds())('f32_conv2d_4x8__wasmsimd [%s build]', (build) => {
+describe.each(runnableBuilds())('f32_conv2d_4x8 (__wasmsimd, __wasmrelaxedsimd_fma) [%s build]', (build) => {
   it('matches a float64 direct convolution (odd sizes, o % 4 != 0, stride, dilation, padding, clamp)', async () => {
     const e = await engineFor(build);
     const rng = new Rng(SEED);
     let cases = 0;
+    const kernels: [string, typeof e.k.f32_conv2d_4x8__wasmsimd][] = [['f32_conv2d_4x8__wasmsimd', e.k.f32_conv2d_4x8__wasmsimd]];
+    if (build === 'relaxed') {
+      expect(e.k.f32_conv2d_4x8__wasmrelaxedsimd_fma, 'relaxed build exports the fma twin').toBeTypeOf('function');
+      kernels.push(['f32_conv2d_4x8__wasmrelaxedsimd_fma', e.k.f32_conv2d_4x8__wasmrelaxedsimd_fma!]);
+    }
     for (const [c, o] of [[1, 1], [3, 5], [2, 8], [4, 9]]) for (const geom of geomCases([[7, 5], [1, 1], [5, 13], [4, 33], [9, 2], [3, 17]], CONV_GEOMS.kernels, CONV_GEOMS.strides, CONV_GEOMS.dilations, CONV_GEOMS.paddings)) {
         const { h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw } = geom;
         cases++;
@@ -31,14 +37,18 @@ describe.each(runnableBuilds())('f32_conv2d_4x8__wasmsimd [%s build]', (build) =
         const wsFloats = e.k.f32_conv2d_4x8_ws_floats(g.ptr, c, o);
         const label = `seed=${SEED} c=${c} o=${o} ${h}x${w} k=${kh}x${kw} s=${sh},${sw} d=${dh},${dw} p=${ph},${pw} bias=${withBias} clamp=[${lo}, ${hi}]`;
         expect(wsFloats, `${label}: workspace size`).toBe(directWorkspaceFloats(geom, c, o));
-        const work = output(e, wsFloats);
-        const y = output(e, o * oh * ow);
-        e.k.f32_conv2d_4x8__wasmsimd(g.ptr, c, o, x.ptr, wt.ptr, withBias ? b.ptr : 0, work.ptr, y.ptr, lo, hi);
-        work.checkGuards(`${label} workspace`);
-        y.checkGuards(label);
         const ref = conv2dRef({ n: 1, c, h, w, o, kh, kw, sh, sw, ph, pw, dh, dw, groups: 1, oh, ow }, xs, ws, withBias ? bs : null);
-        expectClose(label, y.read(), ref.map((v) => Math.min(Math.max(v, lo), hi)), 1e-5);
-        for (const t of [x, wt, b, work, y, g]) t.free();
+        for (const [name, fn] of kernels) {
+          const work = output(e, wsFloats);
+          const y = output(e, o * oh * ow);
+          fn(g.ptr, c, o, x.ptr, wt.ptr, withBias ? b.ptr : 0, work.ptr, y.ptr, lo, hi);
+          work.checkGuards(`${name} ${label} workspace`);
+          y.checkGuards(`${name} ${label}`);
+          expectClose(`${name} ${label}`, y.read(), ref.map((v) => Math.min(Math.max(v, lo), hi)), 1e-5);
+          work.free();
+          y.free();
+        }
+        for (const t of [x, wt, b, g]) t.free();
       }
     if (cases < 300) throw new Error(`only ${cases} cases ran`);
   });
