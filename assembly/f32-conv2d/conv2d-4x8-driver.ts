@@ -14,7 +14,7 @@ import { madd } from '../f32-dwconv/dwconv-common';
 export function f32_conv2d_4x8_ws_floats(g: usize, c: usize, o: usize): usize {
   const ow = geom(g, G_OW), kh = geom(g, G_KH), kw = geom(g, G_KW), sw = geom(g, G_SW), dw = geom(g, G_DW);
   const k = c * <usize>(kh * kw);
-  return ((o + 3) >> 2) * (k + 1) * 4 + ((k + 3) & ~3) + c * <usize>kh * <usize>sw * <usize>phaseLen(ow, kw, sw, dw);
+  return ((o + 3) >> 2) * (k + 1) * 8 + c * <usize>kh * <usize>sw * <usize>phaseLen(ow, kw, sw, dw);
 }
 
 // @ts-ignore: decorator
@@ -42,28 +42,32 @@ export function f32_conv2d_4x8_ws_floats(g: usize, c: usize, o: usize): usize {
   assert(c != 0 && o != 0 && oh > 0 && ow > 0 && (ws & 15) == 0, 'f32_conv2d_4x8: bad arguments');
   const k = c * <usize>(kh * kw);
   const blocks = (o + 3) >> 2;
-  // 1. Weights: per block of 4 output channels, [4 bias][k rows of 4], zero past o.
+  // 1. Weights and tap offsets: per block of 4 output channels, 8 floats [4 bias, 0 x 4], then per
+  // tap t (k of them) 8 slots [4 weights][byte offset of the tap's staged data][3 unused]: one
+  // pointer walks both. Zero past o. Staged row r = ci*kh + ky, then phase (kx*dw) % sw and
+  // shift (kx*dw) / sw inside it.
+  const L = phaseLen(ow, kw, sw, dw);
+  const rowBytes = <usize>(sw * L) << 2;
+  const rows = c * <usize>kh;
+  const blockBytes = (k + 1) << 5;
   let d = ws;
   for (let ob: usize = 0; ob < blocks; ob++) {
     for (let i: usize = 0; i < 4; i++) {
       const oc = ob * 4 + i;
       store<f32>(d + (i << 2), oc < o && bias != 0 ? load<f32>(bias + (oc << 2)) : 0);
-      for (let r: usize = 0; r < k; r++) store<f32>(d + ((4 + r * 4 + i) << 2), oc < o ? load<f32>(w + ((oc * k + r) << 2)) : 0);
+      store<f32>(d + ((4 + i) << 2), 0);
+      for (let r: usize = 0; r < k; r++) store<f32>(d + ((r + 1) << 5) + (i << 2), oc < o ? load<f32>(w + ((oc * k + r) << 2)) : 0);
     }
-    d += (k + 1) << 4;
-  }
-  // 2. Tap offsets (bytes from the staged block), one per k: staged row r = ci*kh + ky, then
-  // phase (kx*dw) % sw, shift (kx*dw) / sw.
-  const L = phaseLen(ow, kw, sw, dw);
-  const rowBytes = <usize>(sw * L) << 2;
-  const rows = c * <usize>kh;
-  const taps = d;
-  for (let r: usize = 0; r < rows; r++) {
-    for (let kx = 0; kx < kw; kx++) {
-      store<u32>(taps + ((r * <usize>kw + <usize>kx) << 2), <u32>(r * rowBytes) + <u32>((((kx * dw) % sw) * L + (kx * dw) / sw) << 2));
+    for (let r: usize = 0; r < rows; r++) {
+      for (let kx = 0; kx < kw; kx++) {
+        const tp = d + ((r * <usize>kw + <usize>kx + 1) << 5);
+        store<u32>(tp, <u32>(r * rowBytes) + <u32>((((kx * dw) % sw) * L + (kx * dw) / sw) << 2), 16);
+        store<u32>(tp, 0, 20); store<u32>(tp, 0, 24); store<u32>(tp, 0, 28);
+      }
     }
+    d += blockBytes;
   }
-  const stage = taps + (((k + 3) & ~3) << 2);
+  const stage = d;
   const bounded = !(lo == -Infinity && hi == Infinity);
   const vlo = f32x4.splat(lo), vhi = f32x4.splat(hi);
   const planeIn = <usize>(h * iw) << 2;
@@ -109,10 +113,10 @@ export function f32_conv2d_4x8_ws_floats(g: usize, c: usize, o: usize): usize {
       for (let ox0 = 0; ox0 < ow; ox0 += 8) {
         const b0 = v128.load32_splat(wb), b1 = v128.load32_splat(wb, 4), b2 = v128.load32_splat(wb, 8), b3 = v128.load32_splat(wb, 12);
         let a00 = b0, a01 = b0, a10 = b1, a11 = b1, a20 = b2, a21 = b2, a30 = b3, a31 = b3;
-        let wp = wb + 16;
         const rp = stage + (<usize>ox0 << 2);
-        for (let t: usize = 0; t < k; t++) {
-          const s = rp + <usize>load<u32>(taps + (t << 2));
+        const wend = wb + blockBytes;
+        for (let wp = wb + 32; wp < wend; wp += 32) {
+          const s = rp + <usize>load<u32>(wp, 16);
           const v0 = v128.load(s), v1 = v128.load(s, 16);
           let wv = v128.load32_splat(wp);
           a00 = madd<M>(wv, v0, a00); a01 = madd<M>(wv, v1, a01);
@@ -122,7 +126,6 @@ export function f32_conv2d_4x8_ws_floats(g: usize, c: usize, o: usize): usize {
           a20 = madd<M>(wv, v0, a20); a21 = madd<M>(wv, v1, a21);
           wv = v128.load32_splat(wp, 12);
           a30 = madd<M>(wv, v0, a30); a31 = madd<M>(wv, v1, a31);
-          wp += 16;
         }
         const n = ow - ox0;
         const yp = yb + (<usize>ox0 << 2);
@@ -131,7 +134,7 @@ export function f32_conv2d_4x8_ws_floats(g: usize, c: usize, o: usize): usize {
         if (nrow > 2) storeCols(yp + 2 * planeOut, clamp2(a20, vlo, vhi, bounded), clamp2(a21, vlo, vhi, bounded), n);
         if (nrow > 3) storeCols(yp + 3 * planeOut, clamp2(a30, vlo, vhi, bounded), clamp2(a31, vlo, vhi, bounded), n);
       }
-      wb += (k + 1) << 4;
+      wb += blockBytes;
     }
   }
 }

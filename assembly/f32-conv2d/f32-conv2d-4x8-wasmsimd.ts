@@ -5,7 +5,7 @@
 // Operands: geometry block g (assembly/common/conv-geom.ts); x: c input planes h*w (NCHW);
 // w: [o][c*kh*kw] row-major (PyTorch's layout); bias: o floats or 0; y: o output planes oh*ow;
 // ws: workspace of f32_conv2d_4x8_ws_floats(...) floats, 16 B aligned (overwritten): the weights
-// repacked as ceil(o/4) blocks of [4 bias][K x 4], K tap offsets, and per output row the
+// repacked as ceil(o/4) blocks of [4 bias, 4 unused][K x (4 weights, tap offset, 3 unused)], and per output row the
 // c*kh input rows staged zero-padded and split into sw stride phases (phase p holds padded
 // columns p, p+sw, ...), so every tap of 8 output columns is 2 contiguous vector loads.
 // lo/hi: clamp bounds (-inf/+inf for none; NaN propagates).

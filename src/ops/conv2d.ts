@@ -66,7 +66,7 @@ export const DIRECT_MAX_K = 32;
 export function directWorkspaceFloats(s: Geom, cg: number, og: number): number {
   const k = cg * s.kh * s.kw;
   const phase = (Math.ceil(s.ow / 8) * 8 + Math.floor(((s.kw - 1) * s.dw) / s.sw) + 3) & ~3;
-  return Math.ceil(og / 4) * (k + 1) * 4 + ((k + 3) & ~3) + cg * s.kh * s.sw * phase;
+  return Math.ceil(og / 4) * (k + 1) * 8 + cg * s.kh * s.sw * phase;
 }
 
 /** Resolves a padding argument to [top, left, totalH, totalW]. */
