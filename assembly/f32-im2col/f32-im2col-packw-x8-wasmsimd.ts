@@ -7,8 +7,8 @@
 // K = c*kh*kw rows of 8 columns (columns past N zero): ceil(N/8) * 8 * (K+1) floats.
 // Tile: per block of 8 channels, one panel (8 output positions) at a time; a panel inside one output row
 // whose taps are all inside the input row copies 2 vectors (stride 1) or gathers them with
-// shuffles (stride 2); any other panel (row crossing, borders, tail, other strides) goes lane
-// by lane.
+// shuffles (stride 2); a panel crossing output rows goes by 4-lane halves (one vector each when
+// a half lies in one row), the rest (borders, tail, other strides) lane by lane.
 // Preconditions: c, noy >= 1; oy0 + noy <= oh. Reads up to 16 B past x's last float; never
 // writes outside out's ceil(N/8) * 8 * (K+1) floats.
 import { G_H, G_W, G_OH, G_OW, G_KH, G_KW, G_SH, G_SW, G_PH, G_PW, G_DH, G_DW, geom, load4 } from '../common/conv-geom';
@@ -87,30 +87,18 @@ export function f32_im2col_packw_x8__wasmsimd(g: usize, c: usize, oy0: usize, no
           plane += planeBytes;
         }
       } else {
-        // Lane by lane: the panel crosses output rows or is the ragged tail (or stride > 2). The
-        // lanes run in segments of one output row each (iy checked once per segment).
+        // The panel crosses output rows or is the ragged tail (or stride > 2): two 4-lane halves,
+        // each one load4 per tap when it lies inside one output row and the input row (ow % 4 == 0
+        // widths such as 28), else lane by lane in segments of one output row.
+        const jB = j0 + 4;
+        const oyB = <i32>oy0 + jB / ow, oxB = jB % ow;
+        const fitA = sw <= 2 && ox0 + 4 <= ow && j0 + 4 <= n;
+        const fitB = sw <= 2 && oxB + 4 <= ow && jB + 4 <= n;
         for (let ci = c0; ci < c1; ci++) {
           for (let ky = 0; ky < kh; ky++) {
             for (let kx = 0; kx < kw; kx++) {
-              let l = 0, oyS = oy, oxS = ox0;
-              while (l < 8) {
-                let len = min(8 - l, ow - oxS);
-                if (j0 + l >= n) len = 8 - l; // past N: zero columns
-                const iy = oyS * sh - ph + ky * dh;
-                if (j0 + l >= n || iy < 0 || iy >= h) {
-                  for (let e = 0; e < len; e++) store<f32>(dst + (<usize>(l + e) << 2), 0);
-                } else {
-                  const row = plane + (<usize>(iy * w) << 2);
-                  let ix = oxS * sw - pw + kx * dw;
-                  for (let e = 0; e < len; e++) {
-                    store<f32>(dst + (<usize>(l + e) << 2), ix >= 0 && ix < w ? load<f32>(row + (<usize>ix << 2)) : 0);
-                    ix += sw;
-                  }
-                }
-                l += len;
-                oyS++;
-                oxS = 0;
-              }
+              half4(dst, fitA, j0, n, oy, ox0, plane, h, w, ow, sh, sw, ph, pw, ky * dh, kx * dw);
+              half4(dst + 16, fitB, jB, n, oyB, oxB, plane, h, w, ow, sh, sw, ph, pw, ky * dh, kx * dw);
               dst += 32;
             }
           }
@@ -118,5 +106,49 @@ export function f32_im2col_packw_x8__wasmsimd(g: usize, c: usize, oy0: usize, no
         }
       }
     }
+  }
+}
+
+// Four lanes of one tap row: columns j .. j+3 of the tile, the first at output (oyH, oxH). fit:
+// all four in one output row with stride <= 2 (then one load4 when the taps are inside the row).
+// @ts-ignore: decorator
+@inline function half4(d: usize, fit: bool, j: i32, n: i32, oyH: i32, oxH: i32, plane: usize, h: i32, w: i32, ow: i32, sh: i32, sw: i32, ph: i32, pw: i32, kyd: i32, kxd: i32): void {
+  if (fit) {
+    const iy = oyH * sh - ph + kyd;
+    if (iy < 0 || iy >= h) {
+      v128.store(d, f32x4.splat(0));
+      return;
+    }
+    const row = plane + (<usize>(iy * w) << 2);
+    const ix0 = oxH * sw - pw + kxd;
+    if (ix0 >= 0 && ix0 + 3 * sw < w) {
+      v128.store(d, load4(row + (<usize>ix0 << 2), <usize>sw));
+      return;
+    }
+    for (let l = 0; l < 4; l++) {
+      const ix = ix0 + l * sw;
+      store<f32>(d + (<usize>l << 2), ix >= 0 && ix < w ? load<f32>(row + (<usize>ix << 2)) : 0);
+    }
+    return;
+  }
+  let l = 0, oyS = oyH, oxS = oxH;
+  while (l < 4) {
+    let len = min(4 - l, ow - oxS);
+    const past = j + l >= n; // past N: zero columns
+    if (past) len = 4 - l;
+    const iy = oyS * sh - ph + kyd;
+    if (past || iy < 0 || iy >= h) {
+      for (let e = 0; e < len; e++) store<f32>(d + (<usize>(l + e) << 2), 0);
+    } else {
+      const row = plane + (<usize>(iy * w) << 2);
+      let ix = oxS * sw - pw + kxd;
+      for (let e = 0; e < len; e++) {
+        store<f32>(d + (<usize>(l + e) << 2), ix >= 0 && ix < w ? load<f32>(row + (<usize>ix << 2)) : 0);
+        ix += sw;
+      }
+    }
+    l += len;
+    oyS++;
+    oxS = 0;
   }
 }
