@@ -36,13 +36,12 @@ export function f32_rnn_seq_2x16__wasmsimd(
   assert(t != 0 && b != 0 && h != 0, 'f32_rnn_seq: T, B and H must be >= 1');
   assert(w != 0 && y != 0 && ws != 0, 'f32_rnn_seq: null operand');
   const ns: usize = (h + 3) >> 2; // strips of the packed W_hh
-  const sb = (h + 1) << 4; // bytes per strip
   const wsr = ns << 4; // bytes per accumulator row
   for (let s: usize = 0; s < t; s++) {
     const ti = stepTime(s, t, reverse);
     const hp = prevRows(s, ti, reverse, y, ysT, h0); // h rows of the previous step (0: zeros)
     const hs = prevStride(s, ysB, h); // bytes between them
-    rnnMatvecBatch(ns, hp != 0 ? h : 0, w, sb, hp, hs, b, ws, wsr);
+    rnnMatvecBatch(ns, h, hp != 0 ? h : 0, w, hp, hs, b, ws, wsr);
     for (let r: usize = 0; r < b; r++) {
       rnnRow(h, relu, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), y + ((ti * ysT + r * ysB) << 2));
     }
