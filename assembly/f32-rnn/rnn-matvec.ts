@@ -2,19 +2,20 @@
 //
 // Maths: for each batch row r and strip s: acc[r][s] = bias[s] + sum_{k<kc} h_r[k] * W[s][k], a
 // strip being 4 consecutive columns (outputs of W_hh·h + b_hh) of the kernel's column order.
-// Packed W_hh (built once by src/ops/rnn.ts packRecurrentInto): S strips in groups of 6 (the
-// last group: the remaining 1..6). Group g (strips 6g .. 6g+n-1) = (H + 1) rows of n*4 floats,
+// Packed W_hh (built once by src/ops/rnn.ts packRecurrentInto): S strips in groups of 7 (the
+// last group: the remaining 1..7). Group g (strips 7g .. 7g+n-1) = (H + 1) rows of n*4 floats,
 // K-major: [bias][k=0] ... [k=H-1], each row the n strips' 4 columns side by side; group stride
-// (H + 1) * 96 bytes; columns past the layer's end are zero. The layout does not depend on the
-// batch: the matvec picks how many strips it runs together (a group of 6 for one row, half a
-// group x 2 rows for several); one pointer walks a group, loads use immediate offsets.
+// (H + 1) * 112 bytes; columns past the layer's end are zero. The layout does not depend on the
+// batch: the matvec picks how many strips it runs together (a group of 7 for one row, 4 or 3
+// strips x 2 rows for several); one pointer walks a group, loads use immediate offsets.
 // Output: ws + r * wsr + s * 16 holds the accumulator of strip s for row r (16 B aligned).
 // kc = 0 means h = 0 (no initial state): the accumulators are the bias alone, h is not read.
 // Register budget (V8 x64 keeps 15 xmm registers for wasm and schedules the loads of an
-// iteration early): one row x 6 strips = 6 acc + 6 w + 1 h; 2 rows x 3 strips = 6 + 3 + 2.
+// iteration early): one row x 7 strips = 7 acc + 7 w + 1 h (the mul
+// overwrites its loaded w: no temporary); 2 rows x 4 strips = 8 + 4 + 2.
 // Reads h_r[0..kc), never past; writes exactly S * 16 bytes per row of ws.
 
-// One row, n (1..6, a constant at each call site) strips of one group at p (row stride n * 16 B,
+// One row, n (1..7, a constant at each call site) strips of one group at p (row stride n * 16 B,
 // so every load has an immediate offset from one pointer). n independent accumulators.
 // @ts-ignore: decorator
 @inline function strips1(n: i32, kc: usize, p: usize, h: usize, ws: usize): void {
@@ -26,6 +27,7 @@
   let va3 = n > 3 ? v128.load(p, 48) : vz;
   let va4 = n > 4 ? v128.load(p, 64) : vz;
   let va5 = n > 5 ? v128.load(p, 80) : vz;
+  let va6 = n > 6 ? v128.load(p, 96) : vz;
   let pw = p;
   const he = h + (kc << 2);
   for (let ph = h; ph < he; ph += 4) {
@@ -37,6 +39,7 @@
     if (n > 3) va3 = f32x4.add(va3, f32x4.mul(v128.load(pw, 48), vh));
     if (n > 4) va4 = f32x4.add(va4, f32x4.mul(v128.load(pw, 64), vh));
     if (n > 5) va5 = f32x4.add(va5, f32x4.mul(v128.load(pw, 80), vh));
+    if (n > 6) va6 = f32x4.add(va6, f32x4.mul(v128.load(pw, 96), vh));
   }
   v128.store(ws, va0);
   if (n > 1) v128.store(ws, va1, 16);
@@ -44,9 +47,10 @@
   if (n > 3) v128.store(ws, va3, 48);
   if (n > 4) v128.store(ws, va4, 64);
   if (n > 5) v128.store(ws, va5, 80);
+  if (n > 6) v128.store(ws, va6, 96);
 }
 
-// Two rows, n (1..3, constant) strips at p inside a group of row stride gw bytes: 2n
+// Two rows, n (1..4, constant) strips at p inside a group of row stride gw bytes: 2n
 // accumulators sharing each weight load.
 // @ts-ignore: decorator
 @inline function strips2(n: i32, kc: usize, p: usize, gw: usize, h0: usize, h1: usize, ws0: usize, ws1: usize): void {
@@ -54,9 +58,11 @@
   let va00 = v128.load(p);
   let va01 = n > 1 ? v128.load(p, 16) : vz;
   let va02 = n > 2 ? v128.load(p, 32) : vz;
+  let va03 = n > 3 ? v128.load(p, 48) : vz;
   let va10 = va00;
   let va11 = va01;
   let va12 = va02;
+  let va13 = va03;
   let pw = p;
   let ph1 = h1;
   const he = h0 + (kc << 2);
@@ -78,6 +84,11 @@
       va02 = f32x4.add(va02, f32x4.mul(vw2, vh0));
       va12 = f32x4.add(va12, f32x4.mul(vw2, vh1));
     }
+    if (n > 3) {
+      const vw3 = v128.load(pw, 48);
+      va03 = f32x4.add(va03, f32x4.mul(vw3, vh0));
+      va13 = f32x4.add(va13, f32x4.mul(vw3, vh1));
+    }
   }
   v128.store(ws0, va00);
   v128.store(ws1, va10);
@@ -89,55 +100,61 @@
     v128.store(ws0, va02, 32);
     v128.store(ws1, va12, 32);
   }
+  if (n > 3) {
+    v128.store(ws0, va03, 48);
+    v128.store(ws1, va13, 48);
+  }
 }
 
-// One row, every strip: the full groups of 6, then the last group (1..5 strips).
+// One row, every strip: the full groups of 7, then the last group (1..6 strips).
 // @ts-ignore: decorator
 @inline function rowAll(ns: usize, kc: usize, w: usize, gb: usize, h: usize, ws: usize): void {
   let s: usize = 0;
   let p = w;
-  for (; s + 6 <= ns; s += 6) {
-    strips1(6, kc, p, h, ws + (s << 4));
+  for (; s + 7 <= ns; s += 7) {
+    strips1(7, kc, p, h, ws + (s << 4));
     p += gb;
   }
   const rem = ns - s;
   const o = ws + (s << 4);
-  if (rem == 5) strips1(5, kc, p, h, o);
+  if (rem == 6) strips1(6, kc, p, h, o);
+  else if (rem == 5) strips1(5, kc, p, h, o);
   else if (rem == 4) strips1(4, kc, p, h, o);
   else if (rem == 3) strips1(3, kc, p, h, o);
   else if (rem == 2) strips1(2, kc, p, h, o);
   else if (rem == 1) strips1(1, kc, p, h, o);
 }
 
-// Rows r and r+1, strips j0 .. j0+n-1 (n = 1..3) of the group at p (gw bytes per group row).
+// Rows r and r+1, strips j0 .. j0+n-1 (n = 1..4) of the group at p (gw bytes per group row).
 // @ts-ignore: decorator
 @inline function pairPart(n: usize, kc: usize, p: usize, gw: usize, h0: usize, h1: usize, ws0: usize, ws1: usize): void {
-  if (n == 3) strips2(3, kc, p, gw, h0, h1, ws0, ws1);
+  if (n == 4) strips2(4, kc, p, gw, h0, h1, ws0, ws1);
+  else if (n == 3) strips2(3, kc, p, gw, h0, h1, ws0, ws1);
   else if (n == 2) strips2(2, kc, p, gw, h0, h1, ws0, ws1);
   else strips2(1, kc, p, gw, h0, h1, ws0, ws1);
 }
 
 // Every row of a batch: h rows at h + r*hs bytes, accumulator rows at ws + r*wsr bytes.
-// hk = H (the packed layout's K; kc is H or 0). Several rows: half a group (3 strips, 12 KB for
-// H = 256, kept in L1) at a time while every row pair streams past it, sharing each weight load
+// hk = H (the packed layout's K; kc is H or 0). Several rows: 4 strips of a group (then the
+// other 3; 16 KB for H = 256, kept in L1) at a time while every row pair streams past it, sharing each weight load
 // between the pair; an odd last row runs alone.
 // @ts-ignore: decorator
 @inline export function rnnMatvecBatch(
   ns: usize, hk: usize, kc: usize, w: usize,
   h: usize, hs: usize, b: usize, ws: usize, wsr: usize,
 ): void {
-  const gb = (hk + 1) * 96; // bytes per full group
+  const gb = (hk + 1) * 112; // bytes per full group
   if (b == 1) {
     rowAll(ns, kc, w, gb, h, ws);
     return;
   }
   const pairs = b >> 1;
-  for (let s: usize = 0; s < ns; s += 6) {
-    const ng = min<usize>(ns - s, 6);
+  for (let s: usize = 0; s < ns; s += 7) {
+    const ng = min<usize>(ns - s, 7);
     const gw = ng << 4;
-    const p = w + (s / 6) * gb;
-    for (let j: usize = 0; j < ng; j += 3) {
-      const n = min<usize>(ng - j, 3);
+    const p = w + (s / 7) * gb;
+    for (let j: usize = 0; j < ng; j += 4) {
+      const n = min<usize>(ng - j, 4);
       const o = (s + j) << 4;
       for (let q: usize = 0; q < pairs; q++) {
         const r = q << 1;

@@ -17,7 +17,7 @@ import { PackedWeights, gemm } from './gemm.js';
 export type RnnMode = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
 
 /** Strips per group of the packed W_hh (rnn-matvec.ts). */
-const GROUP = 6;
+const GROUP = 7;
 
 /** Gates per mode (rows of W_ih / W_hh are G*H): RNN 1, GRU 3 (r,z,n), LSTM 4 (i,f,g,o). */
 export function gateCount(mode: RnnMode): number {
@@ -31,7 +31,7 @@ export function stripCount(mode: RnnMode, hidden: number): number {
 
 /**
  * Packs W_hh ([G*H, H], PyTorch layout) and b_hh ([G*H] or none) into the layout of
- * assembly/f32-rnn/rnn-matvec.ts: strips of 4 columns, in groups of 6 strips (the last group holds
+ * assembly/f32-rnn/rnn-matvec.ts: strips of 4 columns, in groups of 7 strips (the last group holds
  * the rest); a group is (H+1) rows (the bias row first, then one row per k) of its strips' 4
  * columns side by side. Strips are gate-interleaved: strip s holds gate s % G of hidden units
  * 4*floor(s/G) .. +3 (so the G strips of a block of 4 units are adjacent). Columns past H are zero.
