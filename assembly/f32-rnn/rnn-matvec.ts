@@ -11,8 +11,13 @@
 // Output: ws + r * wsr + s * 16 holds the accumulator of strip s for row r (16 B aligned).
 // kc = 0 means h = 0 (no initial state): the accumulators are the bias alone, h is not read.
 // Register budget (V8 x64 keeps 15 xmm registers for wasm and schedules the loads of an
-// iteration early): one row x 7 strips = 7 acc + 7 w + 1 h (the mul
-// overwrites its loaded w: no temporary); 2 rows x 4 strips = 8 + 4 + 2.
+// iteration early): one row x 7 strips = 7 acc + 7 w + 1 h (the mul overwrites its loaded w:
+// no temporary); 2 rows x 4 strips = 8 + 4 + 2.
+// Measured (issue 5, loaded 2-core EPYC, CPU time): one row runs at ~45 GB/s of W_hh whether W_hh
+// sits in L2 (H = 256 RNN, 257 KiB) or not (LSTM, 1 MiB); the same loop without the mul and the
+// splat (loads + adds only) reaches ~54 GB/s, so one row is bound by the L2 -> L1 stream. Groups
+// of 6 strips measured the same as 7; a 4x8 tile over packed h for batches measured no better
+// than 2 x 4 strips.
 // Reads h_r[0..kc), never past; writes exactly S * 16 bytes per row of ws.
 
 // One row, n (1..7, a constant at each call site) strips of one group at p (row stride n * 16 B,
