@@ -12,7 +12,8 @@
 //       y + 4*(t*ysT + b*ysB), H floats. hn: [B, H] receives the last step's h, or 0 to skip.
 //   ws: scratch of B * ceil(H/4) * 48 bytes.
 //   y may alias h0 (and hn): a step reads every h row (matvec) before writing any y.
-// Tile: 2 batch rows x 16 columns (4 strips, 8 f32x4 accumulators); one row: 6 strips.
+// Tile: 2 batch rows x 16 columns (4 strips, 8 f32x4 accumulators; the last 3 strips of a group:
+//   2 x 12); one row: 7 strips (28 columns, rnn-matvec.ts).
 //   Each step: the matvec of every row into ws (rnn-matvec.ts), then the fused gates per row.
 // Preconditions: T, B, H >= 1; w, y, ws != 0 (asserted). Activations: common/vmath.ts.
 // Bounds: reads up to 16 B past xp rows and h rows (the arena pads); never writes past y rows, hn.
