@@ -174,6 +174,12 @@ function cases(): Case[] {
   out.push({ B: 1, H: 1, L: 5, S: 33, d: 255, dv: 131, mode: 'kpm', seed: 117 });
   out.push({ B: 1, H: 1, L: 3, S: 0, d: 8, dv: 8, mode: 'none', seed: 109 });
   out.push({ B: 1, H: 1, L: 1000, S: 1000, d: 64, dv: 64, mode: 'causal', seed: 110 });
+  // Several 32-row q-blocks, partial last tile, causal offsets that skip some tiles of a block.
+  out.push({ B: 2, H: 2, L: 70, S: 100, d: 16, dv: 12, mode: 'causal', seed: 118, coff: 30 });
+  out.push({ B: 1, H: 2, L: 99, S: 64, d: 12, dv: 20, mode: 'causal', seed: 119, coff: -40 });
+  out.push({ B: 2, H: 1, L: 67, S: 67, d: 24, dv: 24, mode: 'boolBlock', seed: 120, layout: 'packed' });
+  out.push({ B: 1, H: 1, L: 67, S: 45, d: 24, dv: 8, mode: 'boolAttend', seed: 122 });
+  out.push({ B: 1, H: 2, L: 65, S: 33, d: 8, dv: 8, mode: 'kpmFloat', seed: 121, layout: 'kT' });
   out.push({ B: 1, H: 1, L: 129, S: 1000, d: 96, dv: 96, mode: 'float', seed: 111 });
   out.push({ B: 1, H: 1, L: 1000, S: 2, d: 13, dv: 13, mode: 'causal', seed: 112 });
   return out;
