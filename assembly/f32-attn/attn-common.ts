@@ -23,27 +23,74 @@ export const MASK_BOOL_ATTEND: i32 = 1; // u8, nonzero = attend (scaled_dot_prod
 export const MASK_BOOL_BLOCK: i32 = 2; // u8, nonzero = masked (nn.MultiheadAttention)
 export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
 
+// Stores the transpose of the 4x4 block whose rows are r0..r3, times s: column c (r0[c], r1[c],
+// r2[c], r3[c]) · s goes to dst + c·stride.
+// @ts-ignore: decorator
+@inline function storeT4(r0: v128, r1: v128, r2: v128, r3: v128, s: v128, dst: usize, stride: usize): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5); // a0 b0 a1 b1
+  const t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5); // c0 d0 c1 d1
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7); // a2 b2 a3 b3
+  const t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  v128.store(dst, f32x4.mul(v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), s));
+  v128.store(dst + stride, f32x4.mul(v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), s));
+  v128.store(dst + 2 * stride, f32x4.mul(v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), s));
+  v128.store(dst + 3 * stride, f32x4.mul(v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), s));
+}
+
 // qs[p][i] = scale · q[row_i][p] for p < d, i < 4 (rows past the last valid one repeat it), so
 // the score loop reads the four query values of one p with four immediate-offset splats.
+// 4x4 transposes for p < d & ~3, then scalars (never reads past a row's d floats).
 // @ts-ignore: decorator
 @inline export function packQTile(q: usize, qsl: i32, r0: i32, nr: i32, d: i32, scale: f32, qs: usize): void {
-  for (let i = 0; i < MR; i++) {
-    const row = r0 + (i < nr ? i : nr - 1);
-    const src = q + (<usize>(row * qsl) << 2);
-    let dst = qs + (<usize>i << 2);
-    for (let p = 0; p < d; p++) {
-      store<f32>(dst, load<f32>(src + (<usize>p << 2)) * scale);
-      dst += 16;
-    }
+  const q0 = q + (<usize>(r0 * qsl) << 2);
+  const q1 = q + (<usize>((r0 + min(1, nr - 1)) * qsl) << 2);
+  const q2 = q + (<usize>((r0 + min(2, nr - 1)) * qsl) << 2);
+  const q3 = q + (<usize>((r0 + min(3, nr - 1)) * qsl) << 2);
+  const vs = f32x4.splat(scale);
+  let p = 0;
+  for (; p + 4 <= d; p += 4) {
+    const o = <usize>p << 2;
+    storeT4(v128.load(q0 + o), v128.load(q1 + o), v128.load(q2 + o), v128.load(q3 + o), vs, qs + (o << 2), 16);
+  }
+  for (; p < d; p++) {
+    const o = <usize>p << 2;
+    const dst = qs + (o << 2);
+    store<f32>(dst, load<f32>(q0 + o) * scale);
+    store<f32>(dst, load<f32>(q1 + o) * scale, 4);
+    store<f32>(dst, load<f32>(q2 + o) * scale, 8);
+    store<f32>(dst, load<f32>(q3 + o) * scale, 12);
   }
 }
 
 // K^T packed in blocks of NB keys: kt[j / NB][p][j % NB] = k[j][p] for j < n, zeros up to
 // roundup(n, NB), p < d. Each block is d·NB contiguous floats, so the score loop walks 128 B per
-// p (a power-of-two stride of whole K^T rows would alias in the L1 cache).
+// p (a power-of-two stride of whole K^T rows would alias in the L1 cache). Four keys at a time
+// by 4x4 transposes (p < d & ~3), then scalars; never reads past a key row's d floats.
 // @ts-ignore: decorator
 @inline export function packKT(k: usize, ksl: i32, n: i32, d: i32, kt: usize): void {
-  for (let j = 0; j < n; j++) {
+  const one = f32x4.splat(1);
+  const d4 = d & ~3;
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const k0 = k + (<usize>(j * ksl) << 2);
+    const k1 = k0 + (<usize>ksl << 2);
+    const k2 = k1 + (<usize>ksl << 2);
+    const k3 = k2 + (<usize>ksl << 2);
+    const dst = kt + (<usize>((j / NB) * d * NB + (j & (NB - 1))) << 2);
+    for (let p = 0; p < d4; p += 4) {
+      const o = <usize>p << 2;
+      storeT4(v128.load(k0 + o), v128.load(k1 + o), v128.load(k2 + o), v128.load(k3 + o), one, dst + o * NB, NB * 4);
+    }
+    for (let p = d4; p < d; p++) {
+      const o = <usize>p << 2;
+      const t = dst + o * NB;
+      store<f32>(t, load<f32>(k0 + o));
+      store<f32>(t, load<f32>(k1 + o), 4);
+      store<f32>(t, load<f32>(k2 + o), 8);
+      store<f32>(t, load<f32>(k3 + o), 12);
+    }
+  }
+  for (; j < n; j++) {
     const src = k + (<usize>(j * ksl) << 2);
     let dst = kt + (<usize>((j / NB) * d * NB + (j & (NB - 1))) << 2);
     for (let p = 0; p < d; p++) {
