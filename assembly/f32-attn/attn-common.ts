@@ -226,27 +226,29 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
   }
 }
 
-// Row maxima of sc (4 rows x nbc columns) as one f32x4 (lane i = row i).
+// Row maxima of sc (4 rows x nbc columns) as one f32x4 (lane i = row i). pmax (one maxps on x64;
+// f32x4.max is an 8-instruction NaN-exact sequence): a NaN score may be skipped here, but its
+// exp is NaN, so the row's sum and output are NaN either way.
 // @ts-ignore: decorator
 @inline export function blockRowMax(sc: usize, nbc: i32): v128 {
   let m0 = f32x4.splat(-Infinity), m1 = m0, m2 = m0, m3 = m0;
   for (let c = 0; c < nbc; c += 4) {
     const o = sc + (<usize>c << 2);
-    m0 = f32x4.max(m0, v128.load(o));
-    m1 = f32x4.max(m1, v128.load(o, NB * 4));
-    m2 = f32x4.max(m2, v128.load(o, NB * 8));
-    m3 = f32x4.max(m3, v128.load(o, NB * 12));
+    m0 = f32x4.pmax(m0, v128.load(o));
+    m1 = f32x4.pmax(m1, v128.load(o, NB * 4));
+    m2 = f32x4.pmax(m2, v128.load(o, NB * 8));
+    m3 = f32x4.pmax(m3, v128.load(o, NB * 12));
   }
   // 4x4 transpose-reduce: lane i of the result = max of mi's lanes.
   const t01lo = v128.shuffle<f32>(m0, m1, 0, 4, 1, 5);
   const t01hi = v128.shuffle<f32>(m0, m1, 2, 6, 3, 7);
   const t23lo = v128.shuffle<f32>(m2, m3, 0, 4, 1, 5);
   const t23hi = v128.shuffle<f32>(m2, m3, 2, 6, 3, 7);
-  const u01 = f32x4.max(t01lo, t01hi); // m0a m1a m0b m1b
-  const u23 = f32x4.max(t23lo, t23hi);
+  const u01 = f32x4.pmax(t01lo, t01hi); // m0a m1a m0b m1b
+  const u23 = f32x4.pmax(t23lo, t23hi);
   const w0 = v128.shuffle<f32>(u01, u23, 0, 1, 4, 5);
   const w1 = v128.shuffle<f32>(u01, u23, 2, 3, 6, 7);
-  return f32x4.max(w0, w1);
+  return f32x4.pmax(w0, w1);
 }
 
 // The exponent base per row: the running max, or 0 while it is -inf (all keys so far masked).
@@ -442,9 +444,9 @@ export const MASK_FLOAT: i32 = 3; // f32 added to the scores (-inf allowed)
 // @ts-ignore: decorator
 @inline export function rowMax1(sc: usize, nbc: i32): v128 {
   let m = f32x4.splat(-Infinity);
-  for (let c = 0; c < nbc; c += 4) m = f32x4.max(m, v128.load(sc + (<usize>c << 2)));
-  m = f32x4.max(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
-  return f32x4.max(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
+  for (let c = 0; c < nbc; c += 4) m = f32x4.pmax(m, v128.load(sc + (<usize>c << 2)));
+  m = f32x4.pmax(m, v128.shuffle<f32>(m, m, 2, 3, 0, 1));
+  return f32x4.pmax(m, v128.shuffle<f32>(m, m, 1, 0, 3, 2));
 }
 
 // sc[0][c] = exp(sc[0][c] - base) for c < nbc (base splat); returns the sum, splat.

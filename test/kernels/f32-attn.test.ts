@@ -190,4 +190,30 @@ describe.each(runnableBuilds())('f32_attn_q4k32 [%s build]', (build) => {
     const e = await useBuild(build);
     for (const c of cases()) runCase(e, c);
   });
+
+  it('propagates NaN: a NaN query feature gives a NaN output row, a NaN key every row', async () => {
+    const e = await useBuild(build);
+    const [L, S, d] = [40, 70, 8];
+    for (const where of ['q', 'k'] as const) {
+      const r = new Rng(130);
+      const q = r.randn(L * d);
+      const k = r.randn(S * d);
+      const v = r.randn(S * d);
+      if (where === 'q') q[13 * d + 3] = NaN;
+      else k[37 * d + 5] = NaN;
+      const [qb, kb, vb] = [input(e, q), input(e, k), input(e, v)];
+      const ob = output(e, L * d, 0);
+      const view = (ptr: number) => ({ ptr, sb: 0, sh: 0, sl: d });
+      attention(e, { batch: 1, heads: 1, L, S, d, dv: d, q: view(qb.ptr), k: view(kb.ptr), v: view(vb.ptr) }, view(ob.ptr));
+      const o = ob.read();
+      ob.checkGuards(`NaN ${where}`);
+      for (let i = 0; i < L; i++) {
+        const nanRow = where === 'k' || i === 13;
+        for (let c = 0; c < d; c++) {
+          if (Number.isNaN(o[i * d + c]) !== nanRow) expect.fail(`NaN in ${where} (seed 130, L=${L} S=${S} d=${d}): out[${i}][${c}] = ${o[i * d + c]}`);
+        }
+      }
+      for (const b of [qb, kb, vb, ob]) b.free();
+    }
+  });
 });
