@@ -3,6 +3,7 @@
  *   node dist/bench/size-startup.js [--runs N]
  * - gzipped size (level 9) of each .wasm, and of each JS entry with every module it imports
  *   (including @assemblyscript/loader), concatenated: what a bundle of that entry would hold at most;
+ *   for the browser and node entries also a minified bundle made with rolldown (vite's bundler);
  * - Node cold start: a fresh `node` process per run doing import + init() + a first relu call;
  * - Chromium cold start: a fresh browser context per run (no HTTP cache) doing the same through
  *   the browser entry (wasm streamed as application/wasm from a local server).
@@ -44,7 +45,20 @@ function graph(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-function sizes(): { lines: string[]; wasmTotal: number } {
+/** The entry bundled and minified by rolldown (installed with vite), or null without rolldown. */
+async function minifiedBundle(file: string, platform: 'browser' | 'node'): Promise<Buffer | null> {
+  try {
+    const { rolldown } = await import('rolldown');
+    const b = await rolldown({ input: file, platform, logLevel: 'silent' });
+    const out = await b.generate({ format: 'esm', minify: true });
+    await b.close();
+    return Buffer.from(out.output.map((c) => ('code' in c ? c.code : '')).join('\n'));
+  } catch {
+    return null;
+  }
+}
+
+async function sizes(): Promise<{ lines: string[]; wasmTotal: number }> {
   const lines = ['| file | bytes | gzipped |', '| --- | ---: | ---: |'];
   let wasmTotal = 0;
   for (const f of readdirSync(join(REPO, 'dist/wasm')).filter((f) => f.endsWith('.wasm')).sort()) {
@@ -58,6 +72,8 @@ function sizes(): { lines: string[]; wasmTotal: number } {
     const files = [...graph(file)];
     const all = Buffer.concat(files.map((f) => readFileSync(f)));
     lines.push(`| JS entry \`${cond}\` (${relative(REPO, file)} + ${files.length - 1} imported modules) | ${all.length} | ${gz(all)} |`);
+    const min = cond === 'browser' || cond === 'node' ? await minifiedBundle(file, cond) : null;
+    if (min) lines.push(`| JS entry \`${cond}\`, rolldown bundle, minified | ${min.length} | ${gz(min)} |`);
   }
   return { lines, wasmTotal };
 }
@@ -110,7 +126,7 @@ window.__result = { ok: true, value: { importMs: t1 - t0, initMs: t2 - t1, callM
   }
 }
 
-const { lines, wasmTotal } = sizes();
+const { lines, wasmTotal } = await sizes();
 const node = nodeCold();
 const chrome = await chromiumCold();
 const nodeMs = median(node.map((x) => x.totalMs));

@@ -10,6 +10,7 @@ import { getEngine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { expectInt, expectRank } from '../ops/check.js';
 import { batchNorm } from '../ops/batchnorm.js';
+import { pyFloat } from './repr.js';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -56,6 +57,6 @@ export class BatchNorm2d extends Module {
   }
 
   protected extraRepr(): string {
-    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=True`;
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${this.momentum === null ? 'None' : pyFloat(this.momentum)}, affine=${this.affine ? 'True' : 'False'}, track_running_stats=True`;
   }
 }

@@ -19,3 +19,4 @@ export { fuseConvBnEval, planFoldedForward, disposeFoldedPlan, type FoldOptions,
 export { LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
 export { LayerNorm, type LayerNormOptions } from './normalization.js';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, type TransformerLayerOptions, type EncoderLayerForwardOptions, type EncoderForwardOptions, type DecoderLayerForwardOptions } from './transformer.js';
+export { Identity, Dropout } from './identity.js';
