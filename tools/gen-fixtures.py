@@ -53,8 +53,10 @@ def round_tol(x):
 
 def rel_err(got, ref):
     got = got.double()
-    ref = ref.double()
-    fin = torch.isfinite(ref)
+    ref = ref.float().double()  # the stored reference (overflow to inf happens in both)
+    fin = torch.isfinite(ref) & torch.isfinite(got)
+    if not torch.equal(torch.isfinite(ref), torch.isfinite(got)):
+        return 1.0  # torch's own float32 gives inf/NaN where the reference does not (or vice versa)
     if not fin.any():
         return 0.0
     e = ((got - ref).abs() / (1 + ref.abs()))[fin]
@@ -162,7 +164,8 @@ def gen_linear():
     for shape, fin, fout, bias in [([5], 5, 3, True), ([1], 1, 1, True), ([3, 1], 1, 7, False), ([7, 13], 13, 1, True),
                                     ([2, 3, 17], 17, 33, True), ([31, 127], 127, 65, True), ([127], 127, 127, False),
                                     ([1, 1, 33], 33, 5, True), ([3, 5, 7, 9], 9, 17, True), ([65, 1031], 1031, 13, True),
-                                    ([17, 3001], 3001, 5, False)]:
+                                    ([17, 3001], 3001, 5, False),
+                                    ([129, 257], 257, 131, True), ([2, 67, 33], 33, 65, True), ([5, 9], 9, 4099, True)]:
         case = f'in{fin}_out{fout}_{"bias" if bias else "nobias"}_x{"x".join(map(str, shape))}'
         s = start('linear', case)
         make = lambda: nn.Linear(fin, fout, bias=bias)
@@ -178,7 +181,8 @@ def gen_matmul():
     for a, b in [([17], [17]), ([1], [1]), ([13], [13, 3]), ([3], [2, 3, 5]), ([2, 3, 7], [7]), ([5, 3], [3]),
                  ([1, 1], [1, 1]), ([3, 17], [17, 33]), ([33, 1], [1, 17]), ([2, 1, 5, 13], [3, 13, 7]),
                  ([3, 1, 17], [1, 17, 2]), ([4, 3, 1, 5], [3, 5, 3]), ([31, 65], [65, 127]), ([2, 2, 17, 33], [33, 3]),
-                 ([3, 33], [2, 3, 33, 17]), ([1, 2049], [2049, 3]), ([5, 4097], [4097, 5])]:
+                 ([3, 33], [2, 3, 33, 17]), ([1, 2049], [2049, 3]), ([5, 4097], [4097, 5]),
+                 ([3, 65, 129], [129, 67]), ([129], [2, 129, 33]), ([2, 3, 67, 31], [1, 3, 31, 129]), ([257, 63], [63, 255])]:
         case = f'{"x".join(map(str, a))}_at_{"x".join(map(str, b))}'
         s = start('matmul', case)
         x, y = torch.randn(a), torch.randn(b)
@@ -234,6 +238,17 @@ def gen_conv():
         (1, 128, 3, [6, 6], [5, 5], [1, 1], [2, 2], [1, 1], 1, True),
         (1, 3, 6, [11, 11], [3, 5], [2, 1], [1, 2], [2, 1], 3, True),
         (1, 8, 16, [33, 33], [3, 3], [1, 1], [1, 1], [1, 1], 8, False),
+        (1, 3, 64, [67, 67], [7, 7], [2, 2], [3, 3], [1, 1], 1, True),
+        (1, 64, 67, [15, 15], [3, 3], [1, 1], [1, 1], [1, 1], 1, True),
+        (2, 33, 33, [29, 31], [3, 3], [2, 2], [1, 1], [1, 1], 33, True),
+        (1, 17, 51, [23, 19], [5, 5], [2, 2], [2, 2], [2, 2], 17, True),
+        (1, 96, 96, [14, 14], [3, 3], [1, 1], [1, 1], [1, 1], 96, True),
+        (1, 129, 65, [9, 9], [1, 1], [1, 1], [0, 0], [1, 1], 1, True),
+        (1, 130, 10, [5, 7], [3, 3], [1, 1], [1, 1], [1, 1], 10, True),
+        (2, 12, 8, [9, 9], [3, 3], [2, 2], [1, 1], [1, 1], 4, True),
+        (1, 256, 17, [5, 5], [3, 3], [1, 1], [1, 1], [1, 1], 1, False),
+        (1, 4, 4, [1, 17], [1, 5], [1, 1], 'same', [1, 1], 1, True),
+        (1, 4, 6, [17, 1], [3, 1], [2, 1], [1, 0], [1, 1], 2, True),
     ]
     for c in C2:
         conv_case('conv2d', *c)
@@ -251,6 +266,10 @@ def gen_conv():
         (1, 1, 1, [127], [7], [3], [3], [1], 1, True),
         (2, 65, 33, [20], [3], [1], [1], [1], 1, True),
         (1, 4, 4, [12], [3], [1], 'valid', [1], 2, True),
+        (2, 64, 65, [127], [5], [2], [2], [1], 1, True),
+        (1, 33, 33, [65], [7], [1], 'same', [2], 33, True),
+        (1, 16, 32, [257], [3], [1], [1], [1], 16, False),
+        (1, 300, 7, [9], [3], [1], [0], [1], 1, True),
     ]
     for c in C1:
         conv_case('conv1d', *c)
@@ -276,6 +295,10 @@ def gen_pool():
         ([1, 7, 6, 6], [2, 3], [2, 1], [1, 1], [1, 2], True, 'all_negative'),
         ([1, 4, 65, 33], [3, 3], [2, 2], [0, 0], [1, 1], False, None),
         ([1, 3, 10, 10], [3, 3], [4, 4], [1, 1], [1, 1], True, None),
+        ([2, 33, 57, 57], [3, 3], [2, 2], [1, 1], [1, 1], False, None),
+        ([1, 5, 9, 9], [1, 1], [2, 2], [0, 0], [1, 1], False, None),
+        ([1, 3, 8, 8], [2, 2], [3, 3], [1, 1], [3, 3], True, 'all_negative'),
+        ([1, 2, 7, 7], [7, 7], [1, 1], [3, 3], [1, 1], True, 'all_negative'),
     ]
     for shape, k, s_, p, d, ceil, fill in MP:
         case = f'{"x".join(map(str, shape))}_k{k[0]}x{k[1]}_s{s_[0]}x{s_[1]}_p{p[0]}x{p[1]}_d{d[0]}x{d[1]}' + ('_ceil' if ceil else '') + (f'_{fill}' if fill else '')
@@ -302,6 +325,11 @@ def gen_pool():
         ([1, 7, 6, 7], [3, 3], [4, 4], [1, 1], True, True),
         ([1, 4, 65, 33], [7, 7], [2, 2], [3, 3], False, False),
         ([1, 3, 10, 10], [3, 3], [4, 4], [1, 1], True, False),
+        ([2, 33, 57, 57], [3, 3], [2, 2], [1, 1], False, True),
+        ([1, 5, 9, 9], [1, 1], [2, 2], [0, 0], False, True),
+        ([1, 2, 7, 7], [7, 7], [1, 1], [3, 3], True, False),
+        ([1, 2, 6, 6], [2, 2], [3, 3], [1, 1], True, True),
+        ([1, 1, 5, 5], [3, 3], [3, 3], [1, 1], True, False),
     ]
     for shape, k, s_, p, ceil, cip in AP:
         case = f'{"x".join(map(str, shape))}_k{k[0]}x{k[1]}_s{s_[0]}x{s_[1]}_p{p[0]}x{p[1]}_{"cip" if cip else "nocip"}' + ('_ceil' if ceil else '')
@@ -353,6 +381,10 @@ def gen_layer_norm():
         ([5, 17], [17], 1e-5, True, {'constant_rows': [0, 3]}),
         ([1, 127], [127], 1e-5, True, {'input_offset': -50.0, 'input_scale': 0.01}),
         ([7, 65], [65], 1e-5, False, {'constant_rows': [6]}),
+        ([2, 8197], [8197], 1e-5, True, {'input_offset': 30.0}),
+        ([3, 4, 129], [4, 129], 1e-5, True, {}),
+        ([65, 1], [1], 1e-5, False, {}),
+        ([2, 3, 5], [2, 3, 5], 1e-5, True, {}),
     ]
     for shape, ns, eps, affine, extra in L:
         case = f'{"x".join(map(str, shape))}_ns{"x".join(map(str, ns))}_eps{eps:g}_{"affine" if affine else "noaffine"}'
@@ -391,6 +423,12 @@ def gen_softmax():
         ('fully_masked_rows_4x7', [4, 7], {'fully_masked_rows': [0, 2]}),
         ('fully_masked_rows_3x1', [3, 1], {'fully_masked_rows': [1]}),
         ('masked_len1_4x1', [4, 1], {'mask_fraction': 0.0, 'input_scale': 1e4}),
+        ('prefix_masked_4x1031', [4, 1031], {'prefix_masked': [1030, 1000, 513, 3]}),
+        ('prefix_masked_3x17', [3, 17], {'prefix_masked': [16, 5, 15]}),
+        ('suffix_masked_3x70', [3, 70], {'suffix_masked': [69, 40, 1]}),
+        ('masked90pct_6x2053', [6, 2053], {'mask_fraction': 0.9}),
+        ('long_1x16411', [1, 16411], {'input_scale': 5.0}),
+        ('offset_pm1e4_masked_5x37', [5, 37], {'row_offsets': [1e4, -1e4, 2e4], 'mask_fraction': 0.4}),
     ]
     for op, f in (('softmax', F.softmax), ('log_softmax', F.log_softmax)):
         for name, shape, extra in S:
@@ -412,6 +450,10 @@ def gen_softmax():
                     v = rows[i, keep].item()
                     rows[i] = -math.inf
                     rows[i, keep] = v
+            for i, k in enumerate(extra.get('prefix_masked', [])):
+                rows[i, :k] = -math.inf
+            for i, k in enumerate(extra.get('suffix_masked', [])):
+                rows[i, n - k:] = -math.inf
             for r in extra.get('fully_masked_rows', []):
                 rows[r] = -math.inf
             notes = 'rows entirely -inf give NaN (PyTorch behaviour)' if extra.get('fully_masked_rows') else None
@@ -435,6 +477,11 @@ def gen_elementwise():
             x = torch.cat([torch.linspace(lo, hi, n), torch.tensor(extra)]).to(torch.float32)
             fn_case(op, case, {'input': 'sweep', 'sweep': [lo, hi, n], 'extra_values': extra, **p}, f, {'input': x},
                     f'{op}(input)', 1, seed)
+        case = f'extreme{suffix}'
+        seed = start(op, case)
+        big = [-3.4e38, -1e30, -1e20, -1e10, -1e5, -1e-40, 1e-40, 1e5, 1e10, 1e20, 1e30, 3.4e38, -1e-5, 1e-5, -5.5, 5.5, -9.0, 9.0, -10.5, 10.5]
+        x = torch.tensor(big, dtype=torch.float32)
+        fn_case(op, case, {'input': 'sweep', 'sweep': [0.0, 0.0, 0], 'extra_values': big, **p}, f, {'input': x}, f'{op}(input)', 1, seed)
         for shape, scale in (([1], 1.0), ([7, 13], 3.0), ([3, 5, 17], 10.0), ([127], 1.0)):
             case = f'randn_{"x".join(map(str, shape))}{suffix}'
             seed = start(op, case)
@@ -455,6 +502,9 @@ def gen_rnn():
         (17, 1, 2, 17, 3, False, False, True, True, False),
         (3, 33, 2, 13, 2, True, False, False, False, False),
         (5, 17, 1, 31, None, False, True, False, True, True),
+        (33, 127, 1, 65, 2, False, True, True, True, False),
+        (65, 129, 2, 9, 5, True, False, True, True, False),
+        (1, 3, 4, 3, 1, True, True, True, False, False),
     ]
     for kind in ('rnn_tanh', 'rnn_relu', 'gru', 'lstm'):
         op = kind.split('_')[0]
@@ -536,6 +586,13 @@ def gen_sdpa():
         ([1, 1], 127, 129, 33, 17, True, None, None, None),
         ([1, 2], 1, 1031, 65, None, False, None, None, None),
         ([1, 1], 1, 3, 3, None, True, None, None, None),
+        ([1, 2], 5, 100, 16, None, False, None, {'dtype': 'bool', 'shape': [5, 100], 'keep': 'suffix'}, None),
+        ([2, 1], 7, 130, 9, None, False, None, {'dtype': 'float', 'shape': [2, 1, 7, 130], 'neg_fill': 'prefix'}, None),
+        ([1, 1], 70, 40, 8, None, True, None, None, None),
+        ([1, 1], 3, 97, 8, None, False, None, {'dtype': 'bool', 'shape': [3, 97], 'keep': 'middle'}, None),
+        ([2, 2], 65, 257, 128, None, False, None, None, None),
+        ([1, 3], 33, 47, 256, 1, False, None, None, None),
+        ([1, 1], 200, 300, 64, 64, True, 0.05, None, None),
     ]
     for bs, L, S, E, Ev, causal, scale, mask, qk in A:
         case = f'{"x".join(map(str, bs))}_L{L}_S{S}_E{E}' + (f'_Ev{Ev}' if Ev else '') + ('_causal' if causal else '')
@@ -553,7 +610,19 @@ def gen_sdpa():
             q, k = q * qk, k * qk
         inputs = {'query': q, 'key': k, 'value': v}
         if mask:
-            if mask['dtype'] == 'bool':
+            if isinstance(mask.get('keep'), str) or isinstance(mask.get('neg_fill'), str) and mask['neg_fill'] == 'prefix':
+                # long runs of masked keys: whole 32-key blocks masked, the only allowed keys late
+                m = torch.zeros(mask['shape'], dtype=torch.bool)
+                Lm = m.shape[-2]
+                for i in range(Lm):
+                    if mask.get('keep') == 'middle':
+                        lo = (i * 37) % S
+                        m[..., i, lo:lo + 2] = True
+                    else:
+                        m[..., i, max(0, S - 1 - 13 * i):] = True
+                if mask['dtype'] == 'float':
+                    m = torch.randn(mask['shape']).masked_fill(~m, -math.inf)
+            elif mask['dtype'] == 'bool':
                 m = torch.rand(mask['shape']) < mask['keep']
                 m[..., 0] = True  # no row fully masked
                 if len(mask['shape']) == 1:
@@ -592,6 +661,9 @@ def gen_mha():
         (33, 3, 17, 31, 2, True, False, None, None, True, True, True, [5, 0], {'kind': 'random_bool', 'per_head': False, 'keep': 0.7}, False),
         (65, 5, 13, 13, 3, True, True, None, None, True, False, True, [0, 1, 12], {'kind': 'causal_bool'}, False),
         (24, 6, 4, 5, 2, False, False, 24, 11, False, True, False, None, {'kind': 'float_neginf'}, False),
+        (129, 3, 33, 70, 2, True, False, None, None, True, True, False, [69, 35], None, False),
+        (64, 4, 40, 100, 3, False, False, 17, 64, True, True, True, [99, 0, 64], {'kind': 'float', 'scale': 2.0, 'per_head': True}, False),
+        (20, 5, 6, 6, 1, True, True, None, None, True, True, False, None, {'kind': 'random_bool', 'per_head': True, 'keep': 0.5}, True),
     ]
     for E, H, L, S, B, bf, selfa, kdim, vdim, bias, need, avg, kpm, am, unb in M:
         case = f'E{E}_h{H}_L{L}_S{S}_' + ('unbatched' if unb else f'B{B}') + f'_{"bf" if bf else "tf"}_{"self" if selfa else "cross"}'
@@ -670,6 +742,8 @@ def gen_transformer():
         (33, 3, 65, 2, 13, 'relu', True, 1e-5, 'causal_bool', [3, 0]),
         (12, 4, 7, 1, 1, 'relu', False, 1e-5, None, None),
         (24, 6, 127, 3, 17, 'gelu', True, 1e-3, None, [0, 16, 5]),
+        (128, 8, 257, 2, 65, 'gelu', False, 1e-5, 'causal_bool', [0, 40]),
+        (20, 5, 33, 1, 40, 'relu', True, 1e-5, None, [39]),
     ]
     for d, h, ff, B, S, act, nf, eps, sm, kpm in ENC:
         case = f'd{d}_h{h}_ff{ff}_B{B}_S{S}_{act}_{"prenorm" if nf else "postnorm"}' + (f'_eps{eps:g}' if eps != 1e-5 else '') + \
@@ -709,6 +783,7 @@ def gen_transformer():
         (13, 1, 17, 2, 9, 9, 'gelu', False, None, [3, 0], [0, 4]),
         (33, 3, 65, 1, 1, 17, 'relu', True, 'causal_bool', None, None),
         (24, 4, 31, 3, 13, 5, 'relu', True, 'causal_bool', [0, 1, 6], [2, 0, 1]),
+        (65, 5, 129, 2, 33, 70, 'gelu', False, 'causal_bool', [0, 32], [69, 3]),
     ]
     for d, h, ff, B, T, Sm, act, nf, tm, tk, mk in DEC:
         case = f'd{d}_h{h}_ff{ff}_B{B}_T{T}_S{Sm}_{act}_{"prenorm" if nf else "postnorm"}' + ('_causal' if tm else '') + \
@@ -752,6 +827,111 @@ def gen_transformer():
                     overwrite=over, call=call)
 
 
+def gen_fuzz():
+    """Random valid configurations (fixed seed) of the ops with the most index arithmetic."""
+    import random
+    rnd = random.Random(20261128)
+    pick = rnd.choice
+    sizes = [1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 17, 31, 33]
+    n_conv = 0
+    while n_conv < 60:
+        dims = pick([1, 2, 2])
+        g = pick([1, 1, 1, 2, 3, 'dw'])
+        cin = pick([1, 2, 3, 5, 7, 9, 12, 17, 33]) if g != 'dw' else pick([1, 3, 5, 7, 16, 17])
+        if g == 'dw':
+            g = cin
+            cout = cin * pick([1, 2, 3])
+        else:
+            if cin % g:
+                continue
+            cout = g * pick([1, 2, 3, 5, 7, 11])
+        k = [pick([1, 2, 3, 4, 5, 7]) for _ in range(dims)]
+        d = [pick([1, 1, 2, 3]) for _ in range(dims)]
+        same = rnd.random() < 0.15
+        st = [1] * dims if same else [pick([1, 1, 2, 3]) for _ in range(dims)]
+        p = 'same' if same else [pick([0, 1, 2, 3]) for _ in range(dims)]
+        hw = [pick(sizes) for _ in range(dims)]
+        ok = all((hw[i] + (0 if same else 2 * p[i]) - d[i] * (k[i] - 1) - 1) >= 0 for i in range(dims))
+        if not ok:
+            continue
+        conv_case('conv2d' if dims == 2 else 'conv1d', pick([1, 1, 2, 3]), cin, cout, hw, k, st, p, d, g, rnd.random() < 0.7)
+        n_conv += 1
+    n_pool = 0
+    while n_pool < 60:
+        mx = n_pool % 2 == 0
+        k = [pick([1, 2, 3, 4, 5]) for _ in range(2)]
+        st = [pick([1, 2, 3, 4]) for _ in range(2)]
+        p = [pick(range(k[i] // 2 + 1)) for i in range(2)]
+        d = [pick([1, 1, 2, 3]) for _ in range(2)] if mx else [1, 1]
+        ceil = rnd.random() < 0.5
+        shape = [pick([1, 2]), pick([1, 3, 5]), pick(sizes), pick(sizes)]
+        o = [out_size(shape[2 + i], k[i], st[i], p[i], d[i], ceil) for i in range(2)]
+        if min(o) < 1:
+            continue
+        cip = rnd.random() < 0.5
+        tag = f'fuzz{n_pool}_{"x".join(map(str, shape))}_k{k[0]}x{k[1]}_s{st[0]}x{st[1]}_p{p[0]}x{p[1]}'
+        if mx:
+            case = tag + f'_d{d[0]}x{d[1]}' + ('_ceil' if ceil else '')
+            seed = start('maxpool2d', case)
+            x = -torch.randn(shape).abs() - 1 if rnd.random() < 0.5 else torch.randn(shape)
+            params = {'kernel_size': k, 'stride': st, 'padding': p, 'ceil_mode': ceil, 'input_shape': shape, 'dilation': d}
+            fn_case('maxpool2d', case, params, lambda t: F.max_pool2d(t, k, st, p, d, ceil_mode=ceil), {'input': x},
+                    'nn.MaxPool2d(**params)(input)', k[0] * k[1], seed)
+        else:
+            case = tag + ('_cip' if cip else '_nocip') + ('_ceil' if ceil else '')
+            seed = start('avgpool2d', case)
+            x = torch.randn(shape)
+            params = {'kernel_size': k, 'stride': st, 'padding': p, 'ceil_mode': ceil, 'input_shape': shape, 'count_include_pad': cip}
+            fn_case('avgpool2d', case, params, lambda t: F.avg_pool2d(t, k, st, p, ceil_mode=ceil, count_include_pad=cip), {'input': x},
+                    'nn.AvgPool2d(**params)(input)', k[0] * k[1], seed)
+        n_pool += 1
+    for i in range(30):
+        nd_a = pick([1, 2, 2, 3, 4])
+        nd_b = pick([1, 2, 2, 3, 4])
+        K = pick(sizes + [65, 127])
+        M, N = pick(sizes), pick(sizes)
+        batch = [pick([1, 2, 3]) for _ in range(2)]
+        a = ([K] if nd_a == 1 else [M, K])
+        b = ([K] if nd_b == 1 else [K, N])
+        ba = batch[2 - max(0, nd_a - 2):] if nd_a > 2 else []
+        bb = [x if rnd.random() < 0.5 else 1 for x in batch][2 - max(0, nd_b - 2):] if nd_b > 2 else []
+        a, b = ba + a, bb + b
+        case = f'fuzz{i}_{"x".join(map(str, a))}_at_{"x".join(map(str, b))}'
+        seed = start('matmul', case)
+        fn_case('matmul', case, {'input_shape': a, 'other_shape': b}, torch.matmul, {'input': torch.randn(a), 'other': torch.randn(b)},
+                'torch.matmul(input, other)', K, seed)
+    for i in range(30):
+        bs = pick([[1], [2], [1, 1], [2, 3], [3, 1], [1, 2, 2]])
+        L, S, E = pick(sizes + [65]), pick(sizes + [65, 100]), pick([1, 3, 4, 8, 13, 16, 17, 33, 64])
+        Ev = pick([None, None, 1, 5, 17])
+        causal = rnd.random() < 0.3
+        scale = pick([None, None, 0.1, 1.5])
+        q, k, v = torch.randn(bs + [L, E]), torch.randn(bs + [S, E]), torch.randn(bs + [S, Ev or E])
+        inputs = {'query': q, 'key': k, 'value': v}
+        mspec = None
+        if not causal and rnd.random() < 0.6:
+            shp = pick([[L, S], bs + [L, S], [1] * len(bs) + [L, S], bs[:1] + [1] * (len(bs) - 1) + [L, S]])
+            if rnd.random() < 0.5:
+                m = torch.rand(shp) < 0.5
+                m[..., rnd.randrange(S)] = True
+                mspec = {'dtype': 'bool', 'shape': shp, 'keep': 0.5}
+            else:
+                m = torch.randn(shp).masked_fill(torch.rand(shp) < 0.4, -math.inf)
+                m[..., rnd.randrange(S)] = 0.0
+                mspec = {'dtype': 'float', 'shape': shp, 'neg_fill': '-inf'}
+            inputs['attn_mask'] = m
+        case = f'fuzz{i}_{"x".join(map(str, bs))}_L{L}_S{S}_E{E}' + (f'_Ev{Ev}' if Ev else '') + ('_causal' if causal else '') + \
+            (f'_{mspec["dtype"]}mask{"x".join(map(str, mspec["shape"]))}' if mspec else '')
+        seed = start('scaled_dot_product_attention', case)
+        params = {'batch_shape': bs, 'L': L, 'S': S, 'E': E, 'is_causal': causal, 'scale': scale, 'dropout_p': 0.0}
+        if Ev:
+            params['Ev'] = Ev
+        if mspec:
+            params['mask'] = mspec
+        fn_case('scaled_dot_product_attention', case, params, lambda q_, k_, v_, m_=None: sdpa_reference(q_, k_, v_, m_, causal, scale),
+                inputs, 'sdpa_reference(query, key, value, attn_mask, is_causal, scale)', max(S, E), seed)
+
+
 def main():
     global OUT, FILTER
     args = sys.argv[1:]
@@ -763,7 +943,7 @@ def main():
         OUT = args[0]
     torch.set_num_threads(1)
     for g in (gen_linear, gen_matmul, gen_conv, gen_pool, gen_batchnorm, gen_layer_norm, gen_softmax, gen_elementwise,
-              gen_rnn, gen_sdpa, gen_mha, gen_transformer):
+              gen_rnn, gen_sdpa, gen_mha, gen_transformer, gen_fuzz):
         g()
     counts = {}
     for f in MANIFEST:
