@@ -734,6 +734,13 @@ def gen_mha():
                     max(E, S), seed, overwrite=over, call=call)
 
 
+def causal_mask(n, m, kind):
+    """causal_bool: True above the diagonal (= masked); causal_float: -inf there, 0 elsewhere
+    (nn.Transformer.generate_square_subsequent_mask)."""
+    b = torch.ones(n, m, dtype=torch.bool).triu(1)
+    return b if kind == 'causal_bool' else torch.zeros(n, m).masked_fill(b, -math.inf)
+
+
 def gen_transformer():
     ENC = [  # d, h, ff, B, S, act, norm_first, eps, src_mask, kpm
         (20, 5, 33, 3, 7, 'relu', False, 1e-5, None, None),
@@ -744,21 +751,25 @@ def gen_transformer():
         (24, 6, 127, 3, 17, 'gelu', True, 1e-3, None, [0, 16, 5]),
         (128, 8, 257, 2, 65, 'gelu', False, 1e-5, 'causal_bool', [0, 40]),
         (20, 5, 33, 1, 40, 'relu', True, 1e-5, None, [39]),
+        (20, 5, 33, 3, 7, 'relu', False, 1e-5, 'causal_float', [0, 2, 0]),
+        (20, 4, 40, 2, 9, 'gelu', True, 1e-5, 'causal_bool', [1, 0], False),
+        (13, 1, 17, 3, 5, 'relu', False, 1e-5, None, None, False),
     ]
-    for d, h, ff, B, S, act, nf, eps, sm, kpm in ENC:
+    for d, h, ff, B, S, act, nf, eps, sm, kpm, *rest in ENC:
+        bf = rest[0] if rest else True
         case = f'd{d}_h{h}_ff{ff}_B{B}_S{S}_{act}_{"prenorm" if nf else "postnorm"}' + (f'_eps{eps:g}' if eps != 1e-5 else '') + \
-            ('_causal' if sm else '') + ('_kpm' if kpm else '')
+            ('_causal' if sm else '') + ('_float' if sm == 'causal_float' else '') + ('_kpm' if kpm else '') + ('' if bf else '_tf')
         seed = start('transformer_encoder_layer', case)
-        m0 = nn.TransformerEncoderLayer(d, h, ff, dropout=0.0, activation=act, layer_norm_eps=eps, batch_first=True, norm_first=nf)
+        m0 = nn.TransformerEncoderLayer(d, h, ff, dropout=0.0, activation=act, layer_norm_eps=eps, batch_first=bf, norm_first=nf)
 
         def over(m):
             randomize(m.self_attn.in_proj_bias, m.self_attn.out_proj.bias, scale=0.5)
             randomize(m.norm1.weight, m.norm2.weight, offset=1.0, scale=0.3)
             randomize(m.norm1.bias, m.norm2.bias, scale=0.3)
-        x = torch.randn(B, S, d)
+        x = torch.randn(B, S, d) if bf else torch.randn(S, B, d)
         inputs = {'input': x}
         if sm:
-            inputs['src_mask'] = torch.ones(S, S, dtype=torch.bool).triu(1)
+            inputs['src_mask'] = causal_mask(S, S, sm)
         if kpm:
             pm = torch.zeros(B, S, dtype=torch.bool)
             for b, n in enumerate(kpm):
@@ -766,7 +777,7 @@ def gen_transformer():
                     pm[b, S - n:] = True
             inputs['src_key_padding_mask'] = pm
         params = {'d_model': d, 'nhead': h, 'dim_feedforward': ff, 'dropout': 0.0, 'activation': act, 'layer_norm_eps': eps,
-                  'batch_first': True, 'norm_first': nf, 'batch': B, 'seq_len': S}
+                  'batch_first': bf, 'norm_first': nf, 'batch': B, 'seq_len': S}
         if sm:
             params['src_mask'] = sm
         if kpm:
@@ -784,21 +795,32 @@ def gen_transformer():
         (33, 3, 65, 1, 1, 17, 'relu', True, 'causal_bool', None, None),
         (24, 4, 31, 3, 13, 5, 'relu', True, 'causal_bool', [0, 1, 6], [2, 0, 1]),
         (65, 5, 129, 2, 33, 70, 'gelu', False, 'causal_bool', [0, 32], [69, 3]),
+        (20, 5, 33, 2, 6, 9, 'relu', False, 'causal_float', [0, 2], None, True, True),
+        (20, 4, 24, 3, 5, 7, 'gelu', True, 'causal_bool', None, [1, 0, 3], False, True),
+        (12, 3, 16, 2, 4, 5, 'relu', False, None, None, None, False, False),
     ]
-    for d, h, ff, B, T, Sm, act, nf, tm, tk, mk in DEC:
+    for d, h, ff, B, T, Sm, act, nf, tm, tk, mk, *rest in DEC:
+        bf = rest[0] if rest else True
+        mm = rest[1] if len(rest) > 1 else False
         case = f'd{d}_h{h}_ff{ff}_B{B}_T{T}_S{Sm}_{act}_{"prenorm" if nf else "postnorm"}' + ('_causal' if tm else '') + \
-            ('_tkpm' if tk else '') + ('_mkpm' if mk else '')
+            ('_float' if tm == 'causal_float' else '') + ('_tkpm' if tk else '') + ('_mkpm' if mk else '') + ('_mmask' if mm else '') + \
+            ('' if bf else '_tf')
         seed = start('transformer_decoder_layer', case)
-        m0 = nn.TransformerDecoderLayer(d, h, ff, dropout=0.0, activation=act, batch_first=True, norm_first=nf)
+        m0 = nn.TransformerDecoderLayer(d, h, ff, dropout=0.0, activation=act, batch_first=bf, norm_first=nf)
 
         def over(m):
             for a in (m.self_attn, m.multihead_attn):
                 randomize(a.in_proj_bias, a.out_proj.bias, scale=0.5)
             randomize(m.norm1.weight, m.norm2.weight, m.norm3.weight, offset=1.0, scale=0.3)
             randomize(m.norm1.bias, m.norm2.bias, m.norm3.bias, scale=0.3)
-        inputs = {'input': torch.randn(B, T, d), 'memory': torch.randn(B, Sm, d)}
+        inputs = {'input': torch.randn(B, T, d), 'memory': torch.randn(B, Sm, d)} if bf else \
+            {'input': torch.randn(T, B, d), 'memory': torch.randn(Sm, B, d)}
         if tm:
-            inputs['tgt_mask'] = torch.ones(T, T, dtype=torch.bool).triu(1)
+            inputs['tgt_mask'] = causal_mask(T, T, tm)
+        if mm:
+            mmask = torch.rand(T, Sm) < 0.3
+            mmask[:, 0] = False
+            inputs['memory_mask'] = mmask
 
         def pad(spec, n):
             pm = torch.zeros(B, n, dtype=torch.bool)
@@ -811,7 +833,9 @@ def gen_transformer():
         if mk:
             inputs['memory_key_padding_mask'] = pad(mk, Sm)
         params = {'d_model': d, 'nhead': h, 'dim_feedforward': ff, 'dropout': 0.0, 'activation': act, 'layer_norm_eps': 1e-5,
-                  'batch_first': True, 'norm_first': nf, 'batch': B, 'tgt_len': T, 'memory_len': Sm}
+                  'batch_first': bf, 'norm_first': nf, 'batch': B, 'tgt_len': T, 'memory_len': Sm}
+        if mm:
+            params['memory_mask'] = 'random_bool'
         if tm:
             params['tgt_mask'] = tm
         if tk:
@@ -820,7 +844,7 @@ def gen_transformer():
             params['memory_key_padding_mask'] = mk
 
         def call(m, ins):
-            return m(ins['input'], ins['memory'], tgt_mask=ins.get('tgt_mask'), tgt_key_padding_mask=ins.get('tgt_key_padding_mask'),
+            return m(ins['input'], ins['memory'], tgt_mask=ins.get('tgt_mask'), memory_mask=ins.get('memory_mask'), tgt_key_padding_mask=ins.get('tgt_key_padding_mask'),
                      memory_key_padding_mask=ins.get('memory_key_padding_mask'))
         module_case('transformer_decoder_layer', case, params, lambda: copy.deepcopy(m0), inputs, ['output'],
                     'nn.TransformerDecoderLayer(**params).eval()(input, memory, ...)', max(d, ff, Sm), seed,
@@ -932,6 +956,33 @@ def gen_fuzz():
                 inputs, 'sdpa_reference(query, key, value, attn_mask, is_causal, scale)', max(S, E), seed)
 
 
+def gen_large():
+    """A few large shapes (tens of MB of activations): memory growth, big im2col/workspace paths."""
+    conv_case('conv2d', 1, 64, 64, [112, 112], [3, 3], [1, 1], [1, 1], [1, 1], 1, True)
+    conv_case('conv2d', 2, 3, 64, [224, 224], [7, 7], [2, 2], [3, 3], [1, 1], 1, False)
+    conv_case('conv2d', 1, 256, 256, [28, 28], [3, 3], [1, 1], [1, 1], [1, 1], 256, True)
+    case = '1024x1031_at_1031x1027'
+    seed = start('matmul', case)
+    fn_case('matmul', case, {'input_shape': [1024, 1031], 'other_shape': [1031, 1027]}, torch.matmul,
+            {'input': torch.randn(1024, 1031), 'other': torch.randn(1031, 1027)}, 'torch.matmul(input, other)', 1031, seed)
+    case = 'long_32x50257'
+    seed = start('softmax', case)
+    fn_case('softmax', case, {'dim': -1, 'input_shape': [32, 50257], 'input_scale': 4.0}, lambda t: F.softmax(t, dim=-1),
+            {'input': torch.randn(32, 50257) * 4}, 'torch.nn.functional.softmax(input, dim=-1)', 50257, seed)
+    case = '1x4_L2048_S2049_E64_causal'
+    seed = start('scaled_dot_product_attention', case)
+    fn_case('scaled_dot_product_attention', case, {'batch_shape': [1, 4], 'L': 2048, 'S': 2049, 'E': 64, 'is_causal': True, 'scale': None,
+                                                   'dropout_p': 0.0},
+            lambda q, k, v: sdpa_reference(q, k, v, None, True, None),
+            {'query': torch.randn(1, 4, 2048, 64), 'key': torch.randn(1, 4, 2049, 64), 'value': torch.randn(1, 4, 2049, 64)},
+            'sdpa_reference(query, key, value, is_causal=True)', 2049, seed)
+    case = 'randn_1000x1037'
+    for op, f in (('gelu', F.gelu), ('sigmoid', torch.sigmoid)):
+        seed = start(op, case)
+        fn_case(op, case, {'input': 'randn', 'input_shape': [1000, 1037], 'input_scale': 4.0, **({'approximate': 'none'} if op == 'gelu' else {})},
+                f, {'input': torch.randn(1000, 1037) * 4}, f'{op}(input)', 1, seed)
+
+
 def main():
     global OUT, FILTER
     args = sys.argv[1:]
@@ -943,7 +994,7 @@ def main():
         OUT = args[0]
     torch.set_num_threads(1)
     for g in (gen_linear, gen_matmul, gen_conv, gen_pool, gen_batchnorm, gen_layer_norm, gen_softmax, gen_elementwise,
-              gen_rnn, gen_sdpa, gen_mha, gen_transformer, gen_fuzz):
+              gen_rnn, gen_sdpa, gen_mha, gen_transformer, gen_fuzz, gen_large):
         g()
     counts = {}
     for f in MANIFEST:
