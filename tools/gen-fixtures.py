@@ -71,7 +71,7 @@ def tensor_bytes(t):
 
 
 def write_case(op, case, params, inputs, state_dict, ref_outputs, f32_outputs, seed, torch_call,
-               reduction_len, notes=None):
+               reduction_len, notes=None, extra_meta=None):
     """inputs/state_dict/ref_outputs: ordered dicts name -> tensor (outputs already float64)."""
     if FILTER and op not in FILTER:
         return
@@ -96,6 +96,7 @@ def write_case(op, case, params, inputs, state_dict, ref_outputs, f32_outputs, s
     }
     if notes:
         meta['notes'] = notes
+    meta.update(extra_meta or {})
     header = {'__metadata__': meta}
     blobs = []
     off = 0
@@ -124,7 +125,7 @@ def as_tuple(out):
 
 
 def module_case(op, case, params, make, inputs, out_names, torch_call, reduction_len, seed, overwrite=None,
-                call=None, notes=None):
+                call=None, notes=None, extra_meta=None):
     """make(): module built under the seed (default init); overwrite(m): random non-trivial params."""
     m = make().eval()
     if overwrite:
@@ -139,7 +140,7 @@ def module_case(op, case, params, make, inputs, out_names, torch_call, reduction
     ref = as_tuple(call(md, ind))
     pairs = [(n, r, f) for n, r, f in zip(out_names, ref, f32) if n is not None]
     write_case(op, case, params, inputs, sd, {n: r.detach() for n, r, _ in pairs}, {n: f.detach() for n, _, f in pairs},
-               seed, torch_call, reduction_len, notes)
+               seed, torch_call, reduction_len, notes, extra_meta)
 
 
 def fn_case(op, case, params, fn, inputs, torch_call, reduction_len, seed, notes=None):
@@ -851,6 +852,63 @@ def gen_transformer():
                     overwrite=over, call=call)
 
 
+MODEL_SOURCES = {
+    'char_lstm': 'class CharLSTM(nn.Module):\n    """char-level LM: embedding, multi-layer LSTM (batch_first), linear to vocab logits.\n    Input: int64 tokens [N, T]; outputs logits [N, T, vocab], h_n, c_n."""\n\n    def __init__(self, vocab=40, emb=16, hidden=64, num_layers=2):\n        super().__init__()\n        self.embedding = nn.Embedding(vocab, emb)\n        self.lstm = nn.LSTM(emb, hidden, num_layers=num_layers, batch_first=True)\n        self.fc = nn.Linear(hidden, vocab)\n\n    def forward(self, tokens):\n        y, (h, c) = self.lstm(self.embedding(tokens))\n        return self.fc(y), h, c\n',
+    'tiny_cnn': 'class TinyCNN(nn.Module):\n    """conv-bn-relu-maxpool x2, flatten, linear.  Input [N, in_ch, hw, hw]."""\n\n    def __init__(self, in_ch=3, c1=8, c2=16, hw=32, num_classes=10):\n        super().__init__()\n        self.conv1 = nn.Conv2d(in_ch, c1, kernel_size=3, padding=1)\n        self.bn1 = nn.BatchNorm2d(c1)\n        self.conv2 = nn.Conv2d(c1, c2, kernel_size=3, padding=1)\n        self.bn2 = nn.BatchNorm2d(c2)\n        side = (hw // 2) // 2\n        self.fc = nn.Linear(c2 * side * side, num_classes)\n\n    def forward(self, x):\n        x = F.max_pool2d(F.relu(self.bn1(self.conv1(x))), 2)\n        x = F.max_pool2d(F.relu(self.bn2(self.conv2(x))), 2)\n        x = torch.flatten(x, 1)          # NCHW order\n        return self.fc(x)\n',
+    'tiny_transformer_classifier': 'class TinyTransformerClassifier(nn.Module):\n    """token embedding + learned positions, 2 post-norm TransformerEncoderLayers (batch_first, relu),\n    mean over the sequence, linear classifier.  Input: int64 tokens [N, T]."""\n\n    def __init__(self, vocab=50, d_model=32, nhead=4, dim_feedforward=64, num_layers=2, max_len=64,\n                 num_classes=5):\n        super().__init__()\n        self.embedding = nn.Embedding(vocab, d_model)\n        self.pos_embedding = nn.Parameter(torch.randn(max_len, d_model) * 0.1)\n        layer = nn.TransformerEncoderLayer(d_model, nhead, dim_feedforward, dropout=0.0, batch_first=True)\n        self.encoder = nn.TransformerEncoder(layer, num_layers, enable_nested_tensor=False)\n        self.classifier = nn.Linear(d_model, num_classes)\n\n    def forward(self, tokens):\n        x = self.embedding(tokens) + self.pos_embedding[: tokens.shape[1]]\n        x = self.encoder(x)\n        return self.classifier(x.mean(dim=1))\n',
+}
+
+
+def gen_model():
+    """Whole networks of the public `model` op (same module_source), other kwargs and input sizes."""
+    classes = {}
+    for name, source in MODEL_SOURCES.items():
+        ns = {'nn': nn, 'torch': torch, 'F': F}
+        exec(source, ns)
+        classes[name] = [v for k, v in ns.items() if isinstance(v, type) and issubclass(v, nn.Module) and k not in ('nn',)][0]
+    alphabet = " abcdefghijklmnopqrstuvwxyz.,;:!?'-\n0123"
+    M = [
+        ('tiny_cnn', {'in_ch': 1, 'c1': 5, 'c2': 7, 'hw': 30, 'num_classes': 3}, [3, 1, 30, 30]),
+        ('tiny_cnn', {'in_ch': 3, 'c1': 13, 'c2': 17, 'hw': 13, 'num_classes': 1}, [2, 3, 13, 13]),
+        ('tiny_cnn', {'in_ch': 2, 'c1': 3, 'c2': 5, 'hw': 4, 'num_classes': 7}, [1, 2, 4, 4]),
+        ('tiny_transformer_classifier', {'vocab': 17, 'd_model': 20, 'nhead': 5, 'dim_feedforward': 33, 'num_layers': 3, 'max_len': 9,
+                                         'num_classes': 3}, [3, 9]),
+        ('tiny_transformer_classifier', {'vocab': 50, 'd_model': 32, 'nhead': 4, 'dim_feedforward': 64, 'num_layers': 1, 'max_len': 64,
+                                         'num_classes': 5}, [1, 1]),
+        ('tiny_transformer_classifier', {'vocab': 101, 'd_model': 24, 'nhead': 3, 'dim_feedforward': 7, 'num_layers': 2, 'max_len': 40,
+                                         'num_classes': 2}, [2, 33]),
+        ('char_lstm', {'vocab': 40, 'emb': 5, 'hidden': 13, 'num_layers': 3}, [3, 17]),
+        ('char_lstm', {'vocab': 40, 'emb': 16, 'hidden': 33, 'num_layers': 1}, [1, 1]),
+        ('char_lstm', {'vocab': 40, 'emb': 7, 'hidden': 65, 'num_layers': 2}, [2, 31]),
+    ]
+    for name, kw, shape in M:
+        case = f'{name}_' + '_'.join(f'{k}{v}' for k, v in kw.items()) + '_' + 'x'.join(map(str, shape))
+        seed = start('model', case)
+        m0 = classes[name](**kw)
+        params = {'model': name, 'kwargs': kw, 'input_shape': shape}
+        extra = {}
+        if name == 'tiny_cnn':
+            x = torch.randn(shape)
+
+            def over(m):
+                for bn in (m.bn1, m.bn2):
+                    randomize(bn.weight, bn.bias, bn.running_mean, scale=0.5)
+                    bn.running_var.copy_(torch.rand(bn.running_var.shape) + 0.5)
+        else:
+            x = torch.randint(0, kw['vocab'], shape)
+            over = None
+            if name == 'char_lstm':
+                x = torch.randint(0, len(alphabet), shape)
+                params['alphabet'] = alphabet
+                params['text'] = [''.join(alphabet[i] for i in row) for row in x.tolist()]
+        outs = ['output', 'h_n', 'c_n'] if name == 'char_lstm' else ['output']
+        write_meta = {'module_source': MODEL_SOURCES[name], 'module_class': classes[name].__name__}
+        module_case('model', case, params, lambda: copy.deepcopy(m0), {'input': x}, outs,
+                    f'{classes[name].__name__}(**kwargs).eval()(input)', max(kw.get('hidden', 0), kw.get('d_model', 0), 64), seed,
+                    overwrite=over, notes='module_source holds the architecture; state_dict tensors use its parameter names',
+                    extra_meta=write_meta)
+
+
 def gen_fuzz():
     """Random valid configurations (fixed seed) of the ops with the most index arithmetic."""
     import random
@@ -994,7 +1052,7 @@ def main():
         OUT = args[0]
     torch.set_num_threads(1)
     for g in (gen_linear, gen_matmul, gen_conv, gen_pool, gen_batchnorm, gen_layer_norm, gen_softmax, gen_elementwise,
-              gen_rnn, gen_sdpa, gen_mha, gen_transformer, gen_fuzz, gen_large):
+              gen_rnn, gen_sdpa, gen_mha, gen_transformer, gen_fuzz, gen_large, gen_model):
         g()
     counts = {}
     for f in MANIFEST:
