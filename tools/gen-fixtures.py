@@ -250,6 +250,19 @@ def gen_conv():
         (1, 256, 17, [5, 5], [3, 3], [1, 1], [1, 1], [1, 1], 1, False),
         (1, 4, 4, [1, 17], [1, 5], [1, 1], 'same', [1, 1], 1, True),
         (1, 4, 6, [17, 1], [3, 1], [2, 1], [1, 0], [1, 1], 2, True),
+        # depthwise with the specialised 3x3 / 5x5 kernels under unequal strides and paddings
+        (1, 5, 5, [13, 14], [3, 3], [2, 1], [1, 1], [1, 1], 5, True),
+        (2, 6, 6, [11, 17], [3, 3], [1, 2], [1, 1], [1, 1], 6, True),
+        (1, 7, 14, [19, 13], [3, 3], [3, 2], [1, 0], [1, 1], 7, True),
+        (1, 5, 5, [15, 16], [5, 5], [2, 1], [2, 1], [1, 1], 5, False),
+        (1, 4, 8, [9, 21], [5, 5], [1, 2], [0, 2], [1, 1], 4, True),
+        (1, 3, 3, [10, 10], [3, 3], [1, 1], [0, 1], [1, 1], 3, True),
+        (1, 3, 3, [10, 10], [5, 5], [2, 2], [2, 0], [1, 1], 3, True),
+        (1, 3, 6, [7, 9], [3, 3], [1, 1], 'same', [1, 1], 3, True),
+        (1, 9, 9, [4, 33], [3, 3], [1, 2], [1, 1], [1, 1], 9, True),
+        (1, 4, 4, [2, 2], [5, 5], [2, 2], [2, 2], [1, 1], 4, True),
+        (1, 4, 4, [1, 1], [3, 3], [1, 1], [1, 1], [1, 1], 4, True),
+        (1, 2, 2, [3, 40], [3, 3], [2, 1], [1, 1], [1, 1], 2, True),
     ]
     for c in C2:
         conv_case('conv2d', *c)
@@ -491,8 +504,8 @@ def gen_elementwise():
                     f'{op}(input)', 1, seed)
 
 
-def gen_rnn():
-    R = [  # I, H, L, T, B, bi, bf, h0, bias, unbatched
+def gen_rnn(R=None):
+    R = R or [  # I, H, L, T, B, bi, bf, h0, bias, unbatched
         (1, 1, 1, 1, 1, False, False, False, True, False),
         (3, 5, 1, 17, 3, False, False, True, True, False),
         (7, 13, 2, 5, 3, True, False, True, True, False),
@@ -648,8 +661,8 @@ def gen_sdpa():
                 'sdpa_reference(query, key, value, attn_mask, is_causal, scale)', max(S, E), seed)
 
 
-def gen_mha():
-    M = [  # E, H, L, S, B, bf, self, kdim, vdim, bias, need, avg, kpm, attn_mask, unbatched
+def gen_mha(M=None):
+    M = M or [  # E, H, L, S, B, bf, self, kdim, vdim, bias, need, avg, kpm, attn_mask, unbatched
         (20, 5, 7, 7, 3, True, True, None, None, True, True, True, None, None, False),
         (20, 5, 7, 11, 3, False, False, 13, 7, True, True, False, [0, 3, 10], None, False),
         (13, 1, 5, 5, 2, True, True, None, None, True, True, True, None, {'kind': 'causal_bool'}, False),
@@ -1041,6 +1054,43 @@ def gen_large():
                 f, {'input': torch.randn(1000, 1037) * 4}, f'{op}(input)', 1, seed)
 
 
+def gen_fuzz_layers():
+    """Random valid MultiheadAttention and RNN/GRU/LSTM configurations (fixed seed)."""
+    import random
+    rnd = random.Random(1128)
+    pick = rnd.choice
+    M = []
+    while len(M) < 30:
+        H = pick([1, 2, 3, 4, 5])
+        E = H * pick([1, 2, 3, 4, 5, 8, 13])
+        L, S, B = pick([1, 2, 3, 5, 9, 17, 33]), pick([1, 2, 3, 5, 9, 17, 40]), pick([1, 2, 3])
+        selfa = rnd.random() < 0.4
+        if selfa:
+            S = L
+        kd = None if selfa or rnd.random() < 0.5 else pick([1, 3, E, 7])
+        vd = None if kd is None else pick([2, 5, E])
+        unb = rnd.random() < 0.2
+        nb = 1 if unb else B
+        kpm = [rnd.randrange(S) for _ in range(nb)] if rnd.random() < 0.4 else None
+        am = None
+        r = rnd.random()
+        if r < 0.2 and L == S:
+            am = {'kind': 'causal_bool'}
+        elif r < 0.4:
+            am = {'kind': 'float', 'scale': pick([0.5, 1.0, 3.0]), 'per_head': rnd.random() < 0.5}
+        elif r < 0.6:
+            am = {'kind': 'random_bool', 'per_head': rnd.random() < 0.5, 'keep': 0.6}
+        need = rnd.random() < 0.7
+        M.append((E, H, L, S, nb, rnd.random() < 0.5, selfa, kd, vd, rnd.random() < 0.8, need, rnd.random() < 0.5, kpm, am, unb))
+    gen_mha(M)
+    R = []
+    for _ in range(12):
+        unb = rnd.random() < 0.2
+        R.append((pick([1, 2, 3, 7, 17]), pick([1, 2, 3, 5, 8, 13, 17, 33]), pick([1, 2, 3]), pick([1, 2, 5, 17]), None if unb else pick([1, 2, 3, 5]),
+                  rnd.random() < 0.5, rnd.random() < 0.5, rnd.random() < 0.5, rnd.random() < 0.7, unb))
+    gen_rnn(R)
+
+
 def main():
     global OUT, FILTER
     args = sys.argv[1:]
@@ -1052,7 +1102,7 @@ def main():
         OUT = args[0]
     torch.set_num_threads(1)
     for g in (gen_linear, gen_matmul, gen_conv, gen_pool, gen_batchnorm, gen_layer_norm, gen_softmax, gen_elementwise,
-              gen_rnn, gen_sdpa, gen_mha, gen_transformer, gen_fuzz, gen_large, gen_model):
+              gen_rnn, gen_sdpa, gen_mha, gen_transformer, gen_fuzz, gen_large, gen_model, gen_fuzz_layers):
         g()
     counts = {}
     for f in MANIFEST:
