@@ -607,6 +607,9 @@ def gen_sdpa():
         ([2, 2], 65, 257, 128, None, False, None, None, None),
         ([1, 3], 33, 47, 256, 1, False, None, None, None),
         ([1, 1], 200, 300, 64, 64, True, 0.05, None, None),
+        ([2, 2], 17, 45, 16, None, False, 3.0, {'dtype': 'float', 'shape': [2, 1, 17, 45], 'neg_fill': '-1e9'}, 5.0),
+        ([1, 3], 9, 70, 32, None, False, None, {'dtype': 'bool', 'shape': [9, 70], 'keep': 'suffix'}, 12.0),
+        ([2], 40, 40, 24, None, True, 10.0, None, 3.0),
     ]
     for bs, L, S, E, Ev, causal, scale, mask, qk in A:
         case = f'{"x".join(map(str, bs))}_L{L}_S{S}_E{E}' + (f'_Ev{Ev}' if Ev else '') + ('_causal' if causal else '')
@@ -895,7 +898,7 @@ def gen_model():
         ('char_lstm', {'vocab': 40, 'emb': 7, 'hidden': 65, 'num_layers': 2}, [2, 31]),
     ]
     for name, kw, shape in M:
-        case = f'{name}_' + '_'.join(f'{k}{v}' for k, v in kw.items()) + '_' + 'x'.join(map(str, shape))
+        case = f'{name}_' + '_'.join(f'{k}-{v}' for k, v in kw.items()) + '_' + 'x'.join(map(str, shape))
         seed = start('model', case)
         m0 = classes[name](**kw)
         params = {'model': name, 'kwargs': kw, 'input_shape': shape}
