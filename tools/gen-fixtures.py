@@ -664,6 +664,19 @@ def gen_sdpa():
                 'sdpa_reference(query, key, value, attn_mask, is_causal, scale)', max(S, E), seed)
 
 
+def gen_sdpa_broadcast():
+    """query/key/value whose leading dims differ but broadcast (torch matmul rules)."""
+    for qs, ks, vs, L, S, E in (([2, 3], [1, 3], [1, 3], 5, 7, 8), ([2, 3], [3], [3], 4, 9, 5), ([3, 1], [1, 2], [3, 2], 6, 6, 4),
+                                ([2], [1], [2], 17, 33, 16)):
+        case = f'bcast_q{"x".join(map(str, qs))}_k{"x".join(map(str, ks))}_v{"x".join(map(str, vs))}_L{L}_S{S}_E{E}'
+        seed = start('scaled_dot_product_attention', case)
+        inputs = {'query': torch.randn(qs + [L, E]), 'key': torch.randn(ks + [S, E]), 'value': torch.randn(vs + [S, E])}
+        bs = list(torch.broadcast_shapes(tuple(qs), tuple(ks), tuple(vs)))
+        fn_case('scaled_dot_product_attention', case, {'batch_shape': bs, 'L': L, 'S': S, 'E': E, 'is_causal': False, 'scale': None,
+                                                       'dropout_p': 0.0},
+                lambda q, k, v: sdpa_reference(q, k, v), inputs, 'sdpa_reference(query, key, value)', max(S, E), seed)
+
+
 def gen_mha(M=None):
     M = M or [  # E, H, L, S, B, bf, self, kdim, vdim, bias, need, avg, kpm, attn_mask, unbatched
         (20, 5, 7, 7, 3, True, True, None, None, True, True, True, None, None, False),
@@ -1105,7 +1118,7 @@ def main():
         OUT = args[0]
     torch.set_num_threads(1)
     for g in (gen_linear, gen_matmul, gen_conv, gen_pool, gen_batchnorm, gen_layer_norm, gen_softmax, gen_elementwise,
-              gen_rnn, gen_sdpa, gen_mha, gen_transformer, gen_fuzz, gen_large, gen_model, gen_fuzz_layers):
+              gen_rnn, gen_sdpa, gen_sdpa_broadcast, gen_mha, gen_transformer, gen_fuzz, gen_large, gen_model, gen_fuzz_layers):
         g()
     counts = {}
     for f in MANIFEST:
