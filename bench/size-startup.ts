@@ -67,7 +67,7 @@ async function sizes(): Promise<{ lines: string[]; wasmTotal: number }> {
   for (const [cond, entry] of [['browser', '.'], ['node', '.'], ['workerd', '.'], ['deno', '.'], ['inline', './inline']]) {
     const file = join(REPO, resolveExport(REPO, entry, cond === 'inline' ? ['import'] : [cond]));
     lines.push(entryRow(`JS entry \`${cond}\``, file));
-    if (file.endsWith('.min.js')) lines.push(entryRow(`(unbundled tsc output it is built from)`, file.replace(/\.min\.js$/, '.js')));
+    if (file.endsWith('.min.js')) lines.push(entryRow(`JS entry \`${cond}\`, unbundled tsc output (the bundle's source)`, file.replace(/\.min\.js$/, '.js')));
   }
   return { lines, wasmTotal };
 }
