@@ -1,7 +1,7 @@
 // The body of f32_attn_q4k32__wasmsimd and f32_attn_q4k32__wasmrelaxedsimd_fma (fma is a
 // compile-time constant: mul+add, or relaxed_madd). Contract: f32-attn-q4k32-wasmsimd.ts.
 import {
-  MR, NB, MASK_NONE, packQTile, headKT, headV, maskAt, tileKeyEnd, scoreBlock, maskBlock, blockRowMax, expBase,
+  MR, NB, QT, MASK_NONE, packQTile, headKT, headV, maskAt, tileKeyEnd, scoreBlock, maskBlock, blockRowMax, expBase,
   expBlock, pvBlock, safeRecip, storeScaledRow, roundUp, scoreRow1, rowMax1, expRow1, pvRow1,
 } from './attn-common';
 import { vexp_rr2_p6 } from '../common/vmath';
@@ -20,12 +20,19 @@ import { vexp_rr2_p6 } from '../common/vmath';
 ): void {
   assert(d >= 1 && dv >= 1 && L >= 0 && S >= 0 && nbatch >= 0 && nhead >= 0, 'f32_attn_q4k32: bad sizes');
   const dvp = roundUp(dv, 4);
+  // Workspace: sc, then QT tile slots (qs: 4·d, acc: 4·dvp, running max and sum: 2 f32x4), then
+  // the K^T blocks and the V copy. A q-block of QT·MR query rows walks K and V once: each 32-key
+  // block is used by every tile of the q-block while it is in L1, so K and V stream from L2/L3
+  // once per QT·MR rows instead of once per MR rows.
   const sc = work;
-  const qs = sc + (<usize>(MR * NB) << 2);
-  const acc = qs + (<usize>(MR * d) << 2);
-  const ktw = acc + (<usize>(MR * dvp) << 2);
+  const tiles = sc + (<usize>(MR * NB) << 2);
+  const slotB = <usize>(MR * d + MR * dvp + 8) << 2;
+  const accOff = <usize>(MR * d) << 2;
+  const stOff = accOff + (<usize>(MR * dvp) << 2);
+  const ktw = tiles + <usize>QT * slotB;
   const vw = ktw + (kT != 0 ? 0 : <usize>(roundUp(max(S, 1), NB) * d) << 2);
   const vst = vsl == dv ? vsl : dvp;
+  const ktBlock = <usize>(d * NB) << 2;
   for (let b = 0; b < nbatch; b++) {
     const kpmb: usize = kpm != 0 ? kpm + <usize>(b * kpmsb) : 0;
     for (let h = 0; h < nhead; h++) {
@@ -36,50 +43,70 @@ import { vexp_rr2_p6 } from '../common/vmath';
       const moff = b * msb + h * msh;
       const kt = headKT(kT, kb, ksl, L, S, d, causal, coff, ktw);
       const vh = headV(vb, vsl, dv, L, S, causal, coff, vw);
-      const ktBlock = <usize>(d * NB) << 2;
-      for (let r0 = 0; r0 < L; r0 += MR) {
-        const nr = min(MR, L - r0);
-        packQTile(qb, qsl, r0, nr, d, scale, qs);
-        memory.fill(acc, 0, <usize>(MR * dvp) << 2);
-        const kvEnd = tileKeyEnd(S, r0, nr, causal, coff);
-        let vm = f32x4.splat(-Infinity);
-        let vl = f32x4.splat(0);
-        for (let j0 = 0; j0 < kvEnd; j0 += NB) {
-          const nb = min(NB, kvEnd - j0);
-          const nbc = roundUp(nb, 8);
+      for (let rb = 0; rb < L; rb += QT * MR) {
+        const nrb = min(QT * MR, L - rb);
+        const nt = (nrb + MR - 1) / MR;
+        for (let t = 0; t < nt; t++) {
+          const slot = tiles + <usize>t * slotB;
+          const r0 = rb + t * MR;
+          packQTile(qb, qsl, r0, min(MR, L - r0), d, scale, slot);
+          memory.fill(slot + accOff, 0, <usize>(MR * dvp) << 2);
+          v128.store(slot + stOff, f32x4.splat(-Infinity));
+          v128.store(slot + stOff, f32x4.splat(0), 16);
+        }
+        const kvEndB = tileKeyEnd(S, rb, nrb, causal, coff);
+        for (let j0 = 0; j0 < kvEndB; j0 += NB) {
           const ktb = kt + <usize>(j0 / NB) * ktBlock;
-          if (nr == 1) scoreRow1(fma, qs, d, ktb, sc);
-          else scoreBlock(fma, qs, d, ktb, nbc, sc);
-          if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0 + coff)) {
-            const mrow = maskAt(mask, maskKind, moff + r0 * msl);
-            maskBlock(sc, r0, nr, j0, nb, nbc, causal, coff, kpmb, mrow, maskKind, msl);
-          }
-          if (nr == 1) {
-            // Lanes all hold row 0's state.
-            const vmnew = f32x4.max(vm, rowMax1(sc, nbc));
-            const vbase = expBase(vmnew);
-            const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase), fma, true);
-            vl = f32x4.add(f32x4.mul(vl, valpha), expRow1(fma, sc, nbc, vbase, f32x4.splat(1)));
-            pvRow1(fma, sc, nb, vh, vst, j0, dv, acc, valpha);
-            vm = vmnew;
-          } else {
-            const vmnew = f32x4.max(vm, blockRowMax(sc, nbc));
-            const vbase = expBase(vmnew);
-            const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase), fma, true);
-            const vsum = expBlock(fma, sc, nbc, vbase, f32x4.splat(1));
-            vl = f32x4.add(f32x4.mul(vl, valpha), vsum);
-            pvBlock(fma, sc, nb, vh, vst, j0, dv, acc, dvp, valpha);
-            vm = vmnew;
+          for (let t = 0; t < nt; t++) {
+            const r0 = rb + t * MR;
+            const nr = min(MR, L - r0);
+            const kvEnd = tileKeyEnd(S, r0, nr, causal, coff);
+            if (j0 >= kvEnd) continue;
+            const slot = tiles + <usize>t * slotB;
+            const qs = slot;
+            const acc = slot + accOff;
+            const nb = min(NB, kvEnd - j0);
+            const nbc = roundUp(nb, 8);
+            if (nr == 1) scoreRow1(fma, qs, d, ktb, sc);
+            else scoreBlock(fma, qs, d, ktb, nbc, sc);
+            if (nb != nbc || kpmb != 0 || maskKind != MASK_NONE || (causal != 0 && j0 + nb - 1 > r0 + coff)) {
+              const mrow = maskAt(mask, maskKind, moff + r0 * msl);
+              maskBlock(sc, r0, nr, j0, nb, nbc, causal, coff, kpmb, mrow, maskKind, msl);
+            }
+            const vm = v128.load(slot + stOff);
+            const vl = v128.load(slot + stOff, 16);
+            if (nr == 1) {
+              // Lanes all hold row 0's state.
+              const vmnew = f32x4.max(vm, rowMax1(sc, nbc));
+              const vbase = expBase(vmnew);
+              const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase), fma, true);
+              v128.store(slot + stOff, vmnew);
+              v128.store(slot + stOff, f32x4.add(f32x4.mul(vl, valpha), expRow1(fma, sc, nbc, vbase)), 16);
+              pvRow1(fma, sc, nb, vh, vst, j0, dv, acc, valpha);
+            } else {
+              const vmnew = f32x4.max(vm, blockRowMax(sc, nbc));
+              const vbase = expBase(vmnew);
+              const valpha = vexp_rr2_p6(f32x4.sub(vm, vbase), fma, true);
+              v128.store(slot + stOff, vmnew);
+              v128.store(slot + stOff, f32x4.add(f32x4.mul(vl, valpha), expBlock(fma, sc, nbc, vbase)), 16);
+              pvBlock(fma, sc, nb, vh, vst, j0, dv, acc, dvp, valpha);
+            }
           }
         }
-        const vinv = safeRecip(vl);
-        const rowB = <usize>dvp << 2;
-        const ob0 = ob + (<usize>(r0 * osl) << 2);
-        const oStep = <usize>osl << 2;
-        storeScaledRow(ob0, acc, dv, f32x4.splat(f32x4.extract_lane(vinv, 0)));
-        if (nr > 1) storeScaledRow(ob0 + oStep, acc + rowB, dv, f32x4.splat(f32x4.extract_lane(vinv, 1)));
-        if (nr > 2) storeScaledRow(ob0 + 2 * oStep, acc + 2 * rowB, dv, f32x4.splat(f32x4.extract_lane(vinv, 2)));
-        if (nr > 3) storeScaledRow(ob0 + 3 * oStep, acc + 3 * rowB, dv, f32x4.splat(f32x4.extract_lane(vinv, 3)));
+        for (let t = 0; t < nt; t++) {
+          const slot = tiles + <usize>t * slotB;
+          const acc = slot + accOff;
+          const r0 = rb + t * MR;
+          const nr = min(MR, L - r0);
+          const vinv = safeRecip(v128.load(slot + stOff, 16));
+          const rowB = <usize>dvp << 2;
+          const ob0 = ob + (<usize>(r0 * osl) << 2);
+          const oStep = <usize>osl << 2;
+          storeScaledRow(ob0, acc, dv, f32x4.splat(f32x4.extract_lane(vinv, 0)));
+          if (nr > 1) storeScaledRow(ob0 + oStep, acc + rowB, dv, f32x4.splat(f32x4.extract_lane(vinv, 1)));
+          if (nr > 2) storeScaledRow(ob0 + 2 * oStep, acc + 2 * rowB, dv, f32x4.splat(f32x4.extract_lane(vinv, 2)));
+          if (nr > 3) storeScaledRow(ob0 + 3 * oStep, acc + 3 * rowB, dv, f32x4.splat(f32x4.extract_lane(vinv, 3)));
+        }
       }
     }
   }

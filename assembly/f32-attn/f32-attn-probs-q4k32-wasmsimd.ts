@@ -53,7 +53,7 @@ export function f32_attn_probs_q4k32__wasmsimd(
           }
           const vmnew = f32x4.max(vm, blockRowMax(sc, nbc));
           const vbase = expBase(vmnew);
-          vl = f32x4.add(f32x4.mul(vl, vexp_rr2_p6(f32x4.sub(vm, vbase), false, true)), expBlock(false, sc, nbc, vbase, f32x4.splat(1)));
+          vl = f32x4.add(f32x4.mul(vl, vexp_rr2_p6(f32x4.sub(vm, vbase), false, true)), expBlock(false, sc, nbc, vbase));
           vm = vmnew;
         }
         // Pass 2: exp(s - M) · pscale / L into P.
@@ -67,7 +67,7 @@ export function f32_attn_probs_q4k32__wasmsimd(
             const nbl = min(nb, kvEnd - j0);
             scoreBlock(false, qs, d, kt + <usize>(j0 / NB) * ktBlock, roundUp(nbl, 8), sc);
             maskBlock(sc, r0, nr, j0, nbl, nbc, causal, coff, kpmb, mrow, maskKind, msl);
-            expBlock(false, sc, nbc, vbase, vmul);
+            expBlock(false, sc, nbc, vbase, vmul, true);
           }
           for (let i = 0; i < nr; i++) {
             const prow = pb + (<usize>((r0 + i) * psl + j0) << 2);

@@ -15,10 +15,12 @@
 //   causal != 0: key j is masked for query row i when j > i + coff (coff = 0: top-left aligned, as
 //       torch.tril; coff = S - L: bottom-right, new queries after a KV cache's coff keys);
 //       key blocks wholly above the diagonal are skipped, so causal costs about half.
-//   work: scratch (src/ops/attention.ts attnWorkBytes): 4·32 scores, 4·d query tile, 4·roundup(dv, 4)
-//       accumulators, K^T blocks d·roundup(S, 32) when kT = 0, V rows S·roundup(dv, 4) when
+//   work: scratch (src/ops/attention.ts attnWorkBytes): 4·32 scores, QT = 8 tile slots of a 4·d
+//       query tile, 4·roundup(dv, 4) accumulators and 8 floats of running max/sum, K^T blocks d·roundup(S, 32) when kT = 0, V rows S·roundup(dv, 4) when
 //       vsl != dv (strided V is copied per head), plus 16 B; 16-byte aligned.
 // Tile: 4 query rows x 32 keys; scores by a 4x8 register tile over d, P·V by 4x8 then 4x4 over dv;
+// q-blocks of QT = 8 tiles (32 rows) each walk K and V once, every tile using a 32-key block
+// while it is in L1 (K and V stream once per 32 query rows, not per 4);
 // a tile of one query row (decoding: L = 1) takes a 1x32 path instead of a padded 4-row tile.
 // Result: a row whose keys are all masked gets zeros (documented; PyTorch's math gives NaN).
 // Preconditions (asserted): d >= 1, dv >= 1, L, S, batch, heads >= 0.

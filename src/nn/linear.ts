@@ -7,7 +7,7 @@ import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
-import { PackedWeights, type Activation } from '../ops/gemm.js';
+import { PackedWeights, gemm, type Activation } from '../ops/gemm.js';
 import { linearPacked } from '../ops/linear.js';
 
 export interface LinearOptions {
@@ -57,6 +57,16 @@ export class Linear extends Module {
   forwardFused(x: Tensor, act: Activation): Tensor {
     this.checkLive();
     return linearPacked('Linear', x, this.packed!, act);
+  }
+
+  /**
+   * C[m, out] = act(A[m, in] W^T + b) on raw operands in the engine's memory (byte addresses,
+   * leading dimensions in elements), for layers built on a Linear (e.g. attention projections
+   * reading strided rows). Not part of torch.nn.
+   */
+  project(m: number, a: number, lda: number, c: number, ldc: number, act: Activation = 'none'): void {
+    this.checkLive();
+    gemm(this.engine, { m, a, lda, c, ldc, act }, this.packed!);
   }
 
   protected onLoad(): void {

@@ -61,6 +61,8 @@ export interface AttnProblem {
 
 const MR = 4;
 const NB = 32;
+/** Query tiles per q-block (QT in assembly/f32-attn/attn-common.ts). */
+const QT = 8;
 const roundUp = (n: number, m: number): number => Math.ceil(n / m) * m;
 
 /** Index (in floats) of key j, feature p inside one (batch, head) K^T-block buffer. */
@@ -77,7 +79,7 @@ export function ktBlockedFloats(capacity: number, d: number): number {
 export function attnWorkBytes(p: Pick<AttnProblem, 'S' | 'd' | 'dv'> & { kTransposed?: boolean; vStrided?: boolean }): number {
   const kt = p.kTransposed ? 0 : p.d * roundUp(Math.max(p.S, 1), NB);
   const vw = p.vStrided ? p.S * roundUp(p.dv, 4) : 0;
-  return 4 * (MR * NB + MR * p.d + MR * roundUp(p.dv, 4) + kt + vw) + 16;
+  return 4 * (MR * NB + QT * (MR * p.d + MR * roundUp(p.dv, 4) + 8) + kt + vw) + 16;
 }
 
 function checkProblem(p: AttnProblem): void {

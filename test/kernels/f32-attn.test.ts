@@ -174,6 +174,12 @@ function cases(): Case[] {
   out.push({ B: 1, H: 1, L: 5, S: 33, d: 255, dv: 131, mode: 'kpm', seed: 117 });
   out.push({ B: 1, H: 1, L: 3, S: 0, d: 8, dv: 8, mode: 'none', seed: 109 });
   out.push({ B: 1, H: 1, L: 1000, S: 1000, d: 64, dv: 64, mode: 'causal', seed: 110 });
+  // Several 32-row q-blocks, partial last tile, causal offsets that skip some tiles of a block.
+  out.push({ B: 2, H: 2, L: 70, S: 100, d: 16, dv: 12, mode: 'causal', seed: 118, coff: 30 });
+  out.push({ B: 1, H: 2, L: 99, S: 64, d: 12, dv: 20, mode: 'causal', seed: 119, coff: -40 });
+  out.push({ B: 2, H: 1, L: 67, S: 67, d: 24, dv: 24, mode: 'boolBlock', seed: 120, layout: 'packed' });
+  out.push({ B: 1, H: 1, L: 67, S: 45, d: 24, dv: 8, mode: 'boolAttend', seed: 122 });
+  out.push({ B: 1, H: 2, L: 65, S: 33, d: 8, dv: 8, mode: 'kpmFloat', seed: 121, layout: 'kT' });
   out.push({ B: 1, H: 1, L: 129, S: 1000, d: 96, dv: 96, mode: 'float', seed: 111 });
   out.push({ B: 1, H: 1, L: 1000, S: 2, d: 13, dv: 13, mode: 'causal', seed: 112 });
   return out;
@@ -183,5 +189,31 @@ describe.each(runnableBuilds())('f32_attn_q4k32 [%s build]', (build) => {
   it('matches the float64 reference over sizes, masks and layouts', async () => {
     const e = await useBuild(build);
     for (const c of cases()) runCase(e, c);
+  });
+
+  it('propagates NaN: a NaN query feature gives a NaN output row, a NaN key every row', async () => {
+    const e = await useBuild(build);
+    const [L, S, d] = [40, 70, 8];
+    for (const where of ['q', 'k'] as const) {
+      const r = new Rng(130);
+      const q = r.randn(L * d);
+      const k = r.randn(S * d);
+      const v = r.randn(S * d);
+      if (where === 'q') q[13 * d + 3] = NaN;
+      else k[37 * d + 5] = NaN;
+      const [qb, kb, vb] = [input(e, q), input(e, k), input(e, v)];
+      const ob = output(e, L * d, 0);
+      const view = (ptr: number) => ({ ptr, sb: 0, sh: 0, sl: d });
+      attention(e, { batch: 1, heads: 1, L, S, d, dv: d, q: view(qb.ptr), k: view(kb.ptr), v: view(vb.ptr) }, view(ob.ptr));
+      const o = ob.read();
+      ob.checkGuards(`NaN ${where}`);
+      for (let i = 0; i < L; i++) {
+        const nanRow = where === 'k' || i === 13;
+        for (let c = 0; c < d; c++) {
+          if (Number.isNaN(o[i * d + c]) !== nanRow) expect.fail(`NaN in ${where} (seed 130, L=${L} S=${S} d=${d}): out[${i}][${c}] = ${o[i * d + c]}`);
+        }
+      }
+      for (const b of [qb, kb, vb, ob]) b.free();
+    }
   });
 });
