@@ -89,7 +89,7 @@ function run(s: Shape, h: number, timed: boolean) {
 }
 
 const peers = process.argv.includes('--peers');
-console.log(`conv layers, ${build} build, 1 thread, CPU ms (preliminary: shared machine; the GEMM is the scalar placeholder)`);
+console.log(`conv layers, ${build} build, 1 thread, CPU ms (preliminary: shared machine)`);
 console.log(`layer | path | tile | planned workspace B | measured B (h) | measured B (4h) | ms | GFLOP/s${peers ? ' | tfjs-wasm ms | tfjs GFLOP/s | speedup' : ''}`);
 for (const s of SHAPES) {
   const r = run(s, s.h, true);
