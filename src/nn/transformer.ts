@@ -22,6 +22,7 @@ import type { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { add } from '../ops/binary.js';
+import { expectNumber } from '../ops/check.js';
 
 export interface TransformerLayerOptions {
   /** Hidden size of the feed-forward block (default 2048). */
@@ -58,6 +59,9 @@ function resolve(op: string, o: TransformerLayerOptions): Resolved {
   if (r.activation !== 'relu' && r.activation !== 'gelu') {
     throw new ArgumentError(`${op}: activation must be 'relu' or 'gelu', got ${String(r.activation)}`);
   }
+  // Checked here, before any sublayer is allocated, so a bad option leaks nothing.
+  expectNumber(op, 'layerNormEps', r.layerNormEps);
+  if (!(r.dropout >= 0 && r.dropout <= 1)) throw new ArgumentError(`${op}: dropout must be a probability in [0, 1], got ${String(r.dropout)}`);
   if (!Number.isInteger(r.dimFeedforward) || r.dimFeedforward < 1) {
     throw new ArgumentError(`${op}: dimFeedforward must be an integer >= 1, got ${String(r.dimFeedforward)}`);
   }
@@ -93,7 +97,7 @@ abstract class TransformerLayerBase extends Module {
   }
 
   protected makeNorm(): LayerNorm {
-    return new LayerNorm(this.dModel, { eps: this.cfg.layerNormEps, bias: this.cfg.bias });
+    return new LayerNorm(this.dModel, { eps: this.cfg.layerNormEps, bias: this.cfg.bias }, this.engine);
   }
 
   /** linear2(act(linear1(x))), the bias and activation fused into linear1's GEMM epilogue. */
@@ -179,16 +183,20 @@ export class TransformerEncoder extends Module {
   forward(src: Tensor, options: EncoderForwardOptions = {}): Tensor {
     this.checkLive();
     let x = src;
+    const step = (f: (t: Tensor) => Tensor): void => {
+      let y: Tensor;
+      try {
+        y = f(x);
+      } finally {
+        if (x !== src) x.dispose(); // also on a throw mid-stack: no intermediate outlives the call
+      }
+      x = y;
+    };
     for (const layer of this.layers) {
-      const y = layer.forward(x, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal });
-      if (x !== src) x.dispose();
-      x = y;
+      step((t) => layer.forward(t, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal }));
     }
-    if (this.norm) {
-      const y = this.norm.forward(x);
-      if (x !== src) x.dispose();
-      x = y;
-    }
+    const norm = this.norm;
+    if (norm) step((t) => norm.forward(t));
     return x;
   }
 }

@@ -54,3 +54,12 @@ export function expectNumber(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v)) throw new ArgumentError(`${op}: ${name} must be a number, got ${String(v)}`);
   return v;
 }
+
+/** Checks that every given tensor (null/undefined skipped) lives in `engine`, naming the first that does not. */
+export function expectEngine(op: string, engine: Engine, named: Record<string, Tensor | null | undefined>): void {
+  for (const [name, t] of Object.entries(named)) {
+    if (t && t.engine !== engine) {
+      throw new ArgumentError(`${op}: ${name} (shape ${fmtShape(t.shape)}) lives in another engine, expected the engine of this module's weights (create the tensor with that engine)`);
+    }
+  }
+}
