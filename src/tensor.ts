@@ -48,6 +48,21 @@ export function checkShape(shape: readonly number[], what = 'shape'): number[] {
   return shape.slice();
 }
 
+/** Before anything is allocated: plain arrays must hold numbers (nested arrays would become NaN), and int64 needs finite values. */
+function checkElements(data: TensorData, dt: DType): void {
+  if (data instanceof BigInt64Array) return;
+  const plain = !ArrayBuffer.isView(data);
+  const toInt = dt === 'int64';
+  if (!plain && !toInt) return;
+  for (let i = 0; i < data.length; i++) {
+    const v = (data as ArrayLike<unknown>)[i];
+    if (plain && typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint') {
+      throw new ArgumentError(`Tensor.from: data[${i}] must be a number, got ${Array.isArray(v) ? 'an array (pass flat data and a shape)' : typeof v}`);
+    }
+    if (toInt && !Number.isFinite(Number(v))) throw new ArgumentError(`Tensor.from: data[${i}] = ${String(v)} cannot be stored as int64, expected a finite number`);
+  }
+}
+
 function inferDType(data: TensorData): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Int32Array) return 'int32';
@@ -104,6 +119,7 @@ export class Tensor implements Disposable {
     if (numelOf(s) !== data.length) {
       throw new ShapeError(`Tensor.from: shape ${fmtShape(s)} holds ${numelOf(s)} elements but data has ${data.length}`);
     }
+    checkElements(data, dt);
     const t = Tensor.empty(s, dt, engine);
     const view = t.data();
     if (view instanceof BigInt64Array) {
@@ -200,6 +216,7 @@ export class Tensor implements Disposable {
     const s = this.live();
     const dims = shape.slice();
     const neg = dims.indexOf(-1);
+    if (dims.lastIndexOf(-1) !== neg) throw new ShapeError(`reshape: only one dimension can be -1, got ${fmtShape(shape)}`);
     if (neg >= 0) {
       const rest = numelOf(dims.filter((_, i) => i !== neg));
       if (rest === 0 || this.numel % rest !== 0) {
