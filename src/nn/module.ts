@@ -246,6 +246,22 @@ export abstract class Module {
     return this.disposed;
   }
 
+  /** Always false: simdnn runs inference only (PyTorch's eval mode). */
+  get training(): boolean {
+    return false;
+  }
+
+  /** PyTorch's `model.eval()`: a no-op here (always in eval mode), returns this for chaining. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** PyTorch's `model.train(mode)`: only `train(false)` is possible (inference engine); returns this. */
+  train(mode = true): this {
+    if (mode) throw new ArgumentError(`${this.constructor.name}.train(): training mode is not supported (simdnn runs inference only), expected train(false) or eval()`);
+    return this;
+  }
+
   /** Frees private caches. Default: nothing. */
   protected onDispose(): void {}
 

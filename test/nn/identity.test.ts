@@ -20,4 +20,14 @@ describe('nn.Identity and nn.Dropout (eval)', () => {
     const seq = new nn.Sequential(new nn.Linear(2, 2), new nn.Dropout(), new nn.ReLU());
     expect(seq.forward(x).shape).toEqual([2, 2]);
   });
+
+  it('modules accept PyTorch inference idioms: model.eval(), model.train(false), model.training', async () => {
+    await useBuild('simd');
+    const seq = new nn.Sequential(new nn.Linear(2, 2), new nn.Dropout(), new nn.ReLU());
+    expect(seq.eval()).toBe(seq);
+    expect(seq.train(false)).toBe(seq);
+    expect(seq.training).toBe(false);
+    expect(() => seq.train()).toThrow(/train\(\): training mode is not supported/);
+    seq.dispose();
+  });
 });
