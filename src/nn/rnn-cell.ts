@@ -9,7 +9,7 @@ import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
-import { expectInt, expectTensor, sameEngine } from '../ops/check.js';
+import { expectEngine, expectInt, expectTensor } from '../ops/check.js';
 import { RnnLayerPack, runLayers, runScratchBytes, type RnnMode } from '../ops/rnn.js';
 import { makeRecurrentParams } from './rnn.js';
 
@@ -81,24 +81,30 @@ export abstract class RNNCellBase extends Module {
       if (t.ndim !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
         throw new ShapeError(`${op}: ${name} has shape ${fmtShape(t.shape)}, expected ${fmtShape(shape)}`);
       }
-      sameEngine(op, input, t);
     }
+    expectEngine(op, this.engine, { input, hx, cx });
     const e = input.engine;
     const h = Tensor.empty(shape, 'float32', e);
     const c = this.mode === 'lstm' ? Tensor.empty(shape, 'float32', e) : null;
     const bytes = runScratchBytes(this.mode, H, 1, 1, 1, B);
-    const xp = e.arena.alloc(bytes.xp);
-    const ws = e.arena.alloc(bytes.ws);
+    let xp = 0; // arena pointers are never 0 (the heap starts above it)
+    let ws = 0;
     try {
+      xp = e.arena.alloc(bytes.xp);
+      ws = e.arena.alloc(bytes.ws);
       runLayers(
         e,
         [this.pack!],
         { T: 1, B, batchFirst: false, x: input.ptr, h0: hx ? hx.ptr : 0, c0: cx ? cx.ptr : 0, y: h.ptr, hn: 0, cn: c ? c.ptr : 0 },
         { xp, mid: 0, ws },
       );
+    } catch (err) {
+      h.dispose();
+      c?.dispose();
+      throw err;
     } finally {
-      e.arena.free(xp);
-      e.arena.free(ws);
+      if (xp) e.arena.free(xp);
+      if (ws) e.arena.free(ws);
     }
     return { h, c };
   }

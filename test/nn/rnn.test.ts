@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nn, Tensor, ArgumentError, ShapeError, StateDictError, type Engine } from '../../dist/src/entries/node.js';
-import { runnableBuilds, useBuild } from '../helpers/engines.js';
+import { otherEngine, runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 import { refLayer, refProject, type RefMode } from '../reference/rnn.js';
 
@@ -228,6 +228,27 @@ describe.each(runnableBuilds())('nn recurrent layers [%s build]', (build) => {
       expect(h1.toFloat32Array()).toEqual(h2.toFloat32Array());
       m.dispose();
     });
+  });
+
+  it('inputs, states and step() frames from another engine: ArgumentError naming them, nothing leaked or written', async () => {
+    const e = await useBuild(build);
+    const o = await otherEngine(build);
+    const lstm = new nn.LSTM(3, 4, {}, e);
+    const cell = new nn.GRUCell(3, 4, {}, e);
+    const xo = Tensor.zeros([5, 2, 3], 'float32', o);
+    const fo = Tensor.zeros([2, 3], 'float32', o);
+    const x = Tensor.zeros([5, 2, 3], 'float32', e);
+    const h0o = Tensor.zeros([1, 2, 4], 'float32', o);
+    const foreign = new nn.LSTM(3, 4, {}, o);
+    const st = foreign.initState(1);
+    const frame = Tensor.zeros([1, 3], 'float32', o);
+    const before = [e.memoryStats().inUseBytes, o.memoryStats().inUseBytes];
+    expect(() => lstm.forward(xo)).toThrow(/LSTM.forward: input \(shape \[5, 2, 3\]\) lives in another engine/);
+    expect(() => lstm.forward(x, [h0o, h0o])).toThrow(/h0/);
+    expect(() => cell.forward(fo)).toThrow(/GRUCell.forward: input .* another engine/);
+    expect(() => lstm.step(frame, st)).toThrow(/LSTM.step: frame .* another engine/);
+    expect([e.memoryStats().inUseBytes, o.memoryStats().inUseBytes]).toEqual(before);
+    for (const t of [lstm, cell, xo, fo, x, h0o, st, frame, foreign]) t.dispose();
   });
 
   it('state_dict keys in PyTorch order; typed errors', async () => {
