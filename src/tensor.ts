@@ -23,6 +23,8 @@ type TypedOf<D extends DType> = D extends 'float32'
 /** One block of memory shared by a tensor and its reshaped views. */
 class Storage {
   refs = 1;
+  /** Bumped whenever a writable view is handed out (data(), bytes()): see Tensor.version. */
+  version = 0;
   constructor(
     readonly engine: Engine,
     readonly ptr: number,
@@ -166,6 +168,21 @@ export class Tensor implements Disposable {
    * (memory.grow detaches it): use it at once, never keep it.
    */
   data<D extends DType = DType>(): TypedOf<D> {
+    this.live().version++;
+    return this.view<D>();
+  }
+
+  /**
+   * Counts the writable views handed out (data(), bytes()) of this tensor's memory, shared with
+   * its reshaped views, like torch's `_version`: layers that keep a packed copy of a parameter
+   * repack when it changed, so writing weights in place through data() takes effect.
+   */
+  get version(): number {
+    return this.storage?.version ?? -1;
+  }
+
+  /** data() without counting a write (for the copying readers below). */
+  private view<D extends DType = DType>(): TypedOf<D> {
     const s = this.live();
     const a = s.engine.arena;
     switch (this.dtype) {
@@ -183,12 +200,13 @@ export class Tensor implements Disposable {
   /** The raw bytes (a live view, same caveat as data()). */
   bytes(): Uint8Array {
     const s = this.live();
+    s.version++;
     return s.engine.arena.u8(s.ptr, this.byteLength);
   }
 
   /** Copies the values out as float32 (any dtype). */
   toFloat32Array(): Float32Array {
-    const d = this.data();
+    const d = this.view();
     if (d instanceof Float32Array) return d.slice();
     const out = new Float32Array(this.numel);
     for (let i = 0; i < d.length; i++) out[i] = Number(d[i]);
@@ -197,7 +215,7 @@ export class Tensor implements Disposable {
 
   /** Copies the values out in the tensor's own dtype. */
   toTypedArray(): TypedOf<DType> {
-    return this.data().slice() as TypedOf<DType>;
+    return this.view().slice() as TypedOf<DType>;
   }
 
   /** Nested JS arrays, like torch's tolist() (numbers; int64 as numbers). */

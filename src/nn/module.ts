@@ -62,6 +62,8 @@ export abstract class Module {
   private readonly children = new Map<string, Module>();
   private readonly nonPersistent = new Set<string>();
   private disposed = false;
+  /** Sum of the own parameters' versions when the packs were last built (see freshPacks()). */
+  private packedVersion = -1;
 
   constructor(engine: Engine = getEngine()) {
     this.engine = engine;
@@ -202,7 +204,27 @@ export abstract class Module {
   /** Calls onLoad() bottom-up so every module repacks from its new parameters. */
   protected afterLoad(): void {
     for (const m of this.children.values()) m.afterLoad();
+    this.repack();
+  }
+
+  /** Rebuilds the packs (onLoad()) and records the parameter versions they were built from. */
+  protected repack(): void {
     this.onLoad();
+    this.packedVersion = this.paramsVersion();
+  }
+
+  /**
+   * For modules that keep packed copies of their parameters: call before using the packs; repacks
+   * when a parameter was written in place (a data()/bytes() view was taken) since the last pack.
+   */
+  protected freshPacks(): void {
+    if (this.paramsVersion() !== this.packedVersion) this.repack();
+  }
+
+  private paramsVersion(): number {
+    let v = 0;
+    for (const t of this.params.values()) v += t.version;
+    return v;
   }
 
   /** Rebuilds private caches (packed weights) from the parameters. Default: nothing. */

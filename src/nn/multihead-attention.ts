@@ -140,6 +140,7 @@ export class MultiheadAttention extends Module {
 
   forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
     this.checkLive();
+    this.freshPacks();
     expectTensor(OP, 'query', query);
     expectTensor(OP, 'key', key);
     expectTensor(OP, 'value', value);

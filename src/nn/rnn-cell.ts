@@ -35,7 +35,7 @@ export abstract class RNNCellBase extends Module {
     expectInt(op, 'hiddenSize', hiddenSize, 1);
     this.bias = bias;
     makeRecurrentParams(this.engine, mode, inputSize, hiddenSize, bias, (n, t) => this.registerParameter(n, t));
-    this.onLoad();
+    this.repack();
   }
 
   protected override onLoad(): void {
@@ -65,6 +65,7 @@ export abstract class RNNCellBase extends Module {
   /** One step; returns h' (and c' for LSTM), shaped like hx ([B, H] or unbatched [H]). */
   protected cell(input: Tensor, hx: Tensor | null | undefined, cx: Tensor | null | undefined): { h: Tensor; c: Tensor | null } {
     this.checkLive();
+    this.freshPacks();
     const op = `${this.constructor.name}.forward`;
     expectTensor(op, 'input', input);
     const unbatched = input.ndim === 1;

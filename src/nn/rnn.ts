@@ -164,7 +164,7 @@ export abstract class RNNBase extends Module {
         makeRecurrentParams(this.engine, mode, l === 0 ? inputSize : D * hiddenSize, hiddenSize, this.bias, (n, t) => this.registerParameter(n + sfx, t));
       }
     }
-    this.onLoad();
+    this.repack();
   }
 
   get numDirections(): number {
@@ -206,6 +206,7 @@ export abstract class RNNBase extends Module {
   /** The whole sequence through every layer; returns output, h_n and (LSTM) c_n. */
   protected run(input: Tensor, h0In?: Tensor | null, c0In?: Tensor | null): { output: Tensor; hn: Tensor; cn: Tensor | null } {
     this.checkLive();
+    this.freshPacks();
     const op = `${this.constructor.name}.forward`;
     expectTensor(op, 'input', input);
     if (input.ndim !== 2 && input.ndim !== 3) {
@@ -298,6 +299,7 @@ export abstract class RNNBase extends Module {
    */
   step(frame: Tensor, state: RNNState): Tensor {
     this.checkLive();
+    this.freshPacks();
     const op = `${this.constructor.name}.step`;
     this.checkStreamable(op);
     expectTensor(op, 'frame', frame);

@@ -159,4 +159,16 @@ describe.each(runnableBuilds())('MultiheadAttention [%s build]', (build) => {
     expect(cache.length).toBe(0);
     for (const t of [x, badMask, cache, mha]) t.dispose();
   });
+
+  it('in_proj_weight written in place through data() takes effect (lazy packs are dropped)', async () => {
+    const e = await useBuild(build);
+    const mha = new nn.MultiheadAttention(4, 2, {}, e);
+    const q = Tensor.from(new Rng(8).randn(3 * 4), [3, 1, 4], 'float32', e);
+    const [a] = mha.forward(q, q, q, { needWeights: false });
+    mha.stateDict()['in_proj_weight'].data().fill(0); // v = 0 -> output = out_proj.bias = 0
+    const [b] = mha.forward(q, q, q, { needWeights: false });
+    expect(Array.from(a.toFloat32Array()).some((v) => v !== 0)).toBe(true);
+    expect(Array.from(b.toFloat32Array()).every((v) => v === 0)).toBe(true);
+    for (const t of [mha, q, a, b]) t.dispose();
+  });
 });

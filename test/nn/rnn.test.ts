@@ -251,6 +251,28 @@ describe.each(runnableBuilds())('nn recurrent layers [%s build]', (build) => {
     for (const t of [lstm, cell, xo, fo, x, h0o, st, frame, foreign]) t.dispose();
   });
 
+  it('recurrent weights written in place through data() take effect (layers and cells repack)', async () => {
+    const e = await useBuild(build);
+    const x = Tensor.from(new Rng(3).randn(5 * 3), [5, 1, 3], 'float32', e);
+    const gru = new nn.GRU(3, 4, {}, e);
+    const cell = new nn.LSTMCell(3, 4, {}, e);
+    const frame = Tensor.from(new Rng(4).randn(3), [1, 3], 'float32', e);
+    const [a] = gru.forward(x);
+    const [hc] = cell.forward(frame);
+    gru.stateDict()['weight_ih_l0'].data().fill(0);
+    gru.stateDict()['weight_hh_l0'].data().fill(0);
+    gru.stateDict()['bias_ih_l0'].data().fill(0);
+    gru.stateDict()['bias_hh_l0'].data().fill(0);
+    const [b] = gru.forward(x); // all-zero weights: h stays 0 (z = 0.5, n = 0)
+    expect(Array.from(b.toFloat32Array()).every((v) => v === 0)).toBe(true);
+    expect(Array.from(a.toFloat32Array()).some((v) => v !== 0)).toBe(true);
+    for (const k of ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']) cell.stateDict()[k].data().fill(0);
+    const [hz] = cell.forward(frame);
+    expect(Array.from(hz.toFloat32Array()).every((v) => v === 0)).toBe(true);
+    expect(Array.from(hc.toFloat32Array()).some((v) => v !== 0)).toBe(true);
+    for (const t of [x, frame, a, b, hc, hz, gru, cell]) t.dispose();
+  });
+
   it('state_dict keys in PyTorch order; typed errors', async () => {
     e = await useBuild(build);
     e.scope(() => {
