@@ -1,7 +1,8 @@
 /**
- * One Node cold start, run in a fresh process by bench/size-startup.ts: import the entry given as
- * argv[2] (a file URL), init(), and a first small layer call; prints the times as JSON (wall
- * clock, and the process CPU time over the same span, which a loaded machine inflates less).
+ * One Node cold start, run in a fresh process by bench/size-startup.ts: import argv[2] ('simdnn',
+ * which this file, inside the package, resolves through the package's own exports; or a file
+ * URL), init(), and a first small layer call; prints the times as JSON (wall clock, and the
+ * process CPU time over the same span, which a loaded machine inflates less).
  */
 const c0 = process.cpuUsage();
 const t0 = performance.now();

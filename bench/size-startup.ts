@@ -1,12 +1,14 @@
 /**
  * Size and cold start of the built package (run `npm run build` first):
  *   node dist/bench/size-startup.js [--runs N]
- * - gzipped size (level 9) of each .wasm, and of each JS entry with every module it imports
- *   (including @assemblyscript/loader), concatenated: what a bundle of that entry would hold at most;
- *   for the browser and node entries also a minified bundle made with rolldown (vite's bundler);
- * - Node cold start: a fresh `node` process per run doing import + init() + a first relu call;
+ * - gzipped size (level 9) of each .wasm, and of the file each export condition resolves to with
+ *   every module it imports, concatenated (1 file for the single-file bundles that
+ *   tools/bundle-entries.mjs makes; for those, also the unbundled tsc output they are built from);
+ * - Node cold start: a fresh `node` process per run doing `import('simdnn')` (the package's own
+ *   exports, node condition: what users get) + init() + a first relu call; also the unbundled
+ *   tsc output of the node entry, for comparison;
  * - Chromium cold start: a fresh browser context per run (no HTTP cache) doing the same through
- *   the browser entry (wasm streamed as application/wasm from a local server).
+ *   the browser condition (wasm streamed as application/wasm from a local server).
  * Prints a markdown report (medians of N runs) and exits 1 if a budget is exceeded:
  * all .wasm builds together under 300 KB gzipped, Node cold start under 50 ms.
  */
@@ -45,17 +47,12 @@ function graph(file: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
-/** The entry bundled and minified by rolldown (installed with vite), or null without rolldown. */
-async function minifiedBundle(file: string, platform: 'browser' | 'node'): Promise<Buffer | null> {
-  try {
-    const { rolldown } = await import('rolldown');
-    const b = await rolldown({ input: file, platform, logLevel: 'silent' });
-    const out = await b.generate({ format: 'esm', minify: true });
-    await b.close();
-    return Buffer.from(out.output.map((c) => ('code' in c ? c.code : '')).join('\n'));
-  } catch {
-    return null;
-  }
+/** A size row for `file` and every module it imports. */
+function entryRow(label: string, file: string): string {
+  const files = [...graph(file)];
+  const all = Buffer.concat(files.map((f) => readFileSync(f)));
+  const what = files.length === 1 ? 'single file' : `+ ${files.length - 1} imported modules`;
+  return `| ${label} (${relative(REPO, file)}, ${what}) | ${all.length} | ${gz(all)} |`;
 }
 
 async function sizes(): Promise<{ lines: string[]; wasmTotal: number }> {
@@ -69,11 +66,8 @@ async function sizes(): Promise<{ lines: string[]; wasmTotal: number }> {
   lines.push(`| **all .wasm builds** | | **${wasmTotal} (${kb(wasmTotal)}; budget ${kb(WASM_BUDGET)})** |`);
   for (const [cond, entry] of [['browser', '.'], ['node', '.'], ['workerd', '.'], ['deno', '.'], ['inline', './inline']]) {
     const file = join(REPO, resolveExport(REPO, entry, cond === 'inline' ? ['import'] : [cond]));
-    const files = [...graph(file)];
-    const all = Buffer.concat(files.map((f) => readFileSync(f)));
-    lines.push(`| JS entry \`${cond}\` (${relative(REPO, file)} + ${files.length - 1} imported modules) | ${all.length} | ${gz(all)} |`);
-    const min = cond === 'browser' || cond === 'node' ? await minifiedBundle(file, cond) : null;
-    if (min) lines.push(`| JS entry \`${cond}\`, rolldown bundle, minified | ${min.length} | ${gz(min)} |`);
+    lines.push(entryRow(`JS entry \`${cond}\``, file));
+    if (file.endsWith('.min.js')) lines.push(entryRow(`JS entry \`${cond}\`, unbundled tsc output (the bundle's source)`, file.replace(/\.min\.js$/, '.js')));
   }
   return { lines, wasmTotal };
 }
@@ -93,17 +87,16 @@ function coldTable(name: string, xs: Cold[]): string {
   return `| ${name} (${xs[0].build}) | ${med('importMs')} | ${med('initMs')} | ${med('callMs')} | **${med('totalMs')}** | ${xs.length} |`;
 }
 
-function nodeCold(): Cold[] {
-  const entry = pathToFileURL(join(REPO, resolveExport(REPO, '.', ['node']))).href;
+/** `specifier`: 'simdnn' (self-reference through package.json exports) or a file URL. */
+function nodeCold(specifier: string): Cold[] {
   const script = join(REPO, 'dist/bench/cold-start-node.js');
-  return Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, [script, entry], { encoding: 'utf8', timeout: 30_000 })));
+  return Array.from({ length: runs }, () => JSON.parse(execFileSync(process.execPath, [script, specifier], { encoding: 'utf8', timeout: 30_000 })));
 }
 
 async function chromiumCold(): Promise<Cold[]> {
   const map = JSON.stringify({
     imports: {
       simdnn: `/ok/${resolveExport(REPO, '.', ['browser', 'import'])}`,
-      '@assemblyscript/loader': `/ok/node_modules/@assemblyscript/loader/${resolveExport(join(REPO, 'node_modules/@assemblyscript/loader'), '.', ['browser', 'import'])}`,
     },
   });
   const script = `const t0 = performance.now();
@@ -127,7 +120,8 @@ window.__result = { ok: true, value: { importMs: t1 - t0, initMs: t2 - t1, callM
 }
 
 const { lines, wasmTotal } = await sizes();
-const node = nodeCold();
+const node = nodeCold('simdnn');
+const nodeUnbundled = nodeCold(pathToFileURL(join(REPO, 'dist/src/entries/node.js')).href);
 const chrome = await chromiumCold();
 const nodeMs = median(node.map((x) => x.totalMs));
 const nodeProc = median(node.map((x) => x.sinceProcessStartMs ?? 0));
@@ -135,10 +129,11 @@ const nodeCpu = median(node.map((x) => x.cpuMs ?? 0));
 console.log(`## Size and cold start (node ${process.version}, ${new Date().toISOString().slice(0, 16)}Z, median of ${runs} runs)\n`);
 console.log(lines.join('\n'));
 console.log('\n| cold start (ms) | import | init() | first relu | total | runs |\n| --- | ---: | ---: | ---: | ---: | ---: |');
-console.log(coldTable('Node, fresh process', node));
-console.log(coldTable('Chromium, fresh context', chrome));
-console.log(`\nNode: process CPU time over import + init() + first call: ${nodeCpu.toFixed(1)} ms median (all threads).`);
-console.log(`Node process start to first result (includes Node's own boot): ${nodeProc.toFixed(1)} ms median.`);
+console.log(coldTable("Node, fresh process, import('simdnn')", node));
+console.log(coldTable('Node, fresh process, unbundled dist/src/entries/node.js', nodeUnbundled));
+console.log(coldTable("Chromium, fresh context, import('simdnn') via import map (browser condition)", chrome));
+console.log(`\nNode (import('simdnn')): process CPU time over import + init() + first call: ${nodeCpu.toFixed(1)} ms median (all threads).`);
+console.log(`Node (import('simdnn')) process start to first result (includes Node's own boot): ${nodeProc.toFixed(1)} ms median.`);
 const wasmOk = wasmTotal < WASM_BUDGET;
 const nodeOk = nodeMs < NODE_BUDGET_MS;
 console.log(`Budgets: all .wasm < ${kb(WASM_BUDGET)} gzipped: ${wasmOk ? 'OK' : 'OVER'}; Node cold start < ${NODE_BUDGET_MS} ms: ${nodeOk ? 'OK' : 'OVER'}.`);

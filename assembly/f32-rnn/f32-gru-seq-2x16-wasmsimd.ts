@@ -12,7 +12,8 @@
 //       y + 4*(t*ysT + b*ysB), H floats. hn: [B, H] receives the last step's h, or 0 to skip.
 //   ws: scratch of B * ceil(H/4) * 48 bytes.
 //   y may alias h0 (and hn): a step reads every h row (matvec) before writing any y.
-// Tile: 2 batch rows x 16 columns (4 strips, 8 f32x4 accumulators); one row: 6 strips.
+// Tile: 2 batch rows x 16 columns (4 strips, 8 f32x4 accumulators; the last 3 strips of a group:
+//   2 x 12); one row: 7 strips (28 columns, rnn-matvec.ts).
 //   Each step: the matvec of every row into ws (rnn-matvec.ts), then the fused gates per row.
 // Preconditions: T, B, H >= 1; w, y, ws != 0 (asserted). Activations: common/vmath.ts.
 // Bounds: reads up to 16 B past xp rows and h rows (the arena pads); never writes past y rows, hn.
@@ -45,13 +46,12 @@ export function f32_gru_seq_2x16__wasmsimd(
   assert(w != 0 && y != 0 && ws != 0, 'f32_gru_seq: null operand');
   const np = (h + 3) >> 2; // blocks of 4 hidden units
   const ns: usize = np * 3; // strips of the packed W_hh
-  const sb = (h + 1) << 4; // bytes per strip
   const wsr = ns << 4; // bytes per accumulator row
   for (let s: usize = 0; s < t; s++) {
     const ti = stepTime(s, t, reverse);
     const hp = prevRows(s, ti, reverse, y, ysT, h0); // h rows of the previous step (0: zeros)
     const hs = prevStride(s, ysB, h); // bytes between them
-    rnnMatvecBatch(ns, hp != 0 ? h : 0, w, sb, hp, hs, b, ws, wsr);
+    rnnMatvecBatch(ns, h, hp != 0 ? h : 0, w, hp, hs, b, ws, wsr);
     for (let r: usize = 0; r < b; r++) {
       gruRow(h, np, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), hp != 0 ? hp + r * hs : 0, y + ((ti * ysT + r * ysB) << 2));
     }

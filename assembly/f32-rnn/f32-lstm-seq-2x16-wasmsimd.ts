@@ -11,7 +11,8 @@
 //       place (c_0 in, c_T out). y: output row (t, b) at y + 4*(t*ysT + b*ysB), H floats.
 //   hn: [B, H] receives the last step's h, or 0 to skip. ws: scratch of B * ceil(H/4) * 64 B.
 //   y may alias h0 (and hn): a step reads every h row (matvec) before writing any y.
-// Tile: 2 batch rows x 16 columns (4 strips, 8 f32x4 accumulators); one row: 6 strips.
+// Tile: 2 batch rows x 16 columns (4 strips, 8 f32x4 accumulators; the last 3 strips of a group:
+//   2 x 12); one row: 7 strips (28 columns, rnn-matvec.ts).
 //   Each step: the matvec of every row into ws (rnn-matvec.ts), then the fused gates per row.
 // Preconditions: T, B, H >= 1; w, c, y, ws != 0 (asserted). Activations: common/vmath.ts.
 // Bounds: reads up to 16 B past xp rows and c (the arena pads); never writes past y rows, c, hn.
@@ -49,13 +50,12 @@ export function f32_lstm_seq_2x16__wasmsimd(
   assert(w != 0 && c != 0 && y != 0 && ws != 0, 'f32_lstm_seq: null operand');
   const np = (h + 3) >> 2; // blocks of 4 hidden units
   const ns: usize = np << 2; // strips of the packed W_hh
-  const sb = (h + 1) << 4; // bytes per strip
   const wsr = ns << 4; // bytes per accumulator row
   for (let s: usize = 0; s < t; s++) {
     const ti = stepTime(s, t, reverse);
     const hp = prevRows(s, ti, reverse, y, ysT, h0); // h rows of the previous step (0: zeros)
     const hs = prevStride(s, ysB, h); // bytes between them
-    rnnMatvecBatch(ns, hp != 0 ? h : 0, w, sb, hp, hs, b, ws, wsr);
+    rnnMatvecBatch(ns, h, hp != 0 ? h : 0, w, hp, hs, b, ws, wsr);
     for (let r: usize = 0; r < b; r++) {
       lstmRow(h, np, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), c + ((r * h) << 2), y + ((ti * ysT + r * ysB) << 2));
     }

@@ -2,48 +2,49 @@
 //
 // Maths: for each batch row r and strip s: acc[r][s] = bias[s] + sum_{k<kc} h_r[k] * W[s][k], a
 // strip being 4 consecutive columns (outputs of W_hh·h + b_hh) of the kernel's column order.
-// Packed W_hh (built once by src/ops/rnn.ts packRecurrentInto): S strips, strip s = (H + 1) x 4
-// floats, K-major: [bias (4)][k=0 (4)][k=1 (4)] ... [k=H-1 (4)]; strip stride sb = (H + 1) * 16
-// bytes; columns past the layer's end are zero. The layout does not depend on the batch: the
-// matvec picks how many strips it runs together (6 for one row, 4 x 2 rows for several).
+// Packed W_hh (built once by src/ops/rnn.ts packRecurrentInto): S strips in groups of 7 (the
+// last group: the remaining 1..7). Group g (strips 7g .. 7g+n-1) = (H + 1) rows of n*4 floats,
+// K-major: [bias][k=0] ... [k=H-1], each row the n strips' 4 columns side by side; group stride
+// (H + 1) * 112 bytes; columns past the layer's end are zero. The layout does not depend on the
+// batch: the matvec picks how many strips it runs together (a group of 7 for one row, 4 or 3
+// strips x 2 rows for several); one pointer walks a group, loads use immediate offsets.
 // Output: ws + r * wsr + s * 16 holds the accumulator of strip s for row r (16 B aligned).
 // kc = 0 means h = 0 (no initial state): the accumulators are the bias alone, h is not read.
 // Register budget (V8 x64 keeps 15 xmm registers for wasm and schedules the loads of an
-// iteration early): one row x 6 strips = 6 acc + 6 w + 1 h; 2 rows x 4 strips = 8 + 4 + 2.
+// iteration early): one row x 7 strips = 7 acc + 7 w + 1 h (the mul overwrites its loaded w:
+// no temporary); 2 rows x 4 strips = 8 + 4 + 2.
+// Measured (issue 5, loaded 2-core EPYC, CPU time): one row runs at ~45 GB/s of W_hh whether W_hh
+// sits in L2 (H = 256 RNN, 257 KiB) or not (LSTM, 1 MiB); the same loop without the mul and the
+// splat (loads + adds only) reaches ~54 GB/s, so one row is bound by the L2 -> L1 stream. Groups
+// of 6 strips measured the same as 7; a 4x8 tile over packed h for batches measured no better
+// than 2 x 4 strips.
 // Reads h_r[0..kc), never past; writes exactly S * 16 bytes per row of ws.
 
-// One row, n (1..6, a constant at each call site) strips from p. n independent accumulators.
+// One row, n (1..7, a constant at each call site) strips of one group at p (row stride n * 16 B,
+// so every load has an immediate offset from one pointer). n independent accumulators.
 // @ts-ignore: decorator
-@inline function strips1(n: i32, kc: usize, p: usize, sb: usize, h: usize, ws: usize): void {
-  let p0 = p;
-  let p1 = p + sb;
-  let p2 = p + 2 * sb;
-  let p3 = p + 3 * sb;
-  let p4 = p + 4 * sb;
-  let p5 = p + 5 * sb;
+@inline function strips1(n: i32, kc: usize, p: usize, h: usize, ws: usize): void {
+  const gw: usize = <usize>n << 4;
   const vz = f32x4.splat(0);
-  let va0 = v128.load(p0);
-  let va1 = n > 1 ? v128.load(p1) : vz;
-  let va2 = n > 2 ? v128.load(p2) : vz;
-  let va3 = n > 3 ? v128.load(p3) : vz;
-  let va4 = n > 4 ? v128.load(p4) : vz;
-  let va5 = n > 5 ? v128.load(p5) : vz;
-  let ph = h;
-  for (let k: usize = 0; k < kc; k++) {
-    p0 += 16;
-    p1 += 16;
-    p2 += 16;
-    p3 += 16;
-    p4 += 16;
-    p5 += 16;
+  let va0 = v128.load(p);
+  let va1 = n > 1 ? v128.load(p, 16) : vz;
+  let va2 = n > 2 ? v128.load(p, 32) : vz;
+  let va3 = n > 3 ? v128.load(p, 48) : vz;
+  let va4 = n > 4 ? v128.load(p, 64) : vz;
+  let va5 = n > 5 ? v128.load(p, 80) : vz;
+  let va6 = n > 6 ? v128.load(p, 96) : vz;
+  let pw = p;
+  const he = h + (kc << 2);
+  for (let ph = h; ph < he; ph += 4) {
+    pw += gw;
     const vh = v128.load32_splat(ph);
-    ph += 4;
-    va0 = f32x4.add(va0, f32x4.mul(v128.load(p0), vh));
-    if (n > 1) va1 = f32x4.add(va1, f32x4.mul(v128.load(p1), vh));
-    if (n > 2) va2 = f32x4.add(va2, f32x4.mul(v128.load(p2), vh));
-    if (n > 3) va3 = f32x4.add(va3, f32x4.mul(v128.load(p3), vh));
-    if (n > 4) va4 = f32x4.add(va4, f32x4.mul(v128.load(p4), vh));
-    if (n > 5) va5 = f32x4.add(va5, f32x4.mul(v128.load(p5), vh));
+    va0 = f32x4.add(va0, f32x4.mul(v128.load(pw), vh));
+    if (n > 1) va1 = f32x4.add(va1, f32x4.mul(v128.load(pw, 16), vh));
+    if (n > 2) va2 = f32x4.add(va2, f32x4.mul(v128.load(pw, 32), vh));
+    if (n > 3) va3 = f32x4.add(va3, f32x4.mul(v128.load(pw, 48), vh));
+    if (n > 4) va4 = f32x4.add(va4, f32x4.mul(v128.load(pw, 64), vh));
+    if (n > 5) va5 = f32x4.add(va5, f32x4.mul(v128.load(pw, 80), vh));
+    if (n > 6) va6 = f32x4.add(va6, f32x4.mul(v128.load(pw, 96), vh));
   }
   v128.store(ws, va0);
   if (n > 1) v128.store(ws, va1, 16);
@@ -51,50 +52,45 @@
   if (n > 3) v128.store(ws, va3, 48);
   if (n > 4) v128.store(ws, va4, 64);
   if (n > 5) v128.store(ws, va5, 80);
+  if (n > 6) v128.store(ws, va6, 96);
 }
 
-// Two rows, n (1..4, constant) strips from p: 2n accumulators sharing each weight load.
+// Two rows, n (1..4, constant) strips at p inside a group of row stride gw bytes: 2n
+// accumulators sharing each weight load.
 // @ts-ignore: decorator
-@inline function strips2(n: i32, kc: usize, p: usize, sb: usize, h0: usize, h1: usize, ws0: usize, ws1: usize): void {
-  let p0 = p;
-  let p1 = p + sb;
-  let p2 = p + 2 * sb;
-  let p3 = p + 3 * sb;
+@inline function strips2(n: i32, kc: usize, p: usize, gw: usize, h0: usize, h1: usize, ws0: usize, ws1: usize): void {
   const vz = f32x4.splat(0);
-  let va00 = v128.load(p0);
-  let va01 = n > 1 ? v128.load(p1) : vz;
-  let va02 = n > 2 ? v128.load(p2) : vz;
-  let va03 = n > 3 ? v128.load(p3) : vz;
+  let va00 = v128.load(p);
+  let va01 = n > 1 ? v128.load(p, 16) : vz;
+  let va02 = n > 2 ? v128.load(p, 32) : vz;
+  let va03 = n > 3 ? v128.load(p, 48) : vz;
   let va10 = va00;
   let va11 = va01;
   let va12 = va02;
   let va13 = va03;
-  let ph0 = h0;
+  let pw = p;
   let ph1 = h1;
-  for (let k: usize = 0; k < kc; k++) {
-    p0 += 16;
-    p1 += 16;
-    p2 += 16;
-    p3 += 16;
+  const he = h0 + (kc << 2);
+  for (let ph0 = h0; ph0 < he; ph0 += 4) {
+    pw += gw;
     const vh0 = v128.load32_splat(ph0);
     const vh1 = v128.load32_splat(ph1);
-    ph0 += 4;
     ph1 += 4;
-    const vw0 = v128.load(p0);
+    const vw0 = v128.load(pw);
     va00 = f32x4.add(va00, f32x4.mul(vw0, vh0));
     va10 = f32x4.add(va10, f32x4.mul(vw0, vh1));
     if (n > 1) {
-      const vw1 = v128.load(p1);
+      const vw1 = v128.load(pw, 16);
       va01 = f32x4.add(va01, f32x4.mul(vw1, vh0));
       va11 = f32x4.add(va11, f32x4.mul(vw1, vh1));
     }
     if (n > 2) {
-      const vw2 = v128.load(p2);
+      const vw2 = v128.load(pw, 32);
       va02 = f32x4.add(va02, f32x4.mul(vw2, vh0));
       va12 = f32x4.add(va12, f32x4.mul(vw2, vh1));
     }
     if (n > 3) {
-      const vw3 = v128.load(p3);
+      const vw3 = v128.load(pw, 48);
       va03 = f32x4.add(va03, f32x4.mul(vw3, vh0));
       va13 = f32x4.add(va13, f32x4.mul(vw3, vh1));
     }
@@ -115,50 +111,63 @@
   }
 }
 
-// One row, every strip: 6 at a time, then the rest.
+// One row, every strip: the full groups of 7, then the last group (1..6 strips).
 // @ts-ignore: decorator
-@inline function rowAll(ns: usize, kc: usize, w: usize, sb: usize, h: usize, ws: usize): void {
+@inline function rowAll(ns: usize, kc: usize, w: usize, gb: usize, h: usize, ws: usize): void {
   let s: usize = 0;
-  for (; s + 6 <= ns; s += 6) strips1(6, kc, w + s * sb, sb, h, ws + (s << 4));
-  const rem = ns - s;
-  if (rem >= 4) {
-    strips1(rem == 5 ? 5 : 4, kc, w + s * sb, sb, h, ws + (s << 4));
-  } else if (rem == 3) {
-    strips1(3, kc, w + s * sb, sb, h, ws + (s << 4));
-  } else if (rem == 2) {
-    strips1(2, kc, w + s * sb, sb, h, ws + (s << 4));
-  } else if (rem == 1) {
-    strips1(1, kc, w + s * sb, sb, h, ws + (s << 4));
+  let p = w;
+  for (; s + 7 <= ns; s += 7) {
+    strips1(7, kc, p, h, ws + (s << 4));
+    p += gb;
   }
+  const rem = ns - s;
+  const o = ws + (s << 4);
+  if (rem == 6) strips1(6, kc, p, h, o);
+  else if (rem == 5) strips1(5, kc, p, h, o);
+  else if (rem == 4) strips1(4, kc, p, h, o);
+  else if (rem == 3) strips1(3, kc, p, h, o);
+  else if (rem == 2) strips1(2, kc, p, h, o);
+  else if (rem == 1) strips1(1, kc, p, h, o);
+}
+
+// Rows r and r+1, strips j0 .. j0+n-1 (n = 1..4) of the group at p (gw bytes per group row).
+// @ts-ignore: decorator
+@inline function pairPart(n: usize, kc: usize, p: usize, gw: usize, h0: usize, h1: usize, ws0: usize, ws1: usize): void {
+  if (n == 4) strips2(4, kc, p, gw, h0, h1, ws0, ws1);
+  else if (n == 3) strips2(3, kc, p, gw, h0, h1, ws0, ws1);
+  else if (n == 2) strips2(2, kc, p, gw, h0, h1, ws0, ws1);
+  else strips2(1, kc, p, gw, h0, h1, ws0, ws1);
 }
 
 // Every row of a batch: h rows at h + r*hs bytes, accumulator rows at ws + r*wsr bytes.
-// Several rows: 4 strips at a time (16 KB for H = 256, kept in L1) while every row pair streams
-// past them, sharing each weight load between the pair; an odd last row runs alone.
+// hk = H (the packed layout's K; kc is H or 0). Several rows: 4 strips of a group (then the
+// other 3; 16 KB for H = 256, kept in L1) at a time while every row pair streams past it, sharing each weight load
+// between the pair; an odd last row runs alone.
 // @ts-ignore: decorator
 @inline export function rnnMatvecBatch(
-  ns: usize, kc: usize, w: usize, sb: usize,
+  ns: usize, hk: usize, kc: usize, w: usize,
   h: usize, hs: usize, b: usize, ws: usize, wsr: usize,
 ): void {
+  const gb = (hk + 1) * 112; // bytes per full group
+  if (b == 1) {
+    rowAll(ns, kc, w, gb, h, ws);
+    return;
+  }
   const pairs = b >> 1;
-  let s: usize = 0;
-  for (; s + 4 <= ns; s += 4) {
-    for (let q: usize = 0; q < pairs; q++) {
-      const r = q << 1;
-      strips2(4, kc, w + s * sb, sb, h + r * hs, h + (r + 1) * hs, ws + r * wsr + (s << 4), ws + (r + 1) * wsr + (s << 4));
+  for (let s: usize = 0; s < ns; s += 7) {
+    const ng = min<usize>(ns - s, 7);
+    const gw = ng << 4;
+    const p = w + (s / 7) * gb;
+    for (let j: usize = 0; j < ng; j += 4) {
+      const n = min<usize>(ng - j, 4);
+      const o = (s + j) << 4;
+      for (let q: usize = 0; q < pairs; q++) {
+        const r = q << 1;
+        pairPart(n, kc, p + (j << 4), gw, h + r * hs, h + (r + 1) * hs, ws + r * wsr + o, ws + (r + 1) * wsr + o);
+      }
     }
   }
-  const rem = ns - s;
-  if (rem != 0) {
-    for (let q: usize = 0; q < pairs; q++) {
-      const r = q << 1;
-      const o = s << 4;
-      if (rem == 3) strips2(3, kc, w + s * sb, sb, h + r * hs, h + (r + 1) * hs, ws + r * wsr + o, ws + (r + 1) * wsr + o);
-      else if (rem == 2) strips2(2, kc, w + s * sb, sb, h + r * hs, h + (r + 1) * hs, ws + r * wsr + o, ws + (r + 1) * wsr + o);
-      else strips2(1, kc, w + s * sb, sb, h + r * hs, h + (r + 1) * hs, ws + r * wsr + o, ws + (r + 1) * wsr + o);
-    }
-  }
-  if (b & 1) rowAll(ns, kc, w, sb, h + (b - 1) * hs, ws + (b - 1) * wsr);
+  if (b & 1) rowAll(ns, kc, w, gb, h + (b - 1) * hs, ws + (b - 1) * wsr);
 }
 
 // Stores the first `rem` lanes of v at p (rem >= 4: all four). Never writes past p + 4*min(rem,4).

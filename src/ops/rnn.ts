@@ -16,6 +16,9 @@ import { PackedWeights, gemm } from './gemm.js';
 
 export type RnnMode = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
 
+/** Strips per group of the packed W_hh (rnn-matvec.ts). */
+const GROUP = 7;
+
 /** Gates per mode (rows of W_ih / W_hh are G*H): RNN 1, GRU 3 (r,z,n), LSTM 4 (i,f,g,o). */
 export function gateCount(mode: RnnMode): number {
   return mode === 'lstm' ? 4 : mode === 'gru' ? 3 : 1;
@@ -27,9 +30,10 @@ export function stripCount(mode: RnnMode, hidden: number): number {
 }
 
 /**
- * Packs W_hh ([G*H, H], PyTorch layout) and b_hh ([G*H] or none) into the strip layout of
- * assembly/f32-rnn/rnn-matvec.ts: strip s = (H+1) rows of 4 floats, the bias row first, then one
- * row per k. Strips are gate-interleaved: strip s holds gate s % G of hidden units
+ * Packs W_hh ([G*H, H], PyTorch layout) and b_hh ([G*H] or none) into the layout of
+ * assembly/f32-rnn/rnn-matvec.ts: strips of 4 columns, in groups of 7 strips (the last group holds
+ * the rest); a group is (H+1) rows (the bias row first, then one row per k) of its strips' 4
+ * columns side by side. Strips are gate-interleaved: strip s holds gate s % G of hidden units
  * 4*floor(s/G) .. +3 (so the G strips of a block of 4 units are adjacent). Columns past H are zero.
  */
 export function packRecurrentInto(
@@ -44,14 +48,16 @@ export function packRecurrentInto(
   const S = stripCount(mode, H);
   dst.fill(0, 0, S * (H + 1) * 4);
   for (let s = 0; s < S; s++) {
-    const base = s * (H + 1) * 4;
+    const g = Math.floor(s / GROUP);
+    const width = 4 * Math.min(GROUP, S - g * GROUP); // floats per row of the group
+    const base = g * GROUP * (H + 1) * 4 + (s - g * GROUP) * 4;
     const gate = s % G;
     for (let q = 0; q < 4; q++) {
       const u = 4 * Math.floor(s / G) + q;
       if (u >= H) continue;
       const row = gate * H + u;
       if (bhh) dst[base + q] = bhh[row];
-      for (let k = 0; k < H; k++) dst[base + (k + 1) * 4 + q] = whh[row * H + k];
+      for (let k = 0; k < H; k++) dst[base + (k + 1) * width + q] = whh[row * H + k];
     }
   }
 }

@@ -6,7 +6,7 @@
  * application/octet-stream, and answered with HTML). Each runs test/runtimes/check.mjs, whose
  * outputs are compared here with test/runtimes/reference.ts, and reports the build it picked.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { REFERENCES } from './reference.js';
 import { cjsMain, consumer, esmMain, pack, REPO } from './consumer.js';
 import { collect, resultOf, run, start, stop } from './proc.js';
 import { launchChromium, pageHtml, runPage } from '../../dist/tools/chromium.js';
-import { browserImportMap } from '../../dist/tools/resolve-export.js';
+import { browserImportMap, resolveExport } from '../../dist/tools/resolve-export.js';
 import { startStaticServer } from '../../dist/tools/static-server.js';
 
 const BIN = (name: string) => join(REPO, 'node_modules/.bin', name);
@@ -99,6 +99,16 @@ describe('Node 20', () => {
   it('with --experimental-wasm-relaxed-simd picks relaxed', async () => {
     const r = await run(process.execPath, ['--experimental-wasm-relaxed-simd', 'main.mjs'], dir);
     verify('node-relaxed-flag', resultOf('node --experimental-wasm-relaxed-simd main.mjs', r), 'relaxed');
+  });
+
+  it('the node, bun, browser, default and inline conditions resolve to self-contained single-file bundles', () => {
+    const pkg = join(dir, 'node_modules/simdnn');
+    for (const [sub, cond] of [['.', 'node'], ['.', 'bun'], ['.', 'browser'], ['.', 'default'], ['./inline', 'import']]) {
+      const file = resolveExport(pkg, sub, [cond]);
+      expect(file, `${sub} [${cond}]`).toMatch(/\.min\.js$/);
+      const imports = [...readFileSync(join(pkg, file), 'utf8').matchAll(/\bimport\s*(?:[\w*{}\s,$]*from\s*)?["']([^"']+)["']/g)].map((m) => m[1]);
+      expect(imports.filter((s) => !s.startsWith('node:')), `${file} imports`).toEqual([]);
+    }
   });
 
   it('simdnn/inline (embedded base64) works', async () => {
@@ -228,7 +238,8 @@ describe('Chromium (headless)', () => {
     dir = consumer(join(tmp, 'browser'), tgz, {});
     const pages: Record<string, string> = {};
     for (const mode of ['ok', 'octet', 'html']) {
-      const map = browserImportMap(join(dir, 'node_modules'), `/${mode}`, ['simdnn', '@assemblyscript/loader']);
+      // simdnn only: the browser bundle must be self-contained (@assemblyscript/loader inlined).
+      const map = browserImportMap(join(dir, 'node_modules'), `/${mode}`, ['simdnn']);
       pages[`index-${mode}.html`] = pageHtml(map, script);
     }
     server = await startStaticServer(dir, pages);
