@@ -56,7 +56,7 @@ export interface StateDictReport {
 }
 
 export abstract class Module {
-  protected readonly engine: Engine;
+  private engineRef: Engine | null;
   private readonly params = new Map<string, Tensor>();
   private readonly buffers = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
@@ -65,14 +65,23 @@ export abstract class Module {
   /** Sum of the own parameters' versions when the packs were last built (see freshPacks()). */
   private packedVersion = -1;
 
-  constructor(engine: Engine = getEngine()) {
-    this.engine = engine;
+  constructor(engine?: Engine) {
+    this.engineRef = engine ?? null;
+  }
+
+  /**
+   * The engine this module's tensors live in: the one given to the constructor, else the default
+   * engine, looked up only when needed, so stateless modules and containers (ReLU, Sequential,
+   * ModuleList, ...) can be built with createEngine() alone, before or without init().
+   */
+  protected get engine(): Engine {
+    return this.engineRef ?? getEngine();
   }
 
   /** Registers a parameter (PyTorch key `name`), kept alive past any scope. */
   protected registerParameter(name: string, t: Tensor): Tensor {
     this.checkName(name, t instanceof Tensor, 'parameter');
-    this.params.set(name, this.engine.keep(t));
+    this.params.set(name, this.pin(t.engine).keep(t));
     return t;
   }
 
@@ -82,7 +91,7 @@ export abstract class Module {
    */
   protected registerBuffer(name: string, t: Tensor, persistent = true): Tensor {
     this.checkName(name, t instanceof Tensor, 'buffer');
-    this.buffers.set(name, this.engine.keep(t));
+    this.buffers.set(name, this.pin(t.engine).keep(t));
     if (!persistent) this.nonPersistent.add(name);
     return t;
   }
@@ -90,7 +99,14 @@ export abstract class Module {
   protected registerModule<M extends Module>(name: string, m: M): M {
     this.checkName(name, m instanceof Module, 'module');
     this.children.set(name, m);
+    if (m.engineRef) this.pin(m.engineRef);
     return m;
+  }
+
+  /** A module that was given no engine takes the one of its first tensor (or child that has one). */
+  private pin(engine: Engine): Engine {
+    this.engineRef ??= engine;
+    return engine;
   }
 
   private checkName(name: string, ok: boolean, what: string): void {
