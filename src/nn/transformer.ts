@@ -18,6 +18,7 @@ import { ModuleList } from './container.js';
 import { Linear } from './linear.js';
 import { LayerNorm } from './normalization.js';
 import { MultiheadAttention } from './multihead-attention.js';
+import { Dropout } from './identity.js';
 import type { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
@@ -93,7 +94,13 @@ abstract class TransformerLayerBase extends Module {
   protected initFeedForward(): void {
     const bias = { bias: this.cfg.bias };
     this.linear1 = this.registerModule('linear1', new Linear(this.dModel, this.cfg.dimFeedforward, bias, this.engine));
+    this.registerModule('dropout', new Dropout(this.cfg.dropout));
     this.linear2 = this.registerModule('linear2', new Linear(this.cfg.dimFeedforward, this.dModel, bias, this.engine));
+  }
+
+  /** dropout1..n after the norms, as PyTorch registers them (identity in eval; for the repr). */
+  protected registerDropouts(n: number): void {
+    for (let i = 1; i <= n; i++) this.registerModule(`dropout${i}`, new Dropout(this.cfg.dropout));
   }
 
   protected makeNorm(): LayerNorm {
@@ -139,6 +146,7 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
     this.initFeedForward();
     this.norm1 = this.registerModule('norm1', this.makeNorm());
     this.norm2 = this.registerModule('norm2', this.makeNorm());
+    this.registerDropouts(2);
   }
 
   /** A new layer with the same configuration and a copy of the parameters (PyTorch deep-copies). */
@@ -227,6 +235,7 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
     this.norm1 = this.registerModule('norm1', this.makeNorm());
     this.norm2 = this.registerModule('norm2', this.makeNorm());
     this.norm3 = this.registerModule('norm3', this.makeNorm());
+    this.registerDropouts(3);
   }
 
   forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {

@@ -68,4 +68,20 @@ describe.each(runnableBuilds())('Transformer layers [%s build]', (build) => {
     expect(() => new nn.TransformerDecoderLayer(8, 2, { dropout: 1.5 }, e)).toThrow(ArgumentError);
     expect(e.memoryStats().inUseBytes).toBe(before);
   });
+
+  it('print as PyTorch: Dropout children in registration order', async () => {
+    const e = await useBuild(build);
+    const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16 }, e);
+    const enc = new nn.TransformerEncoder(layer, 3, {}, e);
+    const lines = String(enc).split('\n');
+    expect(lines.slice(0, 3)).toEqual(['TransformerEncoder(', '  (layers): ModuleList(', '    (0): TransformerEncoderLayer(']);
+    expect(String(layer).split('\n').filter((l) => /^ {2}\(\w+\):/.test(l)).map((l) => l.trim().split(':')[0])).toEqual(
+      ['(self_attn)', '(linear1)', '(dropout)', '(linear2)', '(norm1)', '(norm2)', '(dropout1)', '(dropout2)'],
+    );
+    expect(lines).toContain('      (dropout): Dropout(p=0.1, inplace=False)');
+    const dec = new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 16, dropout: 0.2 }, e);
+    expect(String(dec).split('\n').filter((l) => l.startsWith('  (dropout')).length).toBe(4);
+    expect(Object.keys(enc.stateDict()).some((k) => k.includes('dropout'))).toBe(false);
+    for (const m of [layer, enc, dec]) m.dispose();
+  });
 });
