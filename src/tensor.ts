@@ -23,6 +23,8 @@ type TypedOf<D extends DType> = D extends 'float32'
 /** One block of memory shared by a tensor and its reshaped views. */
 class Storage {
   refs = 1;
+  /** Bumped whenever a writable view is handed out (data(), bytes()): see Tensor.version. */
+  version = 0;
   constructor(
     readonly engine: Engine,
     readonly ptr: number,
@@ -46,6 +48,21 @@ export function checkShape(shape: readonly number[], what = 'shape'): number[] {
     }
   }
   return shape.slice();
+}
+
+/** Before anything is allocated: plain arrays must hold numbers (nested arrays would become NaN), and int64 needs finite values. */
+function checkElements(data: TensorData, dt: DType): void {
+  if (data instanceof BigInt64Array) return;
+  const plain = !ArrayBuffer.isView(data);
+  const toInt = dt === 'int64';
+  if (!plain && !toInt) return;
+  for (let i = 0; i < data.length; i++) {
+    const v = (data as ArrayLike<unknown>)[i];
+    if (plain && typeof v !== 'number' && typeof v !== 'boolean' && typeof v !== 'bigint') {
+      throw new ArgumentError(`Tensor.from: data[${i}] must be a number, got ${Array.isArray(v) ? 'an array (pass flat data and a shape)' : typeof v}`);
+    }
+    if (toInt && !Number.isFinite(Number(v))) throw new ArgumentError(`Tensor.from: data[${i}] = ${String(v)} cannot be stored as int64, expected a finite number`);
+  }
 }
 
 function inferDType(data: TensorData): DType {
@@ -104,6 +121,7 @@ export class Tensor implements Disposable {
     if (numelOf(s) !== data.length) {
       throw new ShapeError(`Tensor.from: shape ${fmtShape(s)} holds ${numelOf(s)} elements but data has ${data.length}`);
     }
+    checkElements(data, dt);
     const t = Tensor.empty(s, dt, engine);
     const view = t.data();
     if (view instanceof BigInt64Array) {
@@ -150,6 +168,21 @@ export class Tensor implements Disposable {
    * (memory.grow detaches it): use it at once, never keep it.
    */
   data<D extends DType = DType>(): TypedOf<D> {
+    this.live().version++;
+    return this.view<D>();
+  }
+
+  /**
+   * Counts the writable views handed out (data(), bytes()) of this tensor's memory, shared with
+   * its reshaped views, like torch's `_version`: layers that keep a packed copy of a parameter
+   * repack when it changed, so writing weights in place through data() takes effect.
+   */
+  get version(): number {
+    return this.storage?.version ?? -1;
+  }
+
+  /** data() without counting a write (for the copying readers below). */
+  private view<D extends DType = DType>(): TypedOf<D> {
     const s = this.live();
     const a = s.engine.arena;
     switch (this.dtype) {
@@ -167,12 +200,13 @@ export class Tensor implements Disposable {
   /** The raw bytes (a live view, same caveat as data()). */
   bytes(): Uint8Array {
     const s = this.live();
+    s.version++;
     return s.engine.arena.u8(s.ptr, this.byteLength);
   }
 
   /** Copies the values out as float32 (any dtype). */
   toFloat32Array(): Float32Array {
-    const d = this.data();
+    const d = this.view();
     if (d instanceof Float32Array) return d.slice();
     const out = new Float32Array(this.numel);
     for (let i = 0; i < d.length; i++) out[i] = Number(d[i]);
@@ -181,7 +215,7 @@ export class Tensor implements Disposable {
 
   /** Copies the values out in the tensor's own dtype. */
   toTypedArray(): TypedOf<DType> {
-    return this.data().slice() as TypedOf<DType>;
+    return this.view().slice() as TypedOf<DType>;
   }
 
   /** Nested JS arrays, like torch's tolist() (numbers; int64 as numbers). */
@@ -200,6 +234,7 @@ export class Tensor implements Disposable {
     const s = this.live();
     const dims = shape.slice();
     const neg = dims.indexOf(-1);
+    if (dims.lastIndexOf(-1) !== neg) throw new ShapeError(`reshape: only one dimension can be -1, got ${fmtShape(shape)}`);
     if (neg >= 0) {
       const rest = numelOf(dims.filter((_, i) => i !== neg));
       if (rest === 0 || this.numel % rest !== 0) {

@@ -8,7 +8,7 @@ import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { getEngine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
-import { expectInt, expectRank } from '../ops/check.js';
+import { expectInt, expectRank, expectTensor } from '../ops/check.js';
 import { batchNorm } from '../ops/batchnorm.js';
 import { pyFloat } from './repr.js';
 
@@ -47,6 +47,7 @@ export class BatchNorm2d extends Module {
 
   forward(input: Tensor): Tensor {
     this.checkLive();
+    expectTensor('BatchNorm2d', 'input', input);
     expectRank('BatchNorm2d', 'input', input, [4]);
     return batchNorm(input, this.runningMean, this.runningVar, this.weight, this.bias, false, this.momentum ?? 0.1, this.eps);
   }

@@ -4,7 +4,7 @@
  * are prefixed by the index, as in PyTorch: `0.weight`, `layers.1.linear1.bias`.
  */
 import { Module } from './module.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { ArgumentError } from '../runtime/errors.js';
 
 /** A module with a one-argument forward (every layer). */
@@ -55,7 +55,9 @@ export class Sequential extends Module {
   }
 
   forward(input: Tensor): Tensor {
-    return this.engine.scope(() => {
+    // The intermediates live in the input's engine (stateless children follow the input).
+    const engine = input instanceof Tensor ? input.engine : this.engine;
+    return engine.scope(() => {
       let x = input;
       for (const m of this.list) x = m.forward(x);
       return x;

@@ -2,8 +2,10 @@
 import { Module } from './module.js';
 import type { Tensor } from '../tensor.js';
 import { ArgumentError } from '../runtime/errors.js';
+import { expectTensor } from '../ops/check.js';
 
 export function flatten(input: Tensor, startDim = 0, endDim = -1): Tensor {
+  expectTensor('flatten', 'input', input, ['float32', 'int32', 'int64', 'bool', 'uint8']);
   const nd = Math.max(input.ndim, 1);
   const norm = (d: number, name: string) => {
     if (!Number.isInteger(d) || d < -nd || d >= nd) throw new ArgumentError(`flatten: ${name} must be an integer in [${-nd}, ${nd - 1}], got ${d}`);

@@ -10,7 +10,7 @@
 import { getEngine, type Disposable, type Engine } from '../runtime/engine.js';
 import { ArgumentError, DisposedError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { Tensor } from '../tensor.js';
-import { expectTensor } from '../ops/check.js';
+import { expectEngine, expectTensor } from '../ops/check.js';
 import { ktBlockedFloats, type AttnView } from '../ops/attention.js';
 
 export interface KVCacheOptions {
@@ -52,7 +52,12 @@ export class KVCache implements Disposable {
     this.vPer = maxLength * vHeadDim;
     const a = engine.arena;
     this.kPtr = a.alloc(batch * numHeads * this.kPer * 4);
-    this.vPtr = a.alloc(batch * numHeads * this.vPer * 4);
+    try {
+      this.vPtr = a.alloc(batch * numHeads * this.vPer * 4);
+    } catch (e) {
+      a.free(this.kPtr); // an OutOfMemoryError for the values must not leak the keys
+      throw e;
+    }
     a.u8(this.kPtr, batch * numHeads * this.kPer * 4).fill(0);
   }
 
@@ -94,6 +99,7 @@ export class KVCache implements Disposable {
     this.check();
     expectTensor('KVCache.append', 'key', key);
     expectTensor('KVCache.append', 'value', value);
+    expectEngine('KVCache.append', this.engine, { key, value });
     const n = key.ndim === 4 ? key.shape[2] : -1;
     const okK = key.ndim === 4 && key.shape[0] === this.batch && key.shape[1] === this.numHeads && key.shape[3] === this.headDim;
     const okV = value.ndim === 4 && value.shape[0] === this.batch && value.shape[1] === this.numHeads && value.shape[2] === n && value.shape[3] === this.vHeadDim;

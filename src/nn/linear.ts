@@ -41,12 +41,13 @@ export class Linear extends Module {
     uniformInit(this.weight, bound);
     this.bias = options.bias ?? true ? this.registerParameter('bias', Tensor.empty([outFeatures], 'float32', engine)) : null;
     if (this.bias) uniformInit(this.bias, bound);
-    this.onLoad();
+    this.repack();
   }
 
   /** `out` (optional, not in torch.nn): a preallocated [..., out] float32 result, e.g. in a decoding loop. */
   forward(x: Tensor, out?: Tensor): Tensor {
     this.checkLive();
+    this.freshPacks();
     return linearPacked('Linear', x, this.packed!, 'none', out);
   }
 
@@ -56,6 +57,7 @@ export class Linear extends Module {
    */
   forwardFused(x: Tensor, act: Activation): Tensor {
     this.checkLive();
+    this.freshPacks();
     return linearPacked('Linear', x, this.packed!, act);
   }
 
@@ -66,6 +68,7 @@ export class Linear extends Module {
    */
   project(m: number, a: number, lda: number, c: number, ldc: number, act: Activation = 'none'): void {
     this.checkLive();
+    this.freshPacks();
     gemm(this.engine, { m, a, lda, c, ldc, act }, this.packed!);
   }
 

@@ -56,21 +56,32 @@ export interface StateDictReport {
 }
 
 export abstract class Module {
-  protected readonly engine: Engine;
+  private engineRef: Engine | null;
   private readonly params = new Map<string, Tensor>();
   private readonly buffers = new Map<string, Tensor>();
   private readonly children = new Map<string, Module>();
   private readonly nonPersistent = new Set<string>();
   private disposed = false;
+  /** Sum of the own parameters' versions when the packs were last built (see freshPacks()). */
+  private packedVersion = -1;
 
-  constructor(engine: Engine = getEngine()) {
-    this.engine = engine;
+  constructor(engine?: Engine) {
+    this.engineRef = engine ?? null;
+  }
+
+  /**
+   * The engine this module's tensors live in: the one given to the constructor, else the default
+   * engine, looked up only when needed, so stateless modules and containers (ReLU, Sequential,
+   * ModuleList, ...) can be built with createEngine() alone, before or without init().
+   */
+  protected get engine(): Engine {
+    return this.engineRef ?? getEngine();
   }
 
   /** Registers a parameter (PyTorch key `name`), kept alive past any scope. */
   protected registerParameter(name: string, t: Tensor): Tensor {
     this.checkName(name, t instanceof Tensor, 'parameter');
-    this.params.set(name, this.engine.keep(t));
+    this.params.set(name, this.pin(t.engine).keep(t));
     return t;
   }
 
@@ -80,7 +91,7 @@ export abstract class Module {
    */
   protected registerBuffer(name: string, t: Tensor, persistent = true): Tensor {
     this.checkName(name, t instanceof Tensor, 'buffer');
-    this.buffers.set(name, this.engine.keep(t));
+    this.buffers.set(name, this.pin(t.engine).keep(t));
     if (!persistent) this.nonPersistent.add(name);
     return t;
   }
@@ -88,7 +99,14 @@ export abstract class Module {
   protected registerModule<M extends Module>(name: string, m: M): M {
     this.checkName(name, m instanceof Module, 'module');
     this.children.set(name, m);
+    if (m.engineRef) this.pin(m.engineRef);
     return m;
+  }
+
+  /** A module that was given no engine takes the one of its first tensor (or child that has one). */
+  private pin(engine: Engine): Engine {
+    this.engineRef ??= engine;
+    return engine;
   }
 
   private checkName(name: string, ok: boolean, what: string): void {
@@ -202,7 +220,27 @@ export abstract class Module {
   /** Calls onLoad() bottom-up so every module repacks from its new parameters. */
   protected afterLoad(): void {
     for (const m of this.children.values()) m.afterLoad();
+    this.repack();
+  }
+
+  /** Rebuilds the packs (onLoad()) and records the parameter versions they were built from. */
+  protected repack(): void {
     this.onLoad();
+    this.packedVersion = this.paramsVersion();
+  }
+
+  /**
+   * For modules that keep packed copies of their parameters: call before using the packs; repacks
+   * when a parameter was written in place (a data()/bytes() view was taken) since the last pack.
+   */
+  protected freshPacks(): void {
+    if (this.paramsVersion() !== this.packedVersion) this.repack();
+  }
+
+  private paramsVersion(): number {
+    let v = 0;
+    for (const t of this.params.values()) v += t.version;
+    return v;
   }
 
   /** Rebuilds private caches (packed weights) from the parameters. Default: nothing. */
@@ -244,6 +282,22 @@ export abstract class Module {
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /** Always false: simdnn runs inference only (PyTorch's eval mode). */
+  get training(): boolean {
+    return false;
+  }
+
+  /** PyTorch's `model.eval()`: a no-op here (always in eval mode), returns this for chaining. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** PyTorch's `model.train(mode)`: only `train(false)` is possible (inference engine); returns this. */
+  train(mode = true): this {
+    if (mode) throw new ArgumentError(`${this.constructor.name}.train(): training mode is not supported (simdnn runs inference only), expected train(false) or eval()`);
+    return this;
   }
 
   /** Frees private caches. Default: nothing. */

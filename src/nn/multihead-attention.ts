@@ -28,7 +28,7 @@ import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { gemm, PackedWeights } from '../ops/gemm.js';
-import { expectTensor } from '../ops/check.js';
+import { expectEngine, expectInt, expectTensor } from '../ops/check.js';
 import { attention, attentionProbs, MaskKind, type AttnMaskView, type AttnProblem, type AttnView } from '../ops/attention.js';
 import { NonDynamicallyQuantizableLinear } from './out-projection.js';
 import { KVCache } from './kv-cache.js';
@@ -75,8 +75,9 @@ export class MultiheadAttention extends Module {
     this.embedDim = embedDim;
     this.numHeads = numHeads;
     this.headDim = embedDim / numHeads;
-    this.kdim = options.kdim ?? embedDim;
-    this.vdim = options.vdim ?? embedDim;
+    // Checked before anything is allocated, so a bad option leaks nothing.
+    this.kdim = expectInt(OP, 'kdim', options.kdim ?? embedDim, 1);
+    this.vdim = expectInt(OP, 'vdim', options.vdim ?? embedDim, 1);
     this.batchFirst = options.batchFirst ?? false;
     this.hasBias = options.bias ?? true;
     this.sameEmbedDim = this.kdim === embedDim && this.vdim === embedDim;
@@ -139,6 +140,7 @@ export class MultiheadAttention extends Module {
 
   forward(query: Tensor, key: Tensor, value: Tensor, options: MultiheadAttentionForwardOptions = {}): [Tensor, Tensor | null] {
     this.checkLive();
+    this.freshPacks();
     expectTensor(OP, 'query', query);
     expectTensor(OP, 'key', key);
     expectTensor(OP, 'value', value);
@@ -162,6 +164,8 @@ export class MultiheadAttention extends Module {
       if (tn !== N || ts !== Snew) throw new ShapeError(`${OP}: ${n} ${fmtShape(t.shape)} does not match batch ${N} and key length ${Snew} (query ${fmtShape(query.shape)}, key ${fmtShape(key.shape)})`);
     }
     const cache = options.kvCache ?? null;
+    expectEngine(OP, this.engine, { query, key, value, attnMask: options.attnMask, keyPaddingMask: options.keyPaddingMask });
+    if (cache && cache.engine !== this.engine) throw new ArgumentError(`${OP}: kvCache lives in another engine, expected this module's engine (use createKVCache())`);
     if (cache && (cache.batch !== N || cache.numHeads !== H || cache.headDim !== hd || cache.vHeadDim !== hd)) {
       throw new ArgumentError(`${OP}: kvCache is for batch ${cache.batch}, ${cache.numHeads} heads of ${cache.headDim}/${cache.vHeadDim}; this call needs batch ${N}, ${H} heads of ${hd}`);
     }
@@ -182,7 +186,10 @@ export class MultiheadAttention extends Module {
     let out: Tensor | null = null;
     let weights: Tensor | null = null;
     try {
-      // 1. Input projections: one GEMM per distinct input, over all tokens.
+      // 1. Masks (MHA polarity: True = masked), checked before anything changes the kvCache.
+      const { mask, keyPadding } = this.masks(options, N, L, S, batched, alloc);
+
+      // 2. Input projections: one GEMM per distinct input, over all tokens.
       const rq = N * L;
       const rk = N * Snew;
       let qv: AttnView;
@@ -227,8 +234,6 @@ export class MultiheadAttention extends Module {
         vAttn = cache.valueView;
       }
 
-      // 2. Masks (MHA polarity: True = masked).
-      const { mask, keyPadding } = this.masks(options, N, L, S, batched, alloc);
       const causal = options.attnMask ? false : (options.isCausal ?? (cache !== null));
       const prob: AttnProblem = {
         batch: N, heads: H, L, S, d: hd, dv: hd,

@@ -1,6 +1,7 @@
 /** Normalization modules named as in torch.nn. */
 import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
+import { getEngine, type Engine } from '../runtime/engine.js';
 import { expectNumber } from '../ops/check.js';
 import { layerNorm, normalizedShapeOf } from '../ops/layernorm.js';
 import { pyFloat } from './repr.js';
@@ -24,8 +25,8 @@ export class LayerNorm extends Module {
   readonly eps: number;
   readonly elementwiseAffine: boolean;
 
-  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
-    super();
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}, engine: Engine = getEngine()) {
+    super(engine);
     this.normalizedShape = Object.freeze(normalizedShapeOf('LayerNorm', normalizedShape));
     this.eps = expectNumber('LayerNorm', 'eps', options.eps ?? 1e-5);
     this.elementwiseAffine = options.elementwiseAffine ?? true;

@@ -11,7 +11,7 @@ export class NonDynamicallyQuantizableLinear extends Linear {
     super(inFeatures, outFeatures, { bias }, engine);
     if (this.bias) {
       this.bias.data<'float32'>().fill(0);
-      this.onLoad();
+      this.repack();
     }
   }
 }

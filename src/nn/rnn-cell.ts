@@ -9,7 +9,7 @@ import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
-import { expectInt, expectTensor, sameEngine } from '../ops/check.js';
+import { expectEngine, expectInt, expectTensor } from '../ops/check.js';
 import { RnnLayerPack, runLayers, runScratchBytes, type RnnMode } from '../ops/rnn.js';
 import { makeRecurrentParams } from './rnn.js';
 
@@ -35,7 +35,7 @@ export abstract class RNNCellBase extends Module {
     expectInt(op, 'hiddenSize', hiddenSize, 1);
     this.bias = bias;
     makeRecurrentParams(this.engine, mode, inputSize, hiddenSize, bias, (n, t) => this.registerParameter(n, t));
-    this.onLoad();
+    this.repack();
   }
 
   protected override onLoad(): void {
@@ -65,6 +65,7 @@ export abstract class RNNCellBase extends Module {
   /** One step; returns h' (and c' for LSTM), shaped like hx ([B, H] or unbatched [H]). */
   protected cell(input: Tensor, hx: Tensor | null | undefined, cx: Tensor | null | undefined): { h: Tensor; c: Tensor | null } {
     this.checkLive();
+    this.freshPacks();
     const op = `${this.constructor.name}.forward`;
     expectTensor(op, 'input', input);
     const unbatched = input.ndim === 1;
@@ -81,24 +82,30 @@ export abstract class RNNCellBase extends Module {
       if (t.ndim !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
         throw new ShapeError(`${op}: ${name} has shape ${fmtShape(t.shape)}, expected ${fmtShape(shape)}`);
       }
-      sameEngine(op, input, t);
     }
+    expectEngine(op, this.engine, { input, hx, cx });
     const e = input.engine;
     const h = Tensor.empty(shape, 'float32', e);
     const c = this.mode === 'lstm' ? Tensor.empty(shape, 'float32', e) : null;
     const bytes = runScratchBytes(this.mode, H, 1, 1, 1, B);
-    const xp = e.arena.alloc(bytes.xp);
-    const ws = e.arena.alloc(bytes.ws);
+    let xp = 0; // arena pointers are never 0 (the heap starts above it)
+    let ws = 0;
     try {
+      xp = e.arena.alloc(bytes.xp);
+      ws = e.arena.alloc(bytes.ws);
       runLayers(
         e,
         [this.pack!],
         { T: 1, B, batchFirst: false, x: input.ptr, h0: hx ? hx.ptr : 0, c0: cx ? cx.ptr : 0, y: h.ptr, hn: 0, cn: c ? c.ptr : 0 },
         { xp, mid: 0, ws },
       );
+    } catch (err) {
+      h.dispose();
+      c?.dispose();
+      throw err;
     } finally {
-      e.arena.free(xp);
-      e.arena.free(ws);
+      if (xp) e.arena.free(xp);
+      if (ws) e.arena.free(ws);
     }
     return { h, c };
   }

@@ -17,7 +17,7 @@ import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
-import { expectInt, expectTensor, sameEngine } from '../ops/check.js';
+import { expectEngine, expectInt, expectTensor } from '../ops/check.js';
 import {
   RnnLayerPack,
   gateCount,
@@ -164,7 +164,7 @@ export abstract class RNNBase extends Module {
         makeRecurrentParams(this.engine, mode, l === 0 ? inputSize : D * hiddenSize, hiddenSize, this.bias, (n, t) => this.registerParameter(n + sfx, t));
       }
     }
-    this.onLoad();
+    this.repack();
   }
 
   get numDirections(): number {
@@ -206,6 +206,7 @@ export abstract class RNNBase extends Module {
   /** The whole sequence through every layer; returns output, h_n and (LSTM) c_n. */
   protected run(input: Tensor, h0In?: Tensor | null, c0In?: Tensor | null): { output: Tensor; hn: Tensor; cn: Tensor | null } {
     this.checkLive();
+    this.freshPacks();
     const op = `${this.constructor.name}.forward`;
     expectTensor(op, 'input', input);
     if (input.ndim !== 2 && input.ndim !== 3) {
@@ -224,7 +225,7 @@ export abstract class RNNBase extends Module {
     const LD = this.numLayers * D;
     const h0 = checkState(op, this.mode === 'lstm' ? 'h0 (hx[0])' : 'h0', h0In, LD, B, H, unbatched);
     const c0 = checkState(op, 'c0 (hx[1])', c0In, LD, B, H, unbatched);
-    sameEngine(op, input, ...(h0 ? [h0] : []), ...(c0 ? [c0] : []));
+    expectEngine(op, this.engine, { input, h0, c0 });
     const e = input.engine;
     const stateShape = unbatched ? [LD, H] : [LD, B, H];
     const outShape = unbatched ? [T, D * H] : this.batchFirst ? [B, T, D * H] : [T, B, D * H];
@@ -233,10 +234,13 @@ export abstract class RNNBase extends Module {
     const cn = this.mode === 'lstm' ? Tensor.empty(stateShape, 'float32', e) : null;
     const bytes = runScratchBytes(this.mode, H, this.numLayers, D, T, B);
     const a = e.arena;
-    const xp = a.alloc(bytes.xp);
-    const mid = bytes.mid ? a.alloc(bytes.mid) : 0;
-    const ws = a.alloc(bytes.ws);
+    let xp = 0; // arena pointers are never 0 (the heap starts above it)
+    let mid = 0;
+    let ws = 0;
     try {
+      xp = a.alloc(bytes.xp);
+      if (bytes.mid) mid = a.alloc(bytes.mid);
+      ws = a.alloc(bytes.ws);
       runLayers(
         e,
         this.packs,
@@ -253,10 +257,15 @@ export abstract class RNNBase extends Module {
         },
         { xp, mid, ws },
       );
+    } catch (err) {
+      output.dispose();
+      hn.dispose();
+      cn?.dispose();
+      throw err;
     } finally {
-      a.free(xp);
+      if (xp) a.free(xp);
       if (mid) a.free(mid);
-      a.free(ws);
+      if (ws) a.free(ws);
     }
     return { output, hn, cn };
   }
@@ -290,6 +299,7 @@ export abstract class RNNBase extends Module {
    */
   step(frame: Tensor, state: RNNState): Tensor {
     this.checkLive();
+    this.freshPacks();
     const op = `${this.constructor.name}.step`;
     this.checkStreamable(op);
     expectTensor(op, 'frame', frame);
@@ -302,7 +312,7 @@ export abstract class RNNBase extends Module {
     if (state.h.shape[0] !== this.numLayers || state.h.shape[2] !== this.hiddenSize || (this.mode === 'lstm') !== (state.c !== null)) {
       throw new ArgumentError(`${op}: state was made by another module (h ${fmtShape(state.h.shape)})`);
     }
-    sameEngine(op, frame, state.h);
+    expectEngine(op, this.engine, { frame, 'state.h': state.h });
     const hp = state.h.ptr;
     const cp = state.c ? state.c.ptr : 0;
     runLayers(this.engine, this.packs, { T: 1, B, batchFirst: false, x: frame.ptr, h0: hp, c0: cp, y: state.output.ptr, hn: hp, cn: cp }, state.scratch);

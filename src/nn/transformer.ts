@@ -18,10 +18,12 @@ import { ModuleList } from './container.js';
 import { Linear } from './linear.js';
 import { LayerNorm } from './normalization.js';
 import { MultiheadAttention } from './multihead-attention.js';
+import { Dropout } from './identity.js';
 import type { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { add } from '../ops/binary.js';
+import { expectNumber } from '../ops/check.js';
 
 export interface TransformerLayerOptions {
   /** Hidden size of the feed-forward block (default 2048). */
@@ -58,6 +60,9 @@ function resolve(op: string, o: TransformerLayerOptions): Resolved {
   if (r.activation !== 'relu' && r.activation !== 'gelu') {
     throw new ArgumentError(`${op}: activation must be 'relu' or 'gelu', got ${String(r.activation)}`);
   }
+  // Checked here, before any sublayer is allocated, so a bad option leaks nothing.
+  expectNumber(op, 'layerNormEps', r.layerNormEps);
+  if (!(r.dropout >= 0 && r.dropout <= 1)) throw new ArgumentError(`${op}: dropout must be a probability in [0, 1], got ${String(r.dropout)}`);
   if (!Number.isInteger(r.dimFeedforward) || r.dimFeedforward < 1) {
     throw new ArgumentError(`${op}: dimFeedforward must be an integer >= 1, got ${String(r.dimFeedforward)}`);
   }
@@ -89,11 +94,17 @@ abstract class TransformerLayerBase extends Module {
   protected initFeedForward(): void {
     const bias = { bias: this.cfg.bias };
     this.linear1 = this.registerModule('linear1', new Linear(this.dModel, this.cfg.dimFeedforward, bias, this.engine));
+    this.registerModule('dropout', new Dropout(this.cfg.dropout));
     this.linear2 = this.registerModule('linear2', new Linear(this.cfg.dimFeedforward, this.dModel, bias, this.engine));
   }
 
+  /** dropout1..n after the norms, as PyTorch registers them (identity in eval; for the repr). */
+  protected registerDropouts(n: number): void {
+    for (let i = 1; i <= n; i++) this.registerModule(`dropout${i}`, new Dropout(this.cfg.dropout));
+  }
+
   protected makeNorm(): LayerNorm {
-    return new LayerNorm(this.dModel, { eps: this.cfg.layerNormEps, bias: this.cfg.bias });
+    return new LayerNorm(this.dModel, { eps: this.cfg.layerNormEps, bias: this.cfg.bias }, this.engine);
   }
 
   /** linear2(act(linear1(x))), the bias and activation fused into linear1's GEMM epilogue. */
@@ -135,6 +146,7 @@ export class TransformerEncoderLayer extends TransformerLayerBase {
     this.initFeedForward();
     this.norm1 = this.registerModule('norm1', this.makeNorm());
     this.norm2 = this.registerModule('norm2', this.makeNorm());
+    this.registerDropouts(2);
   }
 
   /** A new layer with the same configuration and a copy of the parameters (PyTorch deep-copies). */
@@ -179,16 +191,20 @@ export class TransformerEncoder extends Module {
   forward(src: Tensor, options: EncoderForwardOptions = {}): Tensor {
     this.checkLive();
     let x = src;
+    const step = (f: (t: Tensor) => Tensor): void => {
+      let y: Tensor;
+      try {
+        y = f(x);
+      } finally {
+        if (x !== src) x.dispose(); // also on a throw mid-stack: no intermediate outlives the call
+      }
+      x = y;
+    };
     for (const layer of this.layers) {
-      const y = layer.forward(x, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal });
-      if (x !== src) x.dispose();
-      x = y;
+      step((t) => layer.forward(t, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal }));
     }
-    if (this.norm) {
-      const y = this.norm.forward(x);
-      if (x !== src) x.dispose();
-      x = y;
-    }
+    const norm = this.norm;
+    if (norm) step((t) => norm.forward(t));
     return x;
   }
 }
@@ -219,6 +235,7 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
     this.norm1 = this.registerModule('norm1', this.makeNorm());
     this.norm2 = this.registerModule('norm2', this.makeNorm());
     this.norm3 = this.registerModule('norm3', this.makeNorm());
+    this.registerDropouts(3);
   }
 
   forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {

@@ -54,3 +54,20 @@ export function expectNumber(op: string, name: string, v: unknown): number {
   if (typeof v !== 'number' || Number.isNaN(v)) throw new ArgumentError(`${op}: ${name} must be a number, got ${String(v)}`);
   return v;
 }
+
+/** Checks that every given tensor (null/undefined skipped) lives in `engine`, naming the first that does not. */
+export function expectEngine(op: string, engine: Engine, named: Record<string, Tensor | null | undefined>): void {
+  for (const [name, t] of Object.entries(named)) {
+    if (t && t.engine !== engine) {
+      throw new ArgumentError(`${op}: ${name} (shape ${fmtShape(t.shape)}) lives in another engine than the other tensors and weights of this call, expected one engine for all (create it with that engine)`);
+    }
+  }
+}
+
+/** Checks a caller-supplied output: a live float32 tensor of `shape` in `engine` (the kernel writes through its pointer). */
+export function expectOut(op: string, out: unknown, shape: readonly number[], engine: Engine): Tensor {
+  const t = expectTensor(op, 'out', out);
+  expectShape(op, 'out', t, shape);
+  expectEngine(op, engine, { out: t });
+  return t;
+}

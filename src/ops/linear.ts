@@ -5,7 +5,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { ShapeError, fmtShape } from '../runtime/errors.js';
-import { expectShape, expectTensor, sameEngine } from './check.js';
+import { expectEngine, expectOut, expectShape, expectTensor, sameEngine } from './check.js';
 import { PackedWeights, gemm, type Activation } from './gemm.js';
 
 /** y[..., n] = act(x[..., k] · W^T + bias) with W packed; into `out` when given. */
@@ -14,12 +14,11 @@ export function linearPacked(op: string, x: Tensor, w: PackedWeights, act: Activ
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== w.k) {
     throw new ShapeError(`${op}: input must have shape [..., ${w.k}], got ${fmtShape(x.shape)}`);
   }
-  if (x.engine !== w.engine) throw new ShapeError(`${op}: input and weights come from different engines`);
+  expectEngine(op, w.engine, { input: x });
   const shape = [...x.shape.slice(0, -1), w.n];
   const y = out ?? Tensor.empty(shape, 'float32', x.engine);
   if (out) {
-    expectTensor(op, 'out', out);
-    expectShape(op, 'out', out, shape);
+    expectOut(op, out, shape, x.engine);
   }
   const m = x.numel / w.k;
   if (m > 0) gemm(x.engine, { m, a: x.ptr, c: y.ptr, act }, w);

@@ -171,6 +171,9 @@ export function scaledDotProductAttention(query: Tensor, key: Tensor, value: Ten
       batch: ov.B, heads: ov.H, L, S, d: E, dv: Ev,
       q: qv.v, k: kv.v, v: vv.v, mask: mv, causal, scale,
     }, ov.v);
+  } catch (e) {
+    out.dispose(); // a bad attnMask must not leak the output
+    throw e;
   } finally {
     for (const t of temps) t.dispose();
   }

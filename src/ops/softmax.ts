@@ -7,7 +7,7 @@
  */
 import { Tensor } from '../tensor.js';
 import { ArgumentError, fmtShape } from '../runtime/errors.js';
-import { expectShape, expectTensor } from './check.js';
+import { expectOut, expectTensor } from './check.js';
 import { fmaTwin } from './pick.js';
 
 type RowKernel = (rows: number, n: number, x: number, y: number) => void;
@@ -27,8 +27,7 @@ function runSoftmax(op: string, x: Tensor, dim: number, rowKernel: (t: Tensor) =
   const d = normalizeDim(op, x, dim);
   const y = out ?? Tensor.empty(x.shape, 'float32', x.engine);
   if (out) {
-    expectTensor(op, 'out', out);
-    expectShape(op, 'out', out, x.shape);
+    expectOut(op, out, x.shape, x.engine);
   }
   if (x.numel === 0) return y;
   const n = x.ndim === 0 ? 1 : x.shape[d];

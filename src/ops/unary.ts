@@ -3,7 +3,7 @@
  * input's shape unless `out` is given (which may be the input itself: in place).
  */
 import { Tensor } from '../tensor.js';
-import { expectNumber, expectShape, expectTensor } from './check.js';
+import { expectNumber, expectOut, expectTensor } from './check.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { fmaTwin } from './pick.js';
 
@@ -14,8 +14,7 @@ export function runUnary(op: string, x: Tensor, pick: (t: Tensor) => UnaryKernel
   expectTensor(op, 'input', x);
   const y = out ?? Tensor.empty(x.shape, 'float32', x.engine);
   if (out) {
-    expectTensor(op, 'out', out);
-    expectShape(op, 'out', out, x.shape);
+    expectOut(op, out, x.shape, x.engine);
   }
   if (x.numel > 0) pick(x)(x.numel, x.ptr, y.ptr);
   return y;

@@ -33,3 +33,8 @@ export function runnableBuilds(): BuildName[] {
   if (!RELAXED_OK) console.warn(`[skip] relaxed build: ${RELAXED_SKIP_REASON}`);
   return BUILDS.filter((b) => b !== 'relaxed' || RELAXED_OK);
 }
+
+/** A second, distinct engine (another build) for "tensor from another engine" tests. */
+export function otherEngine(build: BuildName): Promise<Engine> {
+  return engineFor(build === 'debug' ? 'simd' : 'debug');
+}

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { F, nn, Tensor, ArgumentError, ShapeError, DisposedError } from '../../dist/src/entries/node.js';
-import { runnableBuilds, useBuild } from '../helpers/engines.js';
+import { otherEngine, runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 import { layerNormRow, softmaxRow } from '../reference/eltwise.js';
 
@@ -84,6 +84,19 @@ describe.each(runnableBuilds())('elementwise modules [%s build]', (build) => {
     // empty tensors and 0-d
     expect(F.softmax(Tensor.zeros([0, 5])).shape).toEqual([0, 5]);
     expect(Array.from(F.softmax(Tensor.from([3], [])).toFloat32Array())).toEqual([1]);
+  });
+
+  it('an out tensor from another engine is rejected before the kernel writes through its pointer', async () => {
+    const e = await useBuild(build);
+    const o = await otherEngine(build);
+    const x = Tensor.from(new Float32Array([-1, 2, 3, -4, 5, 6]), [2, 3], 'float32', e);
+    const out = Tensor.zeros([2, 3], 'float32', o);
+    const lin = new nn.Linear(3, 3, {}, e);
+    for (const f of [() => F.relu(x, out), () => F.gelu(x, {}, out), () => F.softmax(x, -1, out), () => F.logSoftmax(x, 1, out), () => lin.forward(x, out)]) {
+      expect(f).toThrow(/out \(shape \[2, 3\]\) lives in another engine/);
+    }
+    expect(Array.from(out.toFloat32Array())).toEqual([0, 0, 0, 0, 0, 0]);
+    for (const t of [x, out, lin]) t.dispose();
   });
 });
 

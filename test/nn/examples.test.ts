@@ -158,6 +158,9 @@ describe.each(runnableBuilds())('whole-model examples [%s build]', (build) => {
         '        (self_attn): MultiheadAttention(',
       ]);
       expect(t).toContain('      (1): TransformerEncoderLayer(');
+      // the layers' Dropout children print as in PyTorch
+      expect(t).toContain('        (dropout): Dropout(p=0.0, inplace=False)');
+      expect(t).toContain('        (dropout2): Dropout(p=0.0, inplace=False)');
       expect(t.at(-2)).toBe('  (classifier): Linear(in_features=32, out_features=5, bias=True)');
     } finally {
       for (const m of [cnn, lstm, tr]) m.dispose();

@@ -4,9 +4,9 @@
  * bounds and typed errors.
  */
 import { describe, expect, it } from 'vitest';
-import { F, nn, Tensor, ArgumentError, ShapeError, DisposedError } from '../../dist/src/entries/node.js';
+import { F, nn, Tensor, ArgumentError, ShapeError, DisposedError, OutOfMemoryError, createEngine } from '../../dist/src/entries/node.js';
 import { attention } from '../../dist/src/ops/attention.js';
-import { runnableBuilds, useBuild } from '../helpers/engines.js';
+import { otherEngine, runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 
 describe.each(runnableBuilds())('KVCache [%s build]', (build) => {
@@ -42,5 +42,21 @@ describe.each(runnableBuilds())('KVCache [%s build]', (build) => {
     expect(cache.length).toBe(0);
     cache.dispose();
     expect(() => cache.reset()).toThrow(DisposedError);
+  });
+
+  it('rejects tensors from another engine; an out-of-memory constructor leaks nothing', async () => {
+    const e = await useBuild(build);
+    const o = await otherEngine(build);
+    const cache = new nn.KVCache({ batch: 1, numHeads: 1, headDim: 4, maxLength: 4 }, e);
+    const k = Tensor.zeros([1, 1, 1, 4], 'float32', o);
+    expect(() => cache.append(k, k)).toThrow(/key .* another engine/);
+    expect(cache.length).toBe(0);
+    k.dispose();
+    cache.dispose();
+    const small = await createEngine({ simd: 'simd', maxMemoryBytes: 8 * 1024 * 1024 });
+    const before = small.memoryStats().inUseBytes;
+    // keys (4 MiB) fit, keys + values do not
+    expect(() => new nn.KVCache({ batch: 1, numHeads: 1, headDim: 64, maxLength: 16 * 1024 }, small)).toThrow(OutOfMemoryError);
+    expect(small.memoryStats().inUseBytes).toBe(before);
   });
 });

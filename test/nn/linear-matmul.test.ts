@@ -117,4 +117,20 @@ describe.each(runnableBuilds())('linear and matmul [%s build]', (build) => {
     expect(() => new nn.Linear(0, 3)).toThrow(ArgumentError);
     expect(() => F.linear(Tensor.zeros([2, 3]), Tensor.zeros([4, 3]), Tensor.zeros([5]))).toThrow(ShapeError);
   });
+
+  it('nn.Linear: weights written in place through data() take effect (the packed copy is rebuilt), reads do not repack', async () => {
+    const e = await useBuild(build);
+    const lin = new nn.Linear(2, 2, { bias: false }, e);
+    const x = Tensor.from([1, 0], [1, 2], 'float32', e);
+    lin.forward(x).dispose();
+    lin.weight.data<'float32'>().set([7, 8, 9, 10]);
+    expect(Array.from(lin.forward(x).toFloat32Array())).toEqual([7, 9]);
+    lin.stateDict().weight.data<'float32'>()[0] = 1;
+    expect(Array.from(lin.forward(x).toFloat32Array())).toEqual([1, 9]);
+    const v = lin.weight.version;
+    lin.weight.toFloat32Array();
+    expect(lin.weight.version).toBe(v);
+    lin.dispose();
+    x.dispose();
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nn, Tensor, ArgumentError, ShapeError, type Engine } from '../../dist/src/entries/node.js';
-import { runnableBuilds, useBuild } from '../helpers/engines.js';
+import { otherEngine, runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 
 function seeded(mha: InstanceType<typeof nn.MultiheadAttention>, seed: number): void {
@@ -129,5 +129,46 @@ describe.each(runnableBuilds())('MultiheadAttention [%s build]', (build) => {
     expect(() => m.forward(x, x, x, { attnMask: Tensor.zeros([3, 4], 'bool', e) })).toThrow(ShapeError);
     expect(() => m.forward(x, x, x, { keyPaddingMask: Tensor.zeros([3, 3], 'bool', e) })).toThrow(ShapeError);
     m.dispose();
+  });
+
+  it('rejects inputs, masks and caches from another engine, and bad kdim, leaking nothing', async () => {
+    const e = await useBuild(build);
+    const o = await otherEngine(build);
+    const mha = new nn.MultiheadAttention(8, 2, {}, e);
+    const x = Tensor.zeros([3, 2, 8], 'float32', e);
+    const xo = Tensor.zeros([3, 2, 8], 'float32', o);
+    const mo = Tensor.zeros([3, 3], 'bool', o);
+    const co = new nn.KVCache({ batch: 2, numHeads: 2, headDim: 4, maxLength: 8 }, o);
+    const before = e.memoryStats().inUseBytes;
+    expect(() => mha.forward(x, xo, x)).toThrow(/key \(shape \[3, 2, 8\]\) lives in another engine/);
+    expect(() => mha.forward(xo, xo, xo)).toThrow(ArgumentError);
+    expect(() => mha.forward(x, x, x, { attnMask: mo })).toThrow(/attnMask/);
+    expect(() => mha.forward(x, x, x, { kvCache: co })).toThrow(/kvCache/);
+    expect(() => new nn.MultiheadAttention(8, 2, { kdim: -1 }, e)).toThrow(/kdim/);
+    expect(e.memoryStats().inUseBytes).toBe(before);
+    for (const t of [x, xo, mo, co, mha]) t.dispose();
+  });
+
+  it('a bad mask leaves the kvCache untouched', async () => {
+    const e = await useBuild(build);
+    const mha = new nn.MultiheadAttention(8, 2, {}, e);
+    const cache = mha.createKVCache(1, 8);
+    const x = Tensor.zeros([2, 1, 8], 'float32', e);
+    const badMask = Tensor.zeros([2, 5], 'bool', e);
+    expect(() => mha.forward(x, x, x, { kvCache: cache, attnMask: badMask })).toThrow(ShapeError);
+    expect(cache.length).toBe(0);
+    for (const t of [x, badMask, cache, mha]) t.dispose();
+  });
+
+  it('in_proj_weight written in place through data() takes effect (lazy packs are dropped)', async () => {
+    const e = await useBuild(build);
+    const mha = new nn.MultiheadAttention(4, 2, {}, e);
+    const q = Tensor.from(new Rng(8).randn(3 * 4), [3, 1, 4], 'float32', e);
+    const [a] = mha.forward(q, q, q, { needWeights: false });
+    mha.stateDict()['in_proj_weight'].data().fill(0); // v = 0 -> output = out_proj.bias = 0
+    const [b] = mha.forward(q, q, q, { needWeights: false });
+    expect(Array.from(a.toFloat32Array()).some((v) => v !== 0)).toBe(true);
+    expect(Array.from(b.toFloat32Array()).every((v) => v === 0)).toBe(true);
+    for (const t of [mha, q, a, b]) t.dispose();
   });
 });

@@ -140,6 +140,17 @@ describe.each(runnableBuilds())('pooling, batch norm, flatten [%s build]', (buil
     expect(() => new nn.Flatten(4).forward(x)).toThrow(ArgumentError);
   });
 
+  it('Flatten, F.flatten and BatchNorm2d reject non-tensors with ArgumentError, not a TypeError', async () => {
+    await useBuild(build);
+    const bn = new nn.BatchNorm2d(3);
+    for (const bad of [undefined, null, [1, 2, 3], 3]) {
+      expect(() => F.flatten(bad as never)).toThrow(/flatten: input must be a Tensor/);
+      expect(() => new nn.Flatten().forward(bad as never)).toThrow(ArgumentError);
+      expect(() => bn.forward(bad as never)).toThrow(/BatchNorm2d: input must be a Tensor/);
+    }
+    bn.dispose();
+  });
+
   it('conv2d reference sanity: a 1x1 identity kernel returns the input', () => {
     const xs = new Rng(1).f32(2 * 3 * 4);
     const ws = new Float32Array([1, 0, 0, 1]);

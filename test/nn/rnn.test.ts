@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nn, Tensor, ArgumentError, ShapeError, StateDictError, type Engine } from '../../dist/src/entries/node.js';
-import { runnableBuilds, useBuild } from '../helpers/engines.js';
+import { otherEngine, runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 import { refLayer, refProject, type RefMode } from '../reference/rnn.js';
 
@@ -228,6 +228,49 @@ describe.each(runnableBuilds())('nn recurrent layers [%s build]', (build) => {
       expect(h1.toFloat32Array()).toEqual(h2.toFloat32Array());
       m.dispose();
     });
+  });
+
+  it('inputs, states and step() frames from another engine: ArgumentError naming them, nothing leaked or written', async () => {
+    const e = await useBuild(build);
+    const o = await otherEngine(build);
+    const lstm = new nn.LSTM(3, 4, {}, e);
+    const cell = new nn.GRUCell(3, 4, {}, e);
+    const xo = Tensor.zeros([5, 2, 3], 'float32', o);
+    const fo = Tensor.zeros([2, 3], 'float32', o);
+    const x = Tensor.zeros([5, 2, 3], 'float32', e);
+    const h0o = Tensor.zeros([1, 2, 4], 'float32', o);
+    const foreign = new nn.LSTM(3, 4, {}, o);
+    const st = foreign.initState(1);
+    const frame = Tensor.zeros([1, 3], 'float32', o);
+    const before = [e.memoryStats().inUseBytes, o.memoryStats().inUseBytes];
+    expect(() => lstm.forward(xo)).toThrow(/LSTM.forward: input \(shape \[5, 2, 3\]\) lives in another engine/);
+    expect(() => lstm.forward(x, [h0o, h0o])).toThrow(/h0/);
+    expect(() => cell.forward(fo)).toThrow(/GRUCell.forward: input .* another engine/);
+    expect(() => lstm.step(frame, st)).toThrow(/LSTM.step: frame .* another engine/);
+    expect([e.memoryStats().inUseBytes, o.memoryStats().inUseBytes]).toEqual(before);
+    for (const t of [lstm, cell, xo, fo, x, h0o, st, frame, foreign]) t.dispose();
+  });
+
+  it('recurrent weights written in place through data() take effect (layers and cells repack)', async () => {
+    const e = await useBuild(build);
+    const x = Tensor.from(new Rng(3).randn(5 * 3), [5, 1, 3], 'float32', e);
+    const gru = new nn.GRU(3, 4, {}, e);
+    const cell = new nn.LSTMCell(3, 4, {}, e);
+    const frame = Tensor.from(new Rng(4).randn(3), [1, 3], 'float32', e);
+    const [a] = gru.forward(x);
+    const [hc] = cell.forward(frame);
+    gru.stateDict()['weight_ih_l0'].data().fill(0);
+    gru.stateDict()['weight_hh_l0'].data().fill(0);
+    gru.stateDict()['bias_ih_l0'].data().fill(0);
+    gru.stateDict()['bias_hh_l0'].data().fill(0);
+    const [b] = gru.forward(x); // all-zero weights: h stays 0 (z = 0.5, n = 0)
+    expect(Array.from(b.toFloat32Array()).every((v) => v === 0)).toBe(true);
+    expect(Array.from(a.toFloat32Array()).some((v) => v !== 0)).toBe(true);
+    for (const k of ['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']) cell.stateDict()[k].data().fill(0);
+    const [hz] = cell.forward(frame);
+    expect(Array.from(hz.toFloat32Array()).every((v) => v === 0)).toBe(true);
+    expect(Array.from(hc.toFloat32Array()).some((v) => v !== 0)).toBe(true);
+    for (const t of [x, frame, a, b, hc, hz, gru, cell]) t.dispose();
   });
 
   it('state_dict keys in PyTorch order; typed errors', async () => {

@@ -80,4 +80,15 @@ describe.each(runnableBuilds())('scaledDotProductAttention [%s build]', (build) 
     expect(() => F.scaledDotProductAttention(q, q, q, { attnMask: Tensor.zeros([3, 4], 'bool', e) })).toThrow(ShapeError);
     expect(() => F.scaledDotProductAttention(q, Tensor.zeros([3, 4, 8], 'float32', e), Tensor.zeros([3, 4, 8], 'float32', e))).toThrow(ShapeError);
   });
+
+  it('a bad attnMask frees the output it allocated', async () => {
+    const e = await useBuild(build);
+    const q = Tensor.zeros([2, 2, 3, 4], 'float32', e);
+    const mask = Tensor.zeros([3, 4], 'bool', e);
+    const before = e.memoryStats().inUseBytes;
+    expect(() => F.scaledDotProductAttention(q, q, q, { attnMask: mask })).toThrow(ShapeError);
+    expect(e.memoryStats().inUseBytes).toBe(before);
+    q.dispose();
+    mask.dispose();
+  });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nn, Tensor, ArgumentError } from '../../dist/src/entries/node.js';
-import { runnableBuilds, useBuild } from '../helpers/engines.js';
+import { otherEngine, runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 
 describe.each(runnableBuilds())('Transformer layers [%s build]', (build) => {
@@ -42,5 +42,46 @@ describe.each(runnableBuilds())('Transformer layers [%s build]', (build) => {
     enc.dispose();
     layer.dispose();
     dec.dispose();
+  });
+
+  it('live entirely in the engine they are given (norms included)', async () => {
+    const e = await useBuild(build);
+    const o = await otherEngine(build);
+    const before = e.memoryStats().inUseBytes;
+    for (const layer of [new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16 }, o), new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 16 }, o)]) {
+      expect(Object.entries(layer.stateDict()).filter(([, t]) => t.engine !== o).map(([k]) => k)).toEqual([]);
+      const x = Tensor.from(new Rng(1).randn(3 * 2 * 8), [3, 2, 8], 'float32', o);
+      const y = layer instanceof nn.TransformerDecoderLayer ? layer.forward(x, x) : layer.forward(x);
+      expect(y.engine).toBe(o);
+      expect(y.toFloat32Array().every(Number.isFinite)).toBe(true);
+      y.dispose();
+      x.dispose();
+      layer.dispose();
+    }
+    expect(e.memoryStats().inUseBytes).toBe(before);
+  });
+
+  it('reject bad options before allocating anything', async () => {
+    const e = await useBuild(build);
+    const before = e.memoryStats().inUseBytes;
+    expect(() => new nn.TransformerEncoderLayer(8, 2, { layerNormEps: NaN }, e)).toThrow(/layerNormEps/);
+    expect(() => new nn.TransformerDecoderLayer(8, 2, { dropout: 1.5 }, e)).toThrow(ArgumentError);
+    expect(e.memoryStats().inUseBytes).toBe(before);
+  });
+
+  it('print as PyTorch: Dropout children in registration order', async () => {
+    const e = await useBuild(build);
+    const layer = new nn.TransformerEncoderLayer(8, 2, { dimFeedforward: 16 }, e);
+    const enc = new nn.TransformerEncoder(layer, 3, {}, e);
+    const lines = String(enc).split('\n');
+    expect(lines.slice(0, 3)).toEqual(['TransformerEncoder(', '  (layers): ModuleList(', '    (0): TransformerEncoderLayer(']);
+    expect(String(layer).split('\n').filter((l) => /^ {2}\(\w+\):/.test(l)).map((l) => l.trim().split(':')[0])).toEqual(
+      ['(self_attn)', '(linear1)', '(dropout)', '(linear2)', '(norm1)', '(norm2)', '(dropout1)', '(dropout2)'],
+    );
+    expect(lines).toContain('      (dropout): Dropout(p=0.1, inplace=False)');
+    const dec = new nn.TransformerDecoderLayer(8, 2, { dimFeedforward: 16, dropout: 0.2 }, e);
+    expect(String(dec).split('\n').filter((l) => l.startsWith('  (dropout')).length).toBe(4);
+    expect(Object.keys(enc.stateDict()).some((k) => k.includes('dropout'))).toBe(false);
+    for (const m of [layer, enc, dec]) m.dispose();
   });
 });

@@ -32,6 +32,14 @@ describe('Tensor', () => {
     expect(() => Tensor.empty([2], 'float16' as never)).toThrow(DTypeError);
     expect(() => Tensor.from([1, 2, 3, 4], [4]).reshape([3, -1])).toThrow(/cannot infer -1/);
     expect(() => Tensor.from(null as never)).toThrow(ArgumentError);
+    expect(() => Tensor.from([1, 2, 3, 4], [4]).reshape([-1, -1])).toThrow(/only one dimension can be -1, got \[-1, -1\]/);
+    const e = await useBuild('simd');
+    const before = e.memoryStats().inUseBytes;
+    expect(() => Tensor.from([[1, 2], [3, 4]] as never, [2])).toThrow(/data\[0\] must be a number, got an array/);
+    expect(() => Tensor.from(['a'] as never, [1])).toThrow(ArgumentError);
+    expect(() => Tensor.from([1, NaN], [2], 'int64')).toThrow(/data\[1\] = NaN cannot be stored as int64/);
+    expect(() => Tensor.from(new Float32Array([Infinity]), [1], 'int64')).toThrow(ArgumentError);
+    expect(e.memoryStats().inUseBytes).toBe(before);
     const ids = Tensor.from(new Int32Array([1, 2]));
     expect(() => F.relu(ids)).toThrow(/relu: input must have dtype float32, got int32/);
   });
