@@ -6,7 +6,7 @@
 // +inf) gives NaN in every entry. Max-subtraction keeps rows scaled to 1e4 exact.
 // Relaxed twin of f32_logsoftmax_u16__wasmsimd: the exp polynomial and range reduction use
 // f32x4.relaxed_madd (fused where the hardware has FMA); same error bounds, asserted by the same tests.
-// Accuracy: sum by vexp_rr2_p6 (~2 ulp per term), log in f64.
+// Accuracy: sum by vexp_rr2_p5_nonpositive (<= 2.2 ulp per term), log in f64.
 // Preconditions: rows >= 1, n >= 1. Reads up to 16 B past each row of x (the arena pads); never
 // writes past y + 4*rows*n.
 import { softmax_rows_u16 } from './softmax-rows';

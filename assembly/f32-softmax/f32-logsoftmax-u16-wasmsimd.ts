@@ -4,7 +4,7 @@
 // Three passes per row (max; sum of exp, nothing stored; subtract), the row stays in L1.
 // Semantics as PyTorch: an entry -inf gives exactly -inf; a row of all -inf (or holding NaN or
 // +inf) gives NaN in every entry. Max-subtraction keeps rows scaled to 1e4 exact.
-// Accuracy: sum by vexp_rr2_p6 (~2 ulp per term), log in f64.
+// Accuracy: sum by vexp_rr2_p5_nonpositive (<= 2.2 ulp per term), log in f64.
 // Preconditions: rows >= 1, n >= 1. Reads up to 16 B past each row of x (the arena pads); never
 // writes past y + 4*rows*n.
 import { softmax_rows_u16 } from './softmax-rows';

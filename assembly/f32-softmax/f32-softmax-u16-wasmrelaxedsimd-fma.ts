@@ -8,7 +8,7 @@
 // error: max-subtraction keeps every exponent <= 0.
 // Relaxed twin of f32_softmax_u16__wasmsimd: the exp polynomial and range reduction use
 // f32x4.relaxed_madd (fused where the hardware has FMA); same error bounds, asserted by the same tests.
-// Accuracy: vexp_rr2_p6 (common/vmath.ts), ~2 ulp per term.
+// Accuracy: vexp_rr2_p5_nonpositive (common/vmath.ts), <= 2.2 ulp per term; terms below e^-87.34 flush to 0.
 // Preconditions: rows >= 1, n >= 1. Reads up to 16 B past each row of x (the arena pads); never
 // writes past y + 4*rows*n.
 import { softmax_rows_u16 } from './softmax-rows';

@@ -6,7 +6,7 @@
 // Semantics as PyTorch: an entry -inf gives exactly 0; a row of all -inf (or holding NaN or
 // +inf) gives NaN in every entry (-inf - -inf = NaN). Rows scaled to 1e4 are exact to the exp
 // error: max-subtraction keeps every exponent <= 0.
-// Accuracy: vexp_rr2_p6 (common/vmath.ts), ~2 ulp per term.
+// Accuracy: vexp_rr2_p5_nonpositive (common/vmath.ts), <= 2.2 ulp per term; terms below e^-87.34 flush to 0.
 // Preconditions: rows >= 1, n >= 1. Reads up to 16 B past each row of x (the arena pads); never
 // writes past y + 4*rows*n.
 import { softmax_rows_u16 } from './softmax-rows';

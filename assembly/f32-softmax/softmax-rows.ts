@@ -1,7 +1,7 @@
 // Passes over one row of n contiguous f32 shared by the softmax kernels, each unrolled by 16
 // with four independent accumulators, then 4 at a time, then a masked partial vector (reads up
 // to 16 B past the row, never uses those lanes, never writes past the row).
-import { vexp_rr2_p6 } from '../common/vmath';
+import { vexp_rr2_p5_nonpositive } from '../common/vmath';
 import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
 
 // max_i x[i] (NaN lanes may be dropped: a NaN entry still poisons the row through exp(NaN - m)).
@@ -31,10 +31,10 @@ import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
   const vzero = f32x4.splat(0);
   let vs0 = vzero, vs1 = vzero, vs2 = vzero, vs3 = vzero;
   for (; n >= 16; n -= 16) {
-    const ve0 = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma, true);
-    const ve1 = vexp_rr2_p6(f32x4.sub(v128.load(x, 16), vm), fma, true);
-    const ve2 = vexp_rr2_p6(f32x4.sub(v128.load(x, 32), vm), fma, true);
-    const ve3 = vexp_rr2_p6(f32x4.sub(v128.load(x, 48), vm), fma, true);
+    const ve0 = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(x), vm), fma);
+    const ve1 = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(x, 16), vm), fma);
+    const ve2 = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(x, 32), vm), fma);
+    const ve3 = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(x, 48), vm), fma);
     x += 64;
     if (store) {
       v128.store(y, ve0);
@@ -49,7 +49,7 @@ import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
     vs3 = f32x4.add(vs3, ve3);
   }
   for (; n >= 4; n -= 4) {
-    const ve = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma, true);
+    const ve = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(x), vm), fma);
     x += 16;
     if (store) {
       v128.store(y, ve);
@@ -58,7 +58,7 @@ import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
     vs0 = f32x4.add(vs0, ve);
   }
   if (n != 0) {
-    const ve = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma, true);
+    const ve = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(x), vm), fma);
     if (store) vstore_lanes(y, ve, n);
     vs1 = f32x4.add(vs1, v128.and(ve, vmask_lt(n)));
   }
