@@ -4,7 +4,7 @@
 // Tile: 4 columns (inner indices) per block, one per lane; see softmax-strided.ts.
 // Semantics as PyTorch: an entry -inf gives exactly 0; a column of all -inf (or holding NaN or +inf)
 // gives NaN in every entry; max-subtraction keeps 1e4-scaled inputs right.
-// Accuracy: vexp_rr2_p6 (common/vmath.ts), ~2 ulp per term.
+// Accuracy: vexp_rr2_p5_nonpositive (common/vmath.ts), <= 2.2 ulp per term; terms below e^-87.34 flush to 0.
 // Preconditions: outer, n, inner >= 1. Reads up to 12 B past x + 4*outer*n*inner (and past y);
 // never writes past y + 4*outer*n*inner.
 import { softmax_strided } from './softmax-strided';

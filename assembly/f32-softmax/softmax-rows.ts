@@ -1,55 +1,67 @@
 // Passes over one row of n contiguous f32 shared by the softmax kernels, each unrolled by 16
-// with four independent accumulators, then 4 at a time, then a masked partial vector (reads up
+// with four independent accumulators (the max/min pass two of each; the exp pass by 8 with two:
+// four exp chains spill V8's 16 xmm registers, measured 5% slower), then 4 at a time, then a masked partial vector (reads up
 // to 16 B past the row, never uses those lanes, never writes past the row).
-import { vexp_rr2_p6 } from '../common/vmath';
+import { vexp_rr2_p5_nonpositive } from '../common/vmath';
 import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
 
-// max_i x[i] (NaN lanes may be dropped: a NaN entry still poisons the row through exp(NaN - m)).
+// [max_i x[i], min_i x[i], -, -] (NaN lanes may be dropped: a NaN entry still poisons the row
+// through e^(NaN - m)). The min costs nothing in this memory-bound pass and lets the exp pass
+// skip its flush-to-0 test when no entry is 87.3 below the max.
 // @ts-ignore: decorator
-@inline export function rmax_u16(n: usize, x: usize): f32 {
+@inline export function rmaxmin_u16(n: usize, x: usize): v128 {
   const vninf = f32x4.splat(-Infinity);
-  let vm0 = vninf, vm1 = vninf, vm2 = vninf, vm3 = vninf;
+  const vpinf = f32x4.splat(Infinity);
+  let vm0 = vninf, vm1 = vninf, vl0 = vpinf, vl1 = vpinf;
   for (; n >= 16; n -= 16) {
-    vm0 = f32x4.pmax(vm0, v128.load(x));
-    vm1 = f32x4.pmax(vm1, v128.load(x, 16));
-    vm2 = f32x4.pmax(vm2, v128.load(x, 32));
-    vm3 = f32x4.pmax(vm3, v128.load(x, 48));
+    const vx0 = v128.load(x);
+    const vx1 = v128.load(x, 16);
+    const vx2 = v128.load(x, 32);
+    const vx3 = v128.load(x, 48);
+    vm0 = f32x4.pmax(f32x4.pmax(vm0, vx0), vx2);
+    vm1 = f32x4.pmax(f32x4.pmax(vm1, vx1), vx3);
+    vl0 = f32x4.pmin(f32x4.pmin(vl0, vx0), vx2);
+    vl1 = f32x4.pmin(f32x4.pmin(vl1, vx1), vx3);
     x += 64;
   }
   for (; n >= 4; n -= 4) {
-    vm0 = f32x4.pmax(vm0, v128.load(x));
+    const vx = v128.load(x);
+    vm0 = f32x4.pmax(vm0, vx);
+    vl0 = f32x4.pmin(vl0, vx);
     x += 16;
   }
-  if (n != 0) vm1 = f32x4.pmax(vm1, v128.bitselect(v128.load(x), vninf, vmask_lt(n)));
-  return vhmax(f32x4.pmax(f32x4.pmax(vm0, vm1), f32x4.pmax(vm2, vm3)));
+  if (n != 0) {
+    const vx = v128.load(x);
+    const vk = vmask_lt(n);
+    vm1 = f32x4.pmax(vm1, v128.bitselect(vx, vninf, vk));
+    vl1 = f32x4.pmin(vl1, v128.bitselect(vx, vpinf, vk));
+  }
+  const vmax = vhmax(f32x4.pmax(vm0, vm1));
+  const vmin = -vhmax(f32x4.neg(f32x4.pmin(vl0, vl1)));
+  return f32x4.replace_lane(f32x4.splat(vmax), 1, vmin);
 }
 
-// Returns sum_i e^(x[i] - m); when `store`, also writes y[i] = e^(x[i] - m). fma: see vmath.ts.
+// Returns sum_i e^(x[i] - m); when `store`, also writes y[i] = e^(x[i] - m). fma, flush: see
+// vexp_rr2_p5_nonpositive in vmath.ts (flush = false only when every x[i] - m >= -87.336 or NaN).
 // @ts-ignore: decorator
-@inline export function raddexpminusmax_u16(fma: bool, store: bool, n: usize, x: usize, m: f32, y: usize): f32 {
+@inline export function raddexpminusmax_u16(fma: bool, flush: bool, store: bool, n: usize, x: usize, m: f32, y: usize): f32 {
   const vm = f32x4.splat(m);
   const vzero = f32x4.splat(0);
-  let vs0 = vzero, vs1 = vzero, vs2 = vzero, vs3 = vzero;
-  for (; n >= 16; n -= 16) {
-    const ve0 = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma, true);
-    const ve1 = vexp_rr2_p6(f32x4.sub(v128.load(x, 16), vm), fma, true);
-    const ve2 = vexp_rr2_p6(f32x4.sub(v128.load(x, 32), vm), fma, true);
-    const ve3 = vexp_rr2_p6(f32x4.sub(v128.load(x, 48), vm), fma, true);
-    x += 64;
+  let vs0 = vzero, vs1 = vzero;
+  for (; n >= 8; n -= 8) {
+    const ve0 = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(x), vm), fma, flush);
+    const ve1 = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(x, 16), vm), fma, flush);
+    x += 32;
     if (store) {
       v128.store(y, ve0);
       v128.store(y, ve1, 16);
-      v128.store(y, ve2, 32);
-      v128.store(y, ve3, 48);
-      y += 64;
+      y += 32;
     }
     vs0 = f32x4.add(vs0, ve0);
     vs1 = f32x4.add(vs1, ve1);
-    vs2 = f32x4.add(vs2, ve2);
-    vs3 = f32x4.add(vs3, ve3);
   }
   for (; n >= 4; n -= 4) {
-    const ve = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma, true);
+    const ve = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(x), vm), fma, flush);
     x += 16;
     if (store) {
       v128.store(y, ve);
@@ -58,11 +70,11 @@ import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
     vs0 = f32x4.add(vs0, ve);
   }
   if (n != 0) {
-    const ve = vexp_rr2_p6(f32x4.sub(v128.load(x), vm), fma, true);
+    const ve = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(x), vm), fma, flush);
     if (store) vstore_lanes(y, ve, n);
     vs1 = f32x4.add(vs1, v128.and(ve, vmask_lt(n)));
   }
-  return vhsum(f32x4.add(f32x4.add(vs0, vs1), f32x4.add(vs2, vs3)));
+  return vhsum(f32x4.add(vs0, vs1));
 }
 
 // y[i] *= s, in place.
@@ -113,12 +125,15 @@ import { vhmax, vhsum, vmask_lt, vstore_lanes } from '../common/vrow';
 @inline export function softmax_rows_u16(fma: bool, log: bool, rows: usize, n: usize, x: usize, y: usize): void {
   const rowBytes = n * 4;
   for (let r: usize = 0; r < rows; r++) {
-    const m = rmax_u16(n, x);
+    const vmm = rmaxmin_u16(n, x);
+    const m = f32x4.extract_lane(vmm, 0);
+    // x - m is monotone in x, so no term needs the flush when min - m does not (false for NaN).
+    const noflush = f32x4.extract_lane(vmm, 1) - m >= -87.33654022216796875;
     if (log) {
-      const s = raddexpminusmax_u16(fma, false, n, x, m, 0);
+      const s = noflush ? raddexpminusmax_u16(fma, false, false, n, x, m, 0) : raddexpminusmax_u16(fma, true, false, n, x, m, 0);
       rsubsub_u16(n, x, m, <f32>Math.log(<f64>s), y);
     } else {
-      const s = raddexpminusmax_u16(fma, true, n, x, m, y);
+      const s = noflush ? raddexpminusmax_u16(fma, false, true, n, x, m, y) : raddexpminusmax_u16(fma, true, true, n, x, m, y);
       rscale_u16(n, y, 1 / s);
     }
     x += rowBytes;

@@ -4,7 +4,7 @@
 // block of four columns (max; exp, sum [and store]; scale or subtract); a last block of fewer
 // than four columns computes junk in the spare lanes (lanes never mix) and stores only the valid
 // ones. Reads up to 12 B past the end of x (and of y when it re-reads y); never writes past y.
-import { vexp_rr2_p6 } from '../common/vmath';
+import { vexp_rr2_p5_nonpositive } from '../common/vmath';
 import { vstore_lanes } from '../common/vrow';
 
 // @ts-ignore: decorator
@@ -29,7 +29,7 @@ import { vstore_lanes } from '../common/vrow';
   for (let j: usize = 0, p = x; j < n; j++, p += stride) vm = f32x4.pmax(vm, v128.load(p));
   let vs = f32x4.splat(0);
   for (let j: usize = 0, p = x, q = y; j < n; j++, p += stride, q += stride) {
-    const ve = vexp_rr2_p6(f32x4.sub(v128.load(p), vm), false, true);
+    const ve = vexp_rr2_p5_nonpositive(f32x4.sub(v128.load(p), vm));
     if (!log) vstore_k(q, ve, k);
     vs = f32x4.add(vs, ve);
   }

@@ -90,6 +90,29 @@ describe.each(runnableBuilds())('softmax kernels [%s build]', (build) => {
         }
       });
 
+      it('small probabilities keep relative accuracy down to e^-87.33, and flush to 0 below', async () => {
+        if (k.log) return; // log_softmax uses e^x only inside the sum
+        const e = await engineFor(build);
+        const rows = 4096;
+        const xs = new Float32Array(rows * 2);
+        for (let r = 0; r < rows; r++) xs[2 * r + 1] = Math.fround(-100 * (r + 0.5) / rows); // row [0, t]
+        const x = input(e, xs);
+        const y = output(e, rows * 2);
+        k.call(e, rows, 2, x.ptr, y.ptr);
+        y.checkGuards(`${k.name} rows [0, t]`);
+        const got = y.read();
+        x.free();
+        y.free();
+        for (let r = 0; r < rows; r++) {
+          const t = xs[2 * r + 1];
+          const want = Math.exp(t) / (1 + Math.exp(t));
+          const g = got[2 * r + 1];
+          // exp 1.8e-7 + the sum, 1/sum and product roundings; below the cutoff the term is denormal.
+          const ok = t >= -87.33 ? Math.abs(g - want) <= 5e-7 * want : g >= 0 && g <= 1.2e-38;
+          if (!ok) expect.fail(`${k.name} row [0, ${t}]: got ${g}, expected ${want} (rel ${Math.abs(g - want) / want})`);
+        }
+      });
+
       it('works in place (y == x)', async () => {
         const e = await engineFor(build);
         const rng = new Rng(SEED + 2);
