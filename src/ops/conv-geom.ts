@@ -38,9 +38,12 @@ export function poolOut(n: number, k: number, s: number, p: number, d: number, c
   return o;
 }
 
-/** Runs fn with the geometry block written to a fresh 48-byte block of wasm memory. */
+/** Bytes of the geometry block the conv kernels read (12 i32 fields). */
+export const GEOM_BLOCK_BYTES = 48;
+
+/** Runs fn with the geometry block written to a fresh GEOM_BLOCK_BYTES block of wasm memory. */
 export function withGeom<T>(engine: Engine, g: Geom, fn: (ptr: number) => T): T {
-  const ptr = engine.arena.alloc(48);
+  const ptr = engine.arena.alloc(GEOM_BLOCK_BYTES);
   try {
     engine.arena.i32(ptr, 12).set([g.h, g.w, g.oh, g.ow, g.kh, g.kw, g.sh, g.sw, g.ph, g.pw, g.dh, g.dw]);
     return fn(ptr);

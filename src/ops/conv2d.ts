@@ -25,9 +25,10 @@
 import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
+import { blockBytes } from '../runtime/memory.js';
 import { PackedWeights, gemm, gemmWorkspaceBytes, packedWeightsBytes, packedWeightsFloats, type Activation } from './gemm.js';
 import { expectRank, expectTensor, sameEngine } from './check.js';
-import { convOut, pair, withGeom, type Geom } from './conv-geom.js';
+import { GEOM_BLOCK_BYTES, convOut, pair, withGeom, type Geom } from './conv-geom.js';
 
 export type Padding = 'valid' | 'same' | number | readonly number[];
 
@@ -84,8 +85,6 @@ export function resolvePadding(op: string, padding: Padding, kh: number, kw: num
   return [top, pw, 2 * top, 2 * pw];
 }
 
-const pad16 = (b: number) => Math.ceil(b / 16) * 16 + 16;
-
 /**
  * Depthwise workspace: a ring of zero-padded input rows plus a zero row, [(kh-1)*dh + 2] rows of
  * `ld` floats. ld mirrors the kernel's assert (assembly/f32-dwconv/dwconv-driver.ts).
@@ -95,11 +94,13 @@ export function dwconvWorkspace(s: Geom): { rows: number; ld: number } {
   return { rows: (s.kh - 1) * s.dh + 2, ld: Math.ceil(need / 4) * 4 };
 }
 
+/** Arena bytes of the geometry block every conv kernel reads. */
+const GEOM_BYTES = blockBytes(GEOM_BLOCK_BYTES);
+
 export function planConv2d(s: ConvSpec): ConvPlan {
-  const geomBytes = pad16(48);
   if (s.groups === s.c && s.c > 1) {
     const ws = dwconvWorkspace(s);
-    return { path: 'depthwise', tile: 0, workspaceBytes: geomBytes + pad16(ws.rows * ws.ld * 4) };
+    return { path: 'depthwise', tile: 0, workspaceBytes: GEOM_BYTES + blockBytes(ws.rows * ws.ld * 4) };
   }
   const cg = s.c / s.groups;
   const p = s.oh * s.ow;
@@ -107,16 +108,15 @@ export function planConv2d(s: ConvSpec): ConvPlan {
     const cols = Math.min(p, Math.max(16, Math.floor(COL_BUDGET_BYTES / (cg * 4 * 16)) * 16));
     return { path: '1x1', tile: cols, workspaceBytes: packedWeightsBytes(cols, cg) + gemmWorkspaceBytes(s.o / s.groups, cg) };
   }
-  if (cg * s.kh * s.kw <= DIRECT_MAX_K) return { path: 'direct', tile: 0, workspaceBytes: geomBytes + pad16(directWorkspaceFloats(s, cg, s.o / s.groups) * 4) };
+  if (cg * s.kh * s.kw <= DIRECT_MAX_K) return { path: 'direct', tile: 0, workspaceBytes: GEOM_BYTES + blockBytes(directWorkspaceFloats(s, cg, s.o / s.groups) * 4) };
   return planIm2col(s);
 }
 
 /** The im2col plan (valid for every spec): output rows per tile under COL_BUDGET_BYTES. */
 export function planIm2col(s: ConvSpec): ConvPlan {
-  const geomBytes = pad16(48);
   const k = (s.c / s.groups) * s.kh * s.kw;
   const rows = Math.max(1, Math.min(s.oh, Math.floor(COL_BUDGET_BYTES / (k * s.ow * 4))));
-  return { path: 'im2col', tile: rows, workspaceBytes: geomBytes + packedWeightsBytes(rows * s.ow, k) + gemmWorkspaceBytes(s.o / s.groups, k) };
+  return { path: 'im2col', tile: rows, workspaceBytes: GEOM_BYTES + packedWeightsBytes(rows * s.ow, k) + gemmWorkspaceBytes(s.o / s.groups, k) };
 }
 
 /** Clamp bounds of a fused activation for the direct kernels (depthwise, direct); gelu has none. */

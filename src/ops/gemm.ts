@@ -16,6 +16,7 @@
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { Tensor } from '../tensor.js';
+import { blockBytes } from '../runtime/memory.js';
 
 /** Fused epilogue: none, relu, gelu (erf), gelu_tanh, or clamp to [min, max]. */
 export type Activation = 'none' | 'relu' | 'gelu' | 'gelu_tanh' | { clamp: [number, number] };
@@ -53,7 +54,7 @@ export function packedWeightsFloats(n: number, k: number): number {
 
 /** Bytes of arena memory a PackedWeights of n outputs and reduction k holds (arena padding included). */
 export function packedWeightsBytes(n: number, k: number): number {
-  return Math.ceil((packedFloats(n, k) * 4) / 16) * 16 + 16;
+  return blockBytes(packedFloats(n, k) * 4);
 }
 
 function checkDims(op: string, n: number, k: number): void {
@@ -189,7 +190,7 @@ function actCode(act: Activation): [number, number, number] {
 
 /** Bytes gemm() takes from the arena for the duration of a call with m rows and reduction k (arena padding included). */
 export function gemmWorkspaceBytes(m: number, k: number): number {
-  return m > 1 ? Math.ceil((workspaceFloats(m, k) * 4) / 16) * 16 + 16 : 0;
+  return m > 1 ? blockBytes(workspaceFloats(m, k) * 4) : 0;
 }
 
 /** Floats of the A panels: roundUp(min(m, MC), MR) rows of min(k, KC). */

@@ -34,6 +34,11 @@ interface FreeBlock {
 
 const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
+/** Bytes a request of `bytes` occupies in the arena: rounded up to 16, plus the 16-byte tail pad. */
+export function blockBytes(bytes: number): number {
+  return align(Math.max(bytes, 1)) + TAIL_PAD;
+}
+
 export class Arena {
   readonly base: number;
   private top: number;
@@ -60,7 +65,7 @@ export class Arena {
     if (!Number.isFinite(bytes) || bytes < 0) {
       throw new ArgumentError(`alloc: byte count must be a finite number >= 0, got ${bytes}`);
     }
-    const size = align(Math.max(bytes, 1)) + TAIL_PAD;
+    const size = blockBytes(bytes);
     let best = -1;
     for (let i = 0; i < this.freeList.length; i++) {
       const b = this.freeList[i];
