@@ -78,3 +78,11 @@ export class KernelAssertError extends SimdnnError {
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
+
+/**
+ * An .onnx file or graph is malformed, hostile or unsupported, or a run was fed the wrong inputs.
+ * The message names the field, node and op; nothing stays allocated and the engine stays usable.
+ */
+export class OnnxError extends SimdnnError {
+  override name = 'OnnxError';
+}

@@ -1,0 +1,19 @@
+/**
+ * The registry: every supported ONNX op, merged from one table per op family. Add a family by
+ * importing its table here; the runtime looks ops up only through `lookupOp`.
+ */
+import type { OpDef, OpTable } from '../node.js';
+
+const tables: OpTable[] = [];
+
+const registry: OpTable = Object.assign({}, ...tables);
+
+/** The definition for (domain, opType), or undefined when unsupported. */
+export function lookupOp(domain: string, opType: string): OpDef | undefined {
+  return registry[domain ? `${domain}.${opType}` : opType];
+}
+
+/** Every supported op name, sorted (for the README list and error messages). */
+export function supportedOps(): string[] {
+  return Object.keys(registry).sort();
+}
