@@ -134,6 +134,19 @@ export interface OpDef {
   check?(node: OnnxNode, ctx: OpContext): void;
   infer?(node: OnnxNode, inputs: (ValueType | null)[], consts: (Tensor | null)[], ctx: OpContext): ValueType[];
   run(node: OnnxNode, inputs: (Tensor | null)[], ctx: OpContext): Tensor[];
+  /**
+   * Optional, called once at load with the inputs that are constants (initializers, folded
+   * values; null where not constant): pack weights once (Conv, Gemm/MatMul with a constant
+   * operand, RNN weights). Returns null when nothing can be prepared (then `run` is used). The
+   * runtime calls the prepared op's `run` instead of `run` every time, and `dispose` with the model.
+   */
+  prepare?(node: OnnxNode, consts: (Tensor | null)[], ctx: OpContext): PreparedOp | null;
+}
+
+/** Per-node state built at load (packed weights): runs the node with them. */
+export interface PreparedOp {
+  run(inputs: (Tensor | null)[], ctx: OpContext): Tensor[];
+  dispose(): void;
 }
 
 /** Op definitions of one family, keyed by op type (default domain) or `domain.OpType`. */
