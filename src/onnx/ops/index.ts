@@ -3,8 +3,10 @@
  * importing its table here; the runtime looks ops up only through `lookupOp`.
  */
 import type { OpDef, OpTable } from '../node.js';
+import { elementwiseOps } from './elementwise.js';
+import { reduceOps } from './reduce.js';
 
-const tables: OpTable[] = [];
+const tables: OpTable[] = [elementwiseOps, reduceOps];
 
 const registry: OpTable = Object.assign({}, ...tables);
 
