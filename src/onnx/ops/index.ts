@@ -3,8 +3,10 @@
  * importing its table here; the runtime looks ops up only through `lookupOp`.
  */
 import type { OpDef, OpTable } from '../node.js';
+import { nnOps } from './nn.js';
+import { graphOps } from './graph.js';
 
-const tables: OpTable[] = [];
+const tables: OpTable[] = [nnOps, graphOps];
 
 const registry: OpTable = Object.assign({}, ...tables);
 
