@@ -7,6 +7,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectRank, expectTensor } from './check.js';
 import { pair, poolOut, withGeom, type Geom } from './conv-geom.js';
+import { owning } from './own.js';
 
 type IntOr2 = number | readonly number[];
 
@@ -31,9 +32,11 @@ function poolGeom(op: string, x: Tensor, kernelSize: IntOr2, stride: IntOr2 | nu
 /** F.max_pool2d(input, kernelSize, stride = kernelSize, padding = 0, dilation = 1, ceilMode = false). */
 export function maxPool2d(input: Tensor, kernelSize: IntOr2, stride: IntOr2 | null = null, padding: IntOr2 = 0, dilation: IntOr2 = 1, ceilMode = false): Tensor {
   const [g, shape, planes] = poolGeom('max_pool2d', input, kernelSize, stride, padding, dilation, ceilMode);
-  const y = Tensor.empty(shape, 'float32', input.engine);
-  if (planes > 0 && g.h * g.w > 0) withGeom(input.engine, g, (gp) => input.engine.k.f32_maxpool2d__wasmsimd(gp, planes, input.ptr, y.ptr));
-  return y;
+  return owning((own) => {
+    const y = own(Tensor.empty(shape, 'float32', input.engine));
+    if (planes > 0 && g.h * g.w > 0) withGeom(input.engine, g, (gp) => input.engine.k.f32_maxpool2d__wasmsimd(gp, planes, input.ptr, y.ptr));
+    return y;
+  });
 }
 
 /** F.avg_pool2d(input, kernelSize, stride = kernelSize, padding = 0, ceilMode = false, countIncludePad = true, divisorOverride = null). */
@@ -43,9 +46,11 @@ export function avgPool2d(
 ): Tensor {
   if (divisorOverride != null) throw new ArgumentError(`avg_pool2d: divisor_override is not supported, got ${divisorOverride}, expected null`);
   const [g, shape, planes] = poolGeom('avg_pool2d', input, kernelSize, stride, padding, 1, ceilMode);
-  const y = Tensor.empty(shape, 'float32', input.engine);
-  if (planes > 0 && g.h * g.w > 0) withGeom(input.engine, g, (gp) => input.engine.k.f32_avgpool2d__wasmsimd(gp, planes, countIncludePad ? 1 : 0, input.ptr, y.ptr));
-  return y;
+  return owning((own) => {
+    const y = own(Tensor.empty(shape, 'float32', input.engine));
+    if (planes > 0 && g.h * g.w > 0) withGeom(input.engine, g, (gp) => input.engine.k.f32_avgpool2d__wasmsimd(gp, planes, countIncludePad ? 1 : 0, input.ptr, y.ptr));
+    return y;
+  });
 }
 
 /** F.adaptive_avg_pool2d(input, outputSize): only outputSize 1 / [1, 1] (the global mean over H x W). */
