@@ -14,3 +14,8 @@ export { scope, keep, memoryStats } from './scope.js';
 export { loadSafetensors, parseSafetensors, type SafetensorsFile } from './io/safetensors.js';
 export const version = '0.1.0';
 export { loadSafetensorsSync, readSafetensors, saveSafetensors, type SafetensorsProgress, type LoadSafetensorsOptions, type SaveSafetensorsOptions } from './io/safetensors.js';
+export { cat, stack } from './ops/cat.js';
+export { arange, eye, type FactoryOptions, type EyeOptions } from './ops/factories.js';
+export { tril, triu } from './ops/tri.js';
+export { gather, indexSelect, take, scatter, nonzero, type ScatterOptions, type ScatterReduce } from './ops/gather.js';
+export { type IndexItem } from './tensor.js';
