@@ -5,8 +5,13 @@
 import type { OpDef, OpTable } from '../node.js';
 import { nnOps } from './nn.js';
 import { graphOps } from './graph.js';
+import { dataOps } from './data.js';
 
-const tables: OpTable[] = [nnOps, graphOps];
+const tables: OpTable[] = [
+  nnOps,
+  graphOps,
+  dataOps,
+];
 
 const registry: OpTable = Object.assign({}, ...tables);
 
