@@ -3,8 +3,9 @@
  * importing its table here; the runtime looks ops up only through `lookupOp`.
  */
 import type { OpDef, OpTable } from '../node.js';
+import { layerOps } from './layers.js';
 
-const tables: OpTable[] = [];
+const tables: OpTable[] = [layerOps];
 
 const registry: OpTable = Object.assign({}, ...tables);
 
