@@ -141,7 +141,31 @@ def gen_norms():
                     int(torch.tensor(shape[-dims:]).prod()), seed, overwrite=over)
 
 
-GENERATORS = {'pool1d': gen_pool1d, 'adaptive': gen_adaptive, 'norms': gen_norms}
+def gen_conv_transpose():
+    C = [  # dims, n, cin, cout, spatial, k, s, p, op, d, g, bias
+        (2, 1, 3, 4, [5, 7], [3, 3], [2, 2], [1, 1], [1, 1], [1, 1], 1, True),
+        (2, 2, 4, 6, [3, 4], [4, 3], [2, 1], [1, 0], [0, 0], [1, 2], 2, False),
+        (2, 1, 6, 6, [4, 5], [3, 3], [3, 2], [0, 1], [2, 1], [1, 1], 3, True),
+        (2, 1, 8, 8, [6, 6], [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], 8, True),
+        (1, 2, 4, 3, [9], [4], [2], [1], [1], [1], 1, True),
+        (1, 1, 6, 4, [13], [5], [3], [2], [0], [2], 2, False),
+        (1, 3, 2, 5, [1], [3], [1], [0], [0], [1], 1, True),
+    ]
+    for dims, n, cin, cout, sp, k, s_, p, op_, d, g, bias in C:
+        Conv = nn.ConvTranspose2d if dims == 2 else nn.ConvTranspose1d
+        op = f'conv_transpose{dims}d'
+        j = lambda v: 'x'.join(map(str, v))
+        case = f'b{n}_c{cin}to{cout}_{j(sp)}_k{j(k)}_s{j(s_)}_p{j(p)}_op{j(op_)}_d{j(d)}_g{g}_{"bias" if bias else "nobias"}'
+        seed = start(op, case)
+        m = Conv(cin, cout, k, stride=s_, padding=p, output_padding=op_, groups=g, bias=bias, dilation=d)
+        x = torch.randn([n, cin] + sp)
+        module_case(op, case, {'in_channels': cin, 'out_channels': cout, 'kernel_size': k, 'stride': s_, 'padding': p, 'output_padding': op_,
+                               'groups': g, 'bias': bias, 'dilation': d, 'input_shape': [n, cin] + sp},
+                    m, {'input': x}, f'nn.ConvTranspose{dims}d({cin},{cout},{k},stride={s_},padding={p},output_padding={op_},groups={g},bias={bias},dilation={d})(input)',
+                    (cin // g) * int(torch.tensor(k).prod()), seed)
+
+
+GENERATORS = {'pool1d': gen_pool1d, 'adaptive': gen_adaptive, 'norms': gen_norms, 'conv_transpose': gen_conv_transpose}
 
 
 def main():

@@ -10,13 +10,14 @@ import { lookupOp } from '../../dist/src/onnx/ops/index.js';
 import { HAVE_NODE_TESTS, compareOutput, loadNodeCase, nodeTestsFor } from '../helpers/onnx-node-case.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 
-const FAMILIES = ['test_maxpool', 'test_averagepool', 'test_globalaveragepool', 'test_globalmaxpool'];
+const FAMILIES = ['test_maxpool', 'test_averagepool', 'test_globalaveragepool', 'test_globalmaxpool', 'test_convtranspose'];
 
 /** Tests of FAMILIES that are not expected to pass, with the reason (3-D windows, uint8, ...). */
 const REFUSED: Record<string, string> = {
   test_maxpool_3d_default: '3-D windows',
   test_averagepool_3d_default: '3-D windows',
   test_maxpool_2d_uint8: 'uint8 input',
+  test_convtranspose_3d: '3-D windows',
   test_maxpool_with_argmax_2d_precomputed_pads: 'Indices output',
   test_maxpool_with_argmax_2d_precomputed_strides: 'Indices output',
 };
@@ -42,6 +43,14 @@ describe.skipIf(!HAVE_NODE_TESTS).each(runnableBuilds())('ONNX layer ops vs the 
           types.forEach((t, i) => expect(t.shape, `${name} infer`).toEqual([...outs[i].shape]));
         }
         for (const o of outs) o.dispose();
+        // The prepared form (every input taken as a constant) gives the same outputs.
+        const prep = op.prepare?.(c.node, c.inputs, ctx);
+        if (prep) {
+          const again = prep.run(c.inputs, ctx);
+          c.expected.forEach((e, i) => compareOutput(`${build} ${name} prepared output ${i}`, again[i], e));
+          for (const o of again) o.dispose();
+          prep.dispose();
+        }
       };
       if (REFUSED[name]) {
         expect(attempt, `${name} (${REFUSED[name]})`).toThrow(/./);

@@ -52,3 +52,28 @@ export function groupNormRef(n: number, c: number, inner: number, groups: number
   }
   return y;
 }
+
+export interface RefConvT {
+  n: number; cin: number; h: number; w: number; cout: number; groups: number;
+  kh: number; kw: number; sh: number; sw: number; ph: number; pw: number; dh: number; dw: number;
+  oh: number; ow: number;
+}
+
+/** Transposed convolution by scattering every input tap in float64: weight [cin, cout/groups, kh, kw]. */
+export function convTransposeRef(s: RefConvT, x: ArrayLike<number>, wt: ArrayLike<number>, bias: ArrayLike<number> | null): Float64Array {
+  const y = new Float64Array(s.n * s.cout * s.oh * s.ow);
+  const cg = s.cin / s.groups, og = s.cout / s.groups;
+  for (let n = 0; n < s.n; n++) for (let o = 0; o < s.cout; o++) for (let i = 0; i < s.oh * s.ow; i++) y[(n * s.cout + o) * s.oh * s.ow + i] = bias ? bias[o] : 0;
+  for (let n = 0; n < s.n; n++) for (let ci = 0; ci < s.cin; ci++) {
+    const g = Math.floor(ci / cg);
+    for (let iy = 0; iy < s.h; iy++) for (let ix = 0; ix < s.w; ix++) {
+      const xv = x[((n * s.cin + ci) * s.h + iy) * s.w + ix];
+      for (let o = 0; o < og; o++) for (let ky = 0; ky < s.kh; ky++) for (let kx = 0; kx < s.kw; kx++) {
+        const oy = iy * s.sh - s.ph + ky * s.dh, ox = ix * s.sw - s.pw + kx * s.dw;
+        if (oy < 0 || oy >= s.oh || ox < 0 || ox >= s.ow) continue;
+        y[((n * s.cout + g * og + o) * s.oh + oy) * s.ow + ox] += xv * wt[((ci * og + o) * s.kh + ky) * s.kw + kx];
+      }
+    }
+  }
+  return y;
+}

@@ -8,6 +8,7 @@
 import type { Dim, OnnxNode, OpDef, OpTable, ValueType } from '../node.js';
 import type { Tensor } from '../../tensor.js';
 import { globalPool, poolOutSize, poolWindowed, type PoolWindow } from '../../ops/pool.js';
+import { ConvTransposeWeights, convTransposeFull, convTransposeRun, type ConvTransposeGeom } from '../../ops/conv-transpose.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared attribute handling of windowed ops (pools, ConvTranspose)
@@ -143,7 +144,91 @@ const GlobalMaxPool: OpDef = {
   run: (node, inputs) => [globalPool(node.label, 'max', input0(node, inputs))],
 };
 
+// ---------------------------------------------------------------------------------------------
+// ConvTranspose
+
+/** Splits a total padding as the ONNX spec does: SAME_UPPER puts the smaller half first, otherwise the larger. */
+function splitPad(total: number, ap: AutoPad): [number, number] {
+  const half = Math.floor(total / 2);
+  const begin = ap === 'SAME_UPPER' ? half : total - half;
+  return [begin, total - begin];
+}
+
+function checkConvTranspose(node: OnnxNode): void {
+  autoPad(node);
+  const g = node.int('group', 1);
+  if (!Number.isInteger(g) || g < 1) throw node.error(`group must be an integer >= 1, got ${g}`);
+  if (node.has('kernel_shape')) kernelShape(node);
+}
+
+/** The geometry of a ConvTranspose node for input x and weight w (spatial dims = w.ndim - 2). */
+function convTransposeGeom(node: OnnxNode, x: Tensor, kh: number, kw: number, nd: 1 | 2): ConvTransposeGeom {
+  const stride = intsOf(node, 'strides', nd, 1, 1);
+  const dilation = intsOf(node, 'dilations', nd, 1, 1);
+  const outPad = intsOf(node, 'output_padding', nd, 0, 0);
+  const pads = node.ints('pads', Array(2 * nd).fill(0));
+  if (pads.length !== 2 * nd || !pads.every(Number.isInteger)) throw node.error(`pads must hold ${2 * nd} integers, got ${JSON.stringify(pads)}`);
+  const k = nd === 2 ? [kh, kw] : [kw];
+  if (node.has('kernel_shape') && JSON.stringify(node.ints('kernel_shape')) !== JSON.stringify(k)) {
+    throw node.error(`kernel_shape ${JSON.stringify(node.ints('kernel_shape'))} does not match the weight's kernel ${JSON.stringify(k)}`);
+  }
+  const sizes = x.shape.slice(x.ndim - nd);
+  const full = sizes.map((n, i) => convTransposeFull(n, k[i], stride[i], dilation[i]) + outPad[i]);
+  const ap = autoPad(node);
+  let begin: number[];
+  let out: number[];
+  if (node.has('output_shape') || ap === 'SAME_UPPER' || ap === 'SAME_LOWER') {
+    const os = node.has('output_shape') ? node.ints('output_shape').slice(-nd) : sizes.map((n, i) => n * stride[i]);
+    if (os.length !== nd || !os.every((d) => Number.isInteger(d) && d >= 1)) throw node.error(`output_shape must end with ${nd} sizes >= 1, got ${JSON.stringify(node.ints('output_shape'))}`);
+    begin = os.map((o, i) => splitPad(full[i] - o, ap)[0]);
+    out = os;
+  } else {
+    begin = ap === 'VALID' ? Array(nd).fill(0) : pads.slice(0, nd);
+    const end = ap === 'VALID' ? Array(nd).fill(0) : pads.slice(nd);
+    out = full.map((f, i) => f - begin[i] - end[i]);
+  }
+  const two = (v: number[], fill: number): [number, number] => (nd === 2 ? [v[0], v[1]] : [fill, v[0]]);
+  return { stride: two(stride, 1), dilation: two(dilation, 1), padBegin: two(begin, 0), out: two(out, 1) };
+}
+
+function spatialDims(node: OnnxNode, w: Tensor): 1 | 2 {
+  if (w.ndim !== 3 && w.ndim !== 4) throw node.error(`only 1-D and 2-D transposed convolutions are supported, got a weight of shape [${w.shape}]`);
+  return (w.ndim - 2) as 1 | 2;
+}
+
+function runConvTranspose(node: OnnxNode, x: Tensor, w: ConvTransposeWeights, nd: 1 | 2, bias: Tensor | null): Tensor {
+  if (x.ndim !== nd + 2) throw node.error(`input X must have ${nd + 2} dims [N, C, ...], got shape [${x.shape}]`);
+  return convTransposeRun(node.label, nd, x, w, bias, convTransposeGeom(node, x, w.kh, w.kw, nd));
+}
+
+const ConvTranspose: OpDef = {
+  check: (node) => checkConvTranspose(node),
+  run(node, inputs) {
+    const x = input0(node, inputs);
+    const wt = inputs[1];
+    if (!wt) throw node.error('input W is required');
+    const nd = spatialDims(node, wt);
+    const w = ConvTransposeWeights.from(node.label, wt, node.int('group', 1), nd);
+    try {
+      return [runConvTranspose(node, x, w, nd, inputs[2] ?? null)];
+    } finally {
+      w.dispose();
+    }
+  },
+  prepare(node, consts) {
+    const wt = consts[1];
+    if (!wt) return null;
+    const nd = spatialDims(node, wt);
+    const w = ConvTransposeWeights.from(node.label, wt, node.int('group', 1), nd);
+    return {
+      run: (inputs) => [runConvTranspose(node, input0(node, inputs), w, nd, inputs[2] ?? null)],
+      dispose: () => w.dispose(),
+    };
+  },
+};
+
 export const layerOps: OpTable = {
+  ConvTranspose,
   MaxPool,
   AveragePool,
   GlobalAveragePool,

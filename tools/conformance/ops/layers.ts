@@ -1,6 +1,6 @@
 /**
  * Runners for the layer family: maxpool1d, avgpool1d, adaptive_avg_pool1d, adaptive_max_pool2d,
- * batchnorm1d, group_norm, instance_norm1d/2d (cases by tools/gen-golden-layers.py).
+ * batchnorm1d, group_norm, instance_norm1d/2d, conv_transpose1d/2d (cases by tools/gen-golden-layers.py).
  * adaptive_avg_pool2d (any size) is run by the conv family's runner.
  */
 import { nn, type Tensor } from '../../../src/api.js';
@@ -16,7 +16,17 @@ function withModule<M extends nn.Module>(c: GoldenCase, m: M, run: (m: M) => Ten
   }
 }
 
+function convTranspose(c: GoldenCase, M: typeof nn.ConvTranspose1d | typeof nn.ConvTranspose2d): Record<string, Tensor> {
+  const p = c.params;
+  const m = new M(p.in_channels, p.out_channels, p.kernel_size, {
+    stride: p.stride, padding: p.padding, outputPadding: p.output_padding, groups: p.groups, bias: p.bias, dilation: p.dilation,
+  });
+  return withModule(c, m, (mod) => mod.forward(c.tensors.input));
+}
+
 export const runners: Record<string, OpRunner> = {
+  conv_transpose1d: (c) => convTranspose(c, nn.ConvTranspose1d),
+  conv_transpose2d: (c) => convTranspose(c, nn.ConvTranspose2d),
   maxpool1d: (c) => {
     const p = c.params;
     return { output: new nn.MaxPool1d(p.kernel_size, { stride: p.stride, padding: p.padding, dilation: p.dilation, ceilMode: p.ceil_mode }).forward(c.tensors.input) };
