@@ -6,11 +6,13 @@ import type { OpDef, OpTable } from '../node.js';
 import { nnOps } from './nn.js';
 import { graphOps } from './graph.js';
 import { dataOps } from './data.js';
+import { layerOps } from './layers.js';
 
 const tables: OpTable[] = [
   nnOps,
   graphOps,
   dataOps,
+  layerOps,
 ];
 
 const registry: OpTable = Object.assign({}, ...tables);
