@@ -27,6 +27,7 @@ import type { BaselineKernels } from '../runtime/exports.js';
 import { expectTensor, sameEngine } from './check.js';
 import { broadcastDims, broadcastShapes, forEachIndex, mapElements, promoteTypes, type Dim, type Scalar } from './broadcast.js';
 import { asDType } from './cast.js';
+import { owning } from './own.js';
 
 export { broadcastShapes } from './broadcast.js';
 
@@ -172,14 +173,15 @@ function spreadInner(e: Engine, k: SimdOp, dims: Dim[], a: number, b: number, y:
   const outerDims = dims.slice(0, -1).map((d) => ({ size: d.size, st: d.st.slice() }));
   const m = outerDims.reduce((p, d) => p * d.size, 1);
   const tmp = e.arena.alloc(4 * m);
-  const ones = e.arena.alloc(4 * n);
+  let ones = 0;
   try {
+    ones = e.arena.alloc(4 * n);
     e.arena.f32(ones, n).fill(1);
     runDims(e, k, outerDims.length ? outerDims : [{ size: 1, st: [1, 1] }], a, b, tmp);
     e.k.f32_vmulc_u8__wasmsimd(m, n, ones, 0, tmp, 1, y);
   } finally {
     e.arena.free(tmp);
-    e.arena.free(ones);
+    if (ones) e.arena.free(ones);
   }
 }
 
@@ -223,14 +225,11 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor | number, options: Bin
     const simd = SIMD[op];
     if (dtype === 'float32' && simd && !(op === 'div' && rounding)) {
       const shape = broadcastShapes(op, pa.t.shape, pb.t.shape);
-      const y = Tensor.empty(shape, 'float32', e);
-      try {
-        if (y.numel > 0) runDims(e, simd, broadcastDims(shape, [pa.t.shape, pb.t.shape]), pa.t.ptr, pb.t.ptr, y.ptr);
-      } catch (err) {
-        y.dispose();
-        throw err;
-      }
-      return y;
+      return owning((own) => {
+        const y = own(Tensor.empty(shape, 'float32', e));
+        if (y.numel > 0) runDims(e, simd, broadcastDims(shape, [pa.t.shape, pb.t.shape]), pa.t.ptr, pb.t.ptr, y.ptr); // may allocate (spreadInner)
+        return y;
+      });
     }
     return mapElements(op, e, [pa.t, pb.t], dtype, elementFn(op, dtype, rounding));
   } finally {

@@ -146,6 +146,12 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null, out?:
   expectNumber('clamp', 'min', lo);
   expectNumber('clamp', 'max', hi);
   if (min == null && max == null) throw new ArgumentError('clamp: at least one of min or max must be given, got neither');
+  if (x instanceof Tensor && x.dtype !== 'float32' && out === undefined) {
+    // Integer tensors: bounds rounded inward to integers, the dtype kept.
+    expectTensor('clamp', 'input', x, ['int32', 'int64', 'uint8']);
+    const [ilo, ihi] = [Math.ceil(lo), Math.floor(hi)];
+    return mapElements('clamp', x.engine, [x], x.dtype, (v) => (v < ilo ? ilo : v > ihi ? ihi : v));
+  }
   return unaryParams('clamp', x, (e) => e.k.f32_vclamp_u8__wasmsimd, [lo, hi], out);
 }
 

@@ -73,7 +73,10 @@ export interface BaselineKernels {
   f32_dwconv_5x5s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
   f32_dwconv_generic__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
   f32_maxpool2d__wasmsimd(g: Ptr, channels: number, x: Ptr, y: Ptr): void;
-  f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, x: Ptr, y: Ptr): void;
+  f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, padEndH: number, padEndW: number, x: Ptr, y: Ptr): void;
+  f32_adaptive_avgpool2d__scalar(channels: number, h: number, w: number, oh: number, ow: number, x: Ptr, y: Ptr): void;
+  f32_adaptive_maxpool2d__scalar(channels: number, h: number, w: number, oh: number, ow: number, x: Ptr, y: Ptr): void;
+  f32_col2im__wasmsimd(g: Ptr, channels: number, iy0: number, niy: number, cols: Ptr, y: Ptr): void;
   f32_gavgpool_cw__wasmsimd(channels: number, n: number, x: Ptr, y: Ptr): void;
   f32_vmulcaddc_cw_u8__wasmsimd(channels: number, n: number, x: Ptr, scale: Ptr, shift: Ptr, y: Ptr): void;
   f32_vlrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr, slope: number): void;
@@ -134,6 +137,10 @@ export interface BaselineKernels {
   f32_rprod_u4__wasmsimd(outer: number, r: number, inner: number, x: Ptr, y: Ptr): void;
   f32_rmax_u4__wasmsimd(outer: number, r: number, inner: number, x: Ptr, y: Ptr): void;
   f32_rmin_u4__wasmsimd(outer: number, r: number, inner: number, x: Ptr, y: Ptr): void;
+  x8_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x16_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x32_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x64_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -195,6 +202,9 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_maxpool2d__wasmsimd',
   'f32_avgpool2d__wasmsimd',
   'f32_gavgpool_cw__wasmsimd',
+  'f32_adaptive_avgpool2d__scalar',
+  'f32_adaptive_maxpool2d__scalar',
+  'f32_col2im__wasmsimd',
   'f32_vmulcaddc_cw_u8__wasmsimd',
   'f32_vlrelu_u8__wasmsimd',
   'f32_vgelu_u8__wasmsimd',
@@ -254,4 +264,8 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_rprod_u4__wasmsimd',
   'f32_rmax_u4__wasmsimd',
   'f32_rmin_u4__wasmsimd',
+  'x8_copy_nd6__wasmsimd',
+  'x16_copy_nd6__wasmsimd',
+  'x32_copy_nd6__wasmsimd',
+  'x64_copy_nd6__wasmsimd',
 ];

@@ -13,6 +13,8 @@ import * as B from '../../ops/binary.js';
 import * as C from '../../ops/compare.js';
 import * as U from '../../ops/unary.js';
 import { cast } from '../../ops/cast.js';
+import { mapElements, type Scalar } from '../../ops/broadcast.js';
+import { f16ToF32Bits, f32BitsToBf16, f32BitsToF16 } from '../../io/half.js';
 
 /** The input `what` (index i), an error when absent. */
 export function input(node: OnnxNode, inputs: (Tensor | null)[], i: number, what: string): Tensor {
@@ -94,14 +96,55 @@ function unaryDef(fn: (node: OnnxNode, x: Tensor) => Tensor, dtype?: DType): OpD
 
 const simple = (f: (x: Tensor) => Tensor): OpDef => unaryDef((_node, x) => f(x));
 
-/** ONNX TensorProto.DataType codes of the dtypes Tensor holds. */
-const ONNX_DTYPES: Record<number, DType> = { 1: 'float32', 2: 'uint8', 6: 'int32', 7: 'int64', 9: 'bool' };
+/**
+ * Cast targets by ONNX TensorProto.DataType code: the stored dtype (as the loader stores that
+ * file type, src/onnx/proto.ts) and the rounding that gives the target type's values: float16 and
+ * bfloat16 are rounded to their precision (to nearest even) and held in float32, double is
+ * float32, int8/int16/uint16 wrap and are held in int32, uint32 wraps and is held in int64.
+ */
+const CAST_TARGETS: Record<number, { dtype: DType; round?: (v: Scalar) => Scalar }> = {
+  1: { dtype: 'float32' },
+  2: { dtype: 'uint8' },
+  3: { dtype: 'int32', round: (v) => (Number(v) << 24) >> 24 },
+  4: { dtype: 'int32', round: (v) => Number(v) & 0xffff },
+  5: { dtype: 'int32', round: (v) => (Number(v) << 16) >> 16 },
+  6: { dtype: 'int32' },
+  7: { dtype: 'int64' },
+  9: { dtype: 'bool' },
+  10: { dtype: 'float32', round: (v) => bitsF32(f16ToF32Bits(f32BitsToF16(f32Bits(Number(v))))) },
+  11: { dtype: 'float32' },
+  12: { dtype: 'int64', round: (v) => BigInt.asUintN(32, v as bigint) },
+  13: { dtype: 'int64' },
+  16: { dtype: 'float32', round: (v) => bitsF32(f32BitsToBf16(f32Bits(Number(v))) << 16) },
+};
 
-function castTarget(node: OnnxNode): DType {
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+function f32Bits(v: number): number {
+  F32[0] = v;
+  return U32[0];
+}
+function bitsF32(b: number): number {
+  U32[0] = b >>> 0;
+  return F32[0];
+}
+
+function castTarget(node: OnnxNode): { dtype: DType; round?: (v: Scalar) => Scalar } {
   const to = node.int('to');
-  const d = ONNX_DTYPES[to];
-  if (!d) throw node.error(`cast to data type ${to} is not supported (supported: 1 float, 2 uint8, 6 int32, 7 int64, 9 bool)`);
+  const d = CAST_TARGETS[to];
+  if (!d) throw node.error(`cast to data type ${to} is not supported (supported: 1-7, 9-13 and 16: the integer, bool and float types up to 64 bits)`);
   return d;
+}
+
+function onnxCast(node: OnnxNode, x: Tensor): Tensor {
+  const { dtype, round } = castTarget(node);
+  const y = cast(x, dtype);
+  if (!round) return y;
+  try {
+    return mapElements('Cast', y.engine, [y], dtype, round);
+  } finally {
+    y.dispose();
+  }
 }
 
 /** Pow: computed in the promoted type, returned in the base's dtype (ONNX). */
@@ -202,8 +245,8 @@ export const elementwiseOps: OpTable = {
 
   Cast: {
     check: (node) => void castTarget(node),
-    infer: (node, [t]) => [{ dtype: castTarget(node), shape: t!.shape }],
-    run: (node, ins) => [cast(input(node, ins, 0, 'input'), castTarget(node))],
+    infer: (node, [t]) => [{ dtype: castTarget(node).dtype, shape: t!.shape }],
+    run: (node, ins) => [onnxCast(node, input(node, ins, 0, 'input'))],
   },
   CastLike: {
     infer: (_node, [t, like]) => [{ dtype: like!.dtype, shape: t!.shape }],

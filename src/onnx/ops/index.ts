@@ -5,8 +5,19 @@
 import type { OpDef, OpTable } from '../node.js';
 import { elementwiseOps } from './elementwise.js';
 import { reduceOps } from './reduce.js';
+import { nnOps } from './nn.js';
+import { graphOps } from './graph.js';
+import { dataOps } from './data.js';
+import { layerOps } from './layers.js';
 
-const tables: OpTable[] = [elementwiseOps, reduceOps];
+const tables: OpTable[] = [
+  nnOps,
+  graphOps,
+  dataOps,
+  layerOps,
+  elementwiseOps,
+  reduceOps,
+];
 
 const registry: OpTable = Object.assign({}, ...tables);
 
