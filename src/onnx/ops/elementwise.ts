@@ -55,11 +55,39 @@ function inferBroadcast(dtype?: DType): OpDef['infer'] {
   };
 }
 
+/**
+ * Before opset 7, Add/Sub/Mul/Div/Pow/PRelu broadcast only with `broadcast = 1`, B's dims aligned
+ * at `axis` of A (default: the trailing dims, as numpy): B is viewed with trailing 1s added.
+ */
+function legacyAligned(node: OnnxNode, a: Tensor, b: Tensor, ctx: OpContext): Tensor | null {
+  if (ctx.opset >= 7 || !node.int('broadcast', 0) || !node.has('axis')) return null;
+  const axis = node.int('axis');
+  const ax = axis < 0 ? axis + a.ndim : axis;
+  const trailing = a.ndim - ax - b.ndim;
+  if (trailing < 0) throw node.error(`B of shape [${b.shape.join(', ')}] does not fit A [${a.shape.join(', ')}] at axis ${axis}`);
+  return b.reshape([...b.shape, ...new Array<number>(trailing).fill(1)]);
+}
+
 function binaryDef(op: (node: OnnxNode, a: Tensor, b: Tensor, ctx: OpContext) => Tensor, dtype?: DType): OpDef {
   return {
     infer: inferBroadcast(dtype),
-    run: (node, ins, ctx) => [op(node, input(node, ins, 0, 'A'), input(node, ins, 1, 'B'), ctx)],
+    run(node, ins, ctx) {
+      const a = input(node, ins, 0, 'A');
+      const b = input(node, ins, 1, 'B');
+      const aligned = legacyAligned(node, a, b, ctx);
+      try {
+        return [op(node, a, aligned ?? b, ctx)];
+      } finally {
+        aligned?.dispose();
+      }
+    },
   };
+}
+
+/** PRelu: slope broadcast to X (from opset 7); before, a 1-D slope of X's channel count applies per channel (dim 1). */
+function onnxPrelu(_node: OnnxNode, x: Tensor, slope: Tensor, ctx: OpContext): Tensor {
+  if (ctx.opset < 7 && slope.ndim === 1 && x.ndim >= 2 && slope.numel === x.shape[1] && slope.numel !== x.shape[x.ndim - 1]) return U.prelu(x, slope);
+  return B.binary('prelu', x, slope);
 }
 
 /** Variadic broadcast ops (Max, Min, Sum, Mean): a left fold; one input gives a copy. */
@@ -181,7 +209,7 @@ export const elementwiseOps: OpTable = {
   Div: binaryDef((_n, a, b) => B.div(a, b, a.dtype === 'float32' || b.dtype === 'float32' ? {} : { roundingMode: 'trunc' })),
   Pow: { ...binaryDef(onnxPow), infer: (_node, [x, y]) => [{ dtype: x!.dtype, shape: broadcastTypes([x!.shape, y!.shape]) }] },
   Mod: binaryDef((node, a, b) => (node.int('fmod', 0) ? B.fmod(a, b) : B.remainder(a, b))),
-  PRelu: binaryDef((_n, x, slope) => B.binary('prelu', x, slope)),
+  PRelu: binaryDef(onnxPrelu),
   Max: variadicDef(B.maximum),
   Min: variadicDef(B.minimum),
   Sum: variadicDef(B.add),
