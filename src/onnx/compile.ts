@@ -95,6 +95,10 @@ export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, 
   const cg = new CompiledGraph(g, engine);
   try {
     for (const t of g.initializers) {
+      if (t.preloaded) {
+        cg.consts.set(t.name, t.preloaded);
+        continue;
+      }
       if (t.external && !t.bytes.byteLength && t.dims.reduce((a, b) => a * b, 1) > 0) {
         throw new OnnxError(`onnx: initializer ${JSON.stringify(t.name)} has external data (${t.external.location}) that was not provided: pass options.externalData`);
       }

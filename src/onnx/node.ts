@@ -30,6 +30,8 @@ export interface OnnxTensorData {
   onnxType?: string;
   /** data_location = EXTERNAL: where the bytes are (then `bytes` is empty until resolved). */
   external?: { location: string; offset: number; length: number | null };
+  /** Set by the streaming loader: the data is already in this tensor (`bytes` is empty); the graph takes it over. */
+  preloaded?: Tensor;
 }
 
 /** A decoded (sub)graph: what `If` branches and `Loop` bodies carry. */

@@ -8,11 +8,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InferenceSession, Tensor, loadOnnx, loadOnnxSync, supportedOps, type Engine } from '../../dist/src/entries/node.js';
+import { InferenceSession, OnnxError, Tensor, loadOnnx, loadOnnxSync, supportedOps, type Engine } from '../../dist/src/entries/node.js';
 import { compileGraph } from '../../dist/src/onnx/compile.js';
 import { decodeModel } from '../../dist/src/onnx/proto.js';
 import { useBuild } from '../helpers/engines.js';
-import { BOOL, FLOAT, INT64, attr, f32raw, graph, i64raw, model, node, tensor, value } from './pb.js';
+import { BOOL, FLOAT, FLOAT16, INT64, attr, cat, f32raw, graph, i64raw, model, node, packed, tensor, vInt, vLen, vStr, value } from './pb.js';
 
 let e: Engine;
 beforeAll(async () => {
@@ -284,3 +284,60 @@ describe('external data and sources', () => {
   });
 });
 
+
+describe('streaming load', () => {
+  // x [1, 256] @ W [256, 128] (128 KB float32) @ H [128, 256] (64 KB float16): both streamed.
+  const W = Float32Array.from({ length: 256 * 128 }, (_, i) => ((i * 37) % 101) / 101 - 0.5);
+  const H = Uint16Array.from({ length: 128 * 256 }, (_, i) => 0x3000 + (i % 512)); // small positive halves
+  const big = (canonical: boolean) => {
+    const wt = canonical
+      ? tensor({ name: 'W', dims: [256, 128], type: FLOAT, raw: new Uint8Array(W.buffer) })
+      : cat(vLen(9, new Uint8Array(W.buffer)), packed(1, [256, 128]), vInt(2, FLOAT), vStr(8, 'W')); // raw_data first
+    return model(
+      graph({
+        nodes: [node('MatMul', ['x', 'W'], ['a']), node('MatMul', ['a', 'H'], ['y'])],
+        inputs: [value('x', FLOAT, [1, 256])],
+        outputs: [value('y', FLOAT, [1, 256])],
+        initializers: [wt, tensor({ name: 'H', dims: [128, 256], type: FLOAT16, raw: new Uint8Array(H.buffer) })],
+      }),
+    );
+  };
+  const chunked = (bytes: Uint8Array, size: number, cut = bytes.length) =>
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let o = 0; o < cut; o += size) c.enqueue(bytes.slice(o, Math.min(o + size, cut)));
+        c.close();
+      },
+    });
+  const x = { data: Float32Array.from({ length: 256 }, (_, i) => Math.sin(i)), dims: [1, 256] };
+
+  it('decodes chunk by chunk (any chunk size, raw_data before dims too) into the same model as loadOnnxSync; memory back', async () => {
+    const before = e.memoryStats().inUseBytes;
+    const ref = loadOnnxSync(big(true));
+    const want = ref.run({ x }).y;
+    for (const [canonical, size] of [[true, 1 << 16], [true, 4093], [false, 7777]] as const) {
+      const progress: number[] = [];
+      const bytes = big(canonical);
+      const m = await loadOnnx(chunked(bytes, size), { onProgress: (p) => p.phase === 'read' && progress.push(p.loadedBytes) });
+      expect(progress[progress.length - 1]).toBe(bytes.length);
+      expect(progress.every((p, i) => i === 0 || p > progress[i - 1])).toBe(true);
+      const { y } = m.run({ x });
+      expect(Array.from(y.toFloat32Array())).toEqual(Array.from(want.toFloat32Array()));
+      y.dispose();
+      m.dispose();
+    }
+    want.dispose();
+    ref.dispose();
+    expect(e.memoryStats().inUseBytes).toBe(before);
+  });
+
+  it('a truncated stream is an OnnxError naming the field, with memory back', async () => {
+    const bytes = big(true);
+    const before = e.memoryStats().inUseBytes;
+    for (const cut of [10, 70_000, bytes.length - 100, bytes.length - 1]) {
+      await expect(loadOnnx(chunked(bytes, 5000, cut))).rejects.toThrow(OnnxError);
+      expect(e.memoryStats().inUseBytes, `cut at ${cut}`).toBe(before);
+    }
+    await expect(loadOnnx(chunked(bytes, 5000, 70_000))).rejects.toThrow(/TensorProto.raw_data: the file ends after 70000 bytes \(truncated\)/);
+  });
+});
