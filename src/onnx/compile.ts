@@ -9,7 +9,8 @@
 import type { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { OnnxError } from '../runtime/errors.js';
-import type { OnnxGraph, OnnxNode, OpContext, OpDef, PreparedOp } from './node.js';
+import type { OnnxGraph, OnnxNode, OpContext, OpDef, PreparedOp, ValueType } from './node.js';
+import { inferTypes } from './infer.js';
 import { freeNames, subgraphs, validateGraph } from './graph.js';
 import { tensorFromData } from './values.js';
 
@@ -57,6 +58,8 @@ export class CompiledGraph {
   readonly outputs: string[];
   /** name -> index of the last step that reads it. */
   readonly lastUse = new Map<string, number>();
+  /** Static types of the values inference reached (infer.ts). */
+  types = new Map<string, ValueType>();
   private disposed = false;
 
   constructor(
@@ -129,6 +132,7 @@ export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, 
     }
     markPerSignature(cg);
     cg.steps.forEach((s, k) => s.reads.forEach((i) => cg.lastUse.set(i, k)));
+    cg.types = inferTypes(cg);
     return cg;
   } catch (e) {
     cg.dispose();

@@ -341,3 +341,39 @@ describe('streaming load', () => {
     await expect(loadOnnx(chunked(bytes, 5000, 70_000))).rejects.toThrow(/TensorProto.raw_data: the file ends after 70000 bytes \(truncated\)/);
   });
 });
+
+describe('static inference', () => {
+  it('completes output types the file leaves open (symbolic dims carried, constants used)', () => {
+    const m = loadOnnxSync(
+      model(
+        graph({
+          nodes: [
+            node('Conv', ['x', 'w'], ['c'], [attr.ints('pads', [1, 1, 1, 1]), attr.ints('strides', [2, 2])]),
+            node('Flatten', ['c'], ['f']),
+            node('Gemm', ['f', 'W', 'b'], ['g'], [attr.int('transB', 1)]),
+            node('Reshape', ['g', 'shape'], ['y']),
+            node('Shape', ['x'], ['s']),
+          ],
+          inputs: [value('x', FLOAT, ['batch', 1, 4, 4])],
+          outputs: [value('y', FLOAT, null), value('c', FLOAT, null), value('s', INT64, null)],
+          initializers: [
+            tensor({ name: 'w', dims: [2, 1, 3, 3], type: FLOAT, raw: f32raw(Array(18).fill(0.1)) }),
+            tensor({ name: 'W', dims: [3, 8], type: FLOAT, raw: f32raw(Array(24).fill(0.5)) }),
+            tensor({ name: 'b', dims: [3], type: FLOAT, raw: f32raw([0, 0, 0]) }),
+            tensor({ name: 'shape', dims: [3], type: INT64, raw: i64raw([0, 3, 1]) }),
+          ],
+        }),
+      ),
+    );
+    expect(m.outputs).toEqual([
+      { name: 'y', dtype: 'float32', shape: ['batch', 3, 1] },
+      { name: 'c', dtype: 'float32', shape: ['batch', 2, 2, 2] },
+      { name: 's', dtype: 'int64', shape: [4] },
+    ]);
+    expect(m.typeOf('f')).toEqual({ name: 'f', dtype: 'float32', shape: ['batch', 8] });
+    const out = m.run({ x: { data: new Float32Array(32), dims: [2, 1, 4, 4] } });
+    expect(out.y.shape).toEqual([2, 3, 1]);
+    for (const t of Object.values(out)) t.dispose();
+    m.dispose();
+  });
+});
