@@ -23,6 +23,8 @@ export interface Step {
   reads: string[];
   /** Computed once per input-shape signature (reads only constants and shape-derived values). */
   perSignature: boolean;
+  /** Input positions the prepared op absorbed (their constants were freed): run gets null there. */
+  absorbed: ReadonlySet<number>;
 }
 
 /** Ops whose output shapes depend on input values, not only on input shapes. */
@@ -121,7 +123,7 @@ export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, 
         foldNode(cg, node, op, { ...ctx, opset });
         continue;
       }
-      cg.steps.push({ node, op, opset, prepared: null, reads, perSignature: false });
+      cg.steps.push({ node, op, opset, prepared: null, reads, perSignature: false, absorbed: new Set() });
     }
     dropUnread(cg, outer);
     for (const s of cg.steps) {
@@ -133,6 +135,7 @@ export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, 
     markPerSignature(cg);
     cg.steps.forEach((s, k) => s.reads.forEach((i) => cg.lastUse.set(i, k)));
     cg.types = inferTypes(cg);
+    freeAbsorbed(cg);
     return cg;
   } catch (e) {
     cg.dispose();
@@ -156,6 +159,27 @@ function foldNode(cg: CompiledGraph, node: OnnxNode, op: OpDef, ctx: OpContext):
     if (name) cg.consts.set(name, own);
     else own.dispose();
   });
+}
+
+/**
+ * Frees the constants that only prepared ops read, each at positions it absorbs (packed weights:
+ * the unpacked copy is not needed any more), so the weights are not held twice.
+ */
+function freeAbsorbed(cg: CompiledGraph): void {
+  const keep = new Set<string>(cg.outputs);
+  const uses = new Map<string, [Step, number][]>();
+  for (const s of cg.steps) {
+    const direct = new Set(s.node.inputs);
+    for (const i of s.reads) if (!direct.has(i)) keep.add(i); // read by a sub-graph
+    s.node.inputs.forEach((i, k) => i && uses.set(i, [...(uses.get(i) ?? []), [s, k]]));
+  }
+  for (const [name, list] of uses) {
+    const t = cg.consts.get(name);
+    if (!t || keep.has(name) || !list.every(([s, k]) => s.prepared?.absorbs?.includes(k))) continue;
+    for (const [s, k] of list) (s.absorbed as Set<number>).add(k);
+    t.dispose();
+    cg.consts.delete(name);
+  }
 }
 
 /** Frees constants no remaining step, sub-graph or output reads (inputs of folded nodes only). */

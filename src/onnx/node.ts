@@ -159,6 +159,12 @@ export interface OpDef {
 export interface PreparedOp {
   run(inputs: (Tensor | null)[], ctx: OpContext): Tensor[];
   dispose(): void;
+  /**
+   * Input positions whose constants the prepared state holds itself (packed weights): when no
+   * other node or output reads such a constant, the runtime frees it after preparation and
+   * passes null at that position to `run`.
+   */
+  absorbs?: readonly number[];
 }
 
 /** Op definitions of one family, keyed by op type (default domain) or `domain.OpType`. */

@@ -93,7 +93,7 @@ describe('load and run', () => {
 });
 
 describe('folding', () => {
-  it('nodes whose inputs are all constants are folded at load; constants only they read are freed', () => {
+  it('nodes whose inputs are all constants are folded at load; constants only folded or prepared nodes read are freed', () => {
     const g = graph({
       nodes: [
         node('Constant', [], ['shape'], [attr.tensor('value', tensor({ dims: [2], type: INT64, raw: i64raw([3, 2]) }))]),
@@ -108,8 +108,9 @@ describe('folding', () => {
     memoryBack(() => {
       const cg = compileGraph(p.graph, p.opsets, e);
       expect(cg.steps.map((s) => s.node.opType)).toEqual(['MatMul']);
-      expect([...cg.consts.keys()]).toEqual(['W2']);
       expect(cg.steps[0].prepared).not.toBeNull(); // the constant B is packed once
+      expect([...cg.steps[0].absorbed]).toEqual([1]); // ... and its unpacked copy freed: weights are not held twice
+      expect([...cg.consts.keys()]).toEqual([]);
       cg.dispose();
     });
     memoryBack(() => {

@@ -279,6 +279,7 @@ const Gemm: OpDef = {
     return {
       run: ([a, , cRun]) => [gemmRun(node, f32(node, a, 'A'), w, null, cRun ? f32(node, cRun, 'C') : null, g, inside, k, n)],
       dispose: () => w.dispose(),
+      absorbs: inside ? [1, 2] : [1],
     };
   },
 };
@@ -314,6 +315,7 @@ const MatMul: OpDef = {
         return [y];
       },
       dispose: () => w.dispose(),
+      absorbs: [1],
     };
   },
 };
