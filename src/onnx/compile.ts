@@ -126,16 +126,10 @@ export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, 
       cg.steps.push({ node, op, opset, prepared: null, reads, perSignature: false, absorbed: new Set() });
     }
     dropUnread(cg, outer);
-    for (const s of cg.steps) {
-      if (!s.op.prepare) continue;
-      const consts = s.node.inputs.map((i) => (i ? (cg.consts.get(i) ?? null) : null));
-      if (consts.every((c) => c === null)) continue;
-      s.prepared = s.op.prepare(s.node, consts, { engine, opset: s.opset });
-    }
     markPerSignature(cg);
     cg.steps.forEach((s, k) => s.reads.forEach((i) => cg.lastUse.set(i, k)));
     cg.types = inferTypes(cg);
-    freeAbsorbed(cg);
+    prepareSteps(cg);
     return cg;
   } catch (e) {
     cg.dispose();
@@ -162,23 +156,33 @@ function foldNode(cg: CompiledGraph, node: OnnxNode, op: OpDef, ctx: OpContext):
 }
 
 /**
- * Frees the constants that only prepared ops read, each at positions it absorbs (packed weights:
- * the unpacked copy is not needed any more), so the weights are not held twice.
+ * Prepares every step that can be (packed weights), and frees each constant as soon as all its
+ * readers are prepared ops that absorb it at the positions they read it: the unpacked copy is not
+ * needed any more, so the weights are never held twice (peak: the weights plus one packed tensor).
  */
-function freeAbsorbed(cg: CompiledGraph): void {
+function prepareSteps(cg: CompiledGraph): void {
   const keep = new Set<string>(cg.outputs);
-  const uses = new Map<string, [Step, number][]>();
+  const pending = new Map<string, number>(); // constant -> readers not yet prepared-and-absorbing
   for (const s of cg.steps) {
     const direct = new Set(s.node.inputs);
     for (const i of s.reads) if (!direct.has(i)) keep.add(i); // read by a sub-graph
-    s.node.inputs.forEach((i, k) => i && uses.set(i, [...(uses.get(i) ?? []), [s, k]]));
+    for (const i of s.node.inputs) if (i && cg.consts.has(i)) pending.set(i, (pending.get(i) ?? 0) + 1);
   }
-  for (const [name, list] of uses) {
-    const t = cg.consts.get(name);
-    if (!t || keep.has(name) || !list.every(([s, k]) => s.prepared?.absorbs?.includes(k))) continue;
-    for (const [s, k] of list) (s.absorbed as Set<number>).add(k);
-    t.dispose();
-    cg.consts.delete(name);
+  const absorbing = new Map<string, [Step, number][]>();
+  for (const s of cg.steps) {
+    const consts = s.node.inputs.map((i) => (i ? (cg.consts.get(i) ?? null) : null));
+    if (!s.op.prepare || consts.every((c) => c === null)) continue;
+    s.prepared = s.op.prepare(s.node, consts, { engine: cg.engine, opset: s.opset });
+    s.node.inputs.forEach((name, k) => {
+      if (!consts[k] || !s.prepared?.absorbs?.includes(k)) return;
+      absorbing.set(name, [...(absorbing.get(name) ?? []), [s, k]]);
+      const left = pending.get(name)! - 1;
+      pending.set(name, left);
+      if (left > 0 || keep.has(name)) return;
+      for (const [u, j] of absorbing.get(name)!) (u.absorbed as Set<number>).add(j);
+      consts[k]!.dispose();
+      cg.consts.delete(name);
+    });
   }
 }
 

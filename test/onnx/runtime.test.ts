@@ -378,3 +378,28 @@ describe('static inference', () => {
     m.dispose();
   });
 });
+
+describe('memory during load', () => {
+  it('peak wasm memory while loading is at most 1.2x the weights (packed weights replace the unpacked ones one by one)', async () => {
+    const k = 10;
+    const w = f32raw(Array.from({ length: 128 * 128 }, (_, i) => (i % 7) / 7));
+    const g = graph({
+      nodes: Array.from({ length: k }, (_, i) => node('MatMul', [i ? `h${i}` : 'x', `W${i}`], [i === k - 1 ? 'y' : `h${i + 1}`])),
+      inputs: [value('x', FLOAT, [1, 128])],
+      outputs: [value('y', FLOAT, [1, 128])],
+      initializers: Array.from({ length: k }, (_, i) => tensor({ name: `W${i}`, dims: [128, 128], type: FLOAT, raw: w })),
+    });
+    const bytes = model(g);
+    const weights = k * w.byteLength;
+    for (const load of [() => Promise.resolve(loadOnnxSync(bytes)), () => loadOnnx(new Blob([bytes]).stream())]) {
+      const before = e.memoryStats().inUseBytes;
+      e.arena.resetHighWater();
+      const m = await load();
+      const peak = e.memoryStats().highWaterBytes - before;
+      expect(peak / weights).toBeLessThanOrEqual(1.2);
+      expect((e.memoryStats().inUseBytes - before) / weights).toBeLessThanOrEqual(1.05); // steady state: the packed copies only
+      m.dispose();
+      expect(e.memoryStats().inUseBytes).toBe(before);
+    }
+  });
+});
