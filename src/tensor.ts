@@ -757,6 +757,9 @@ export class Tensor implements Disposable {
     if (!this.storage) {
       throw new DisposedError(`tensor of shape ${fmtShape(this.shape)} (${this.dtype}) was used after dispose()`);
     }
+    if (this.storage.engine.isDisposed) {
+      throw new DisposedError(`tensor of shape ${fmtShape(this.shape)} (${this.dtype}) was used after its engine was disposed (engine.dispose())`);
+    }
     return this.storage;
   }
 }

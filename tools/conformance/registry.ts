@@ -10,6 +10,7 @@ import { runners as linear } from './ops/linear.js';
 import { runners as rnn } from './ops/rnn.js';
 import { runners as conv } from './ops/conv.js';
 import { runners as data } from './ops/data.js';
+import { runners as layers } from './ops/layers.js';
 
 export const RUNNERS: Record<string, OpRunner> = {
   ...elementwise,
@@ -19,4 +20,5 @@ export const RUNNERS: Record<string, OpRunner> = {
   ...rnn,
   ...conv,
   ...data,
+  ...layers,
 };
