@@ -56,6 +56,12 @@ describe('ONNX data ops on the backend node tests', () => {
       def.check?.(node, ctx);
       const outs = def.run(node, ins, ctx);
       expect(outs.length).toBe(c.outputs.length);
+      if (def.infer) {
+        // static inference (all inputs passed as constants) must agree with what run produced
+        const types = ins.map((t) => (t ? { dtype: t.dtype, shape: t.shape.slice() } : null));
+        const inferred = def.infer(node, types, ins, ctx);
+        if (inferred.length) expect(inferred.map((v) => [v.dtype, v.shape]), `${c.name} infer`).toEqual(outs.map((t) => [t.dtype, t.shape]));
+      }
       c.outputs.forEach((want, k) => {
         const got = outs[k];
         expect(got.dtype, `${c.name} output ${k} dtype`).toBe(want.dtype);
