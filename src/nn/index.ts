@@ -20,6 +20,7 @@ export { BatchNorm1d, BatchNorm3d } from './batchnorm.js';
 export { Flatten } from './flatten.js';
 export { fuseConvBnEval, planFoldedForward, disposeFoldedPlan, type FoldOptions, type FoldedPlan } from './fusion.js';
 export { LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
+export { ReLU6, Hardtanh, Hardswish, Hardsigmoid, Mish, Softsign, SELU, ELU, CELU, GLU, Softplus, Threshold, Hardshrink, Softshrink, PReLU, type PReLUOptions } from './activation.js';
 export { LayerNorm, type LayerNormOptions } from './normalization.js';
 export { GroupNorm, InstanceNorm1d, InstanceNorm2d, type GroupNormOptions, type InstanceNormOptions } from './normalization.js';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, type TransformerLayerOptions, type EncoderLayerForwardOptions, type EncoderForwardOptions, type DecoderLayerForwardOptions } from './transformer.js';
