@@ -10,7 +10,7 @@ import { lookupOp } from '../../dist/src/onnx/ops/index.js';
 import { HAVE_NODE_TESTS, compareOutput, loadNodeCase, nodeTestsFor } from '../helpers/onnx-node-case.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 
-const FAMILIES = ['test_maxpool', 'test_averagepool', 'test_globalaveragepool', 'test_globalmaxpool', 'test_convtranspose'];
+const FAMILIES = ['test_maxpool', 'test_averagepool', 'test_globalaveragepool', 'test_globalmaxpool', 'test_convtranspose', 'test_resize', 'test_upsample'];
 
 /** Tests of FAMILIES that are not expected to pass, with the reason (3-D windows, uint8, ...). */
 const REFUSED: Record<string, string> = {
@@ -39,7 +39,7 @@ describe.skipIf(!HAVE_NODE_TESTS).each(runnableBuilds())('ONNX layer ops vs the 
         const outs = op.run(c.node, c.inputs, ctx);
         c.expected.forEach((e, i) => compareOutput(`${build} ${name} output ${i}`, outs[i], e));
         if (op.infer) {
-          const types = op.infer(c.node, c.inputs.map((t) => (t ? { dtype: t.dtype, shape: [...t.shape] } : null)), c.inputs.map(() => null), ctx);
+          const types = op.infer(c.node, c.inputs.map((t) => (t ? { dtype: t.dtype, shape: [...t.shape] } : null)), c.inputs, ctx);
           types.forEach((t, i) => expect(t.shape, `${name} infer`).toEqual([...outs[i].shape]));
         }
         for (const o of outs) o.dispose();

@@ -9,6 +9,7 @@ import type { Dim, OnnxNode, OpDef, OpTable, ValueType } from '../node.js';
 import type { Tensor } from '../../tensor.js';
 import { globalPool, poolOutSize, poolWindowed, type PoolWindow } from '../../ops/pool.js';
 import { ConvTransposeWeights, convTransposeFull, convTransposeRun, type ConvTransposeGeom } from '../../ops/conv-transpose.js';
+import { cubicTaps, identityTaps, linearTaps, nearestTaps, resample, type AxisTaps, type Coord } from '../../ops/interpolate.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shared attribute handling of windowed ops (pools, ConvTranspose)
@@ -227,7 +228,166 @@ const ConvTranspose: OpDef = {
   },
 };
 
+// ---------------------------------------------------------------------------------------------
+// Resize (opset 10, 11, 13, 18) and Upsample (7, 9)
+
+/** The values of an optional 1-D input (scales, sizes, roi) as numbers; null when absent or empty. */
+function values(t: Tensor | null | undefined): number[] | null {
+  if (!t || t.numel === 0) return null;
+  return Array.from(t.toFloat32Array());
+}
+
+interface ResizeSpec {
+  mode: 'nearest' | 'linear' | 'cubic';
+  coordMode: string;
+  nearestMode: string;
+  cubicA: number;
+  excludeOutside: boolean;
+  extrapolation: number;
+}
+
+const COORD_MODES = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_half_pixel_for_nn', 'tf_crop_and_resize'];
+const NEAREST_MODES = ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil'];
+
+/** The interpolation attributes of a Resize (opset >= 11) or of an Upsample / Resize-10 (asymmetric, floor). */
+function resizeSpec(node: OnnxNode, opset: number): ResizeSpec {
+  const modern = node.opType === 'Resize' && opset >= 11;
+  const raw = node.string('mode', 'nearest');
+  const mode = raw === 'bilinear' && !modern ? 'linear' : raw;
+  if (mode !== 'nearest' && mode !== 'linear' && (mode !== 'cubic' || !modern)) throw node.error(`mode must be nearest, linear${modern ? ' or cubic' : ''}, got ${JSON.stringify(raw)}`);
+  const coordMode = modern ? node.string('coordinate_transformation_mode', 'half_pixel') : 'asymmetric';
+  if (!COORD_MODES.includes(coordMode)) throw node.error(`coordinate_transformation_mode ${JSON.stringify(coordMode)} is not supported, expected one of ${COORD_MODES.join(', ')}`);
+  const nearestMode = modern ? node.string('nearest_mode', 'round_prefer_floor') : 'floor';
+  if (!NEAREST_MODES.includes(nearestMode)) throw node.error(`nearest_mode must be one of ${NEAREST_MODES.join(', ')}, got ${JSON.stringify(nearestMode)}`);
+  if (node.int('antialias', 0) !== 0) throw node.error('antialias=1 is not supported, expected 0');
+  const policy = node.string('keep_aspect_ratio_policy', 'stretch');
+  if (!['stretch', 'not_larger', 'not_smaller'].includes(policy)) throw node.error(`keep_aspect_ratio_policy must be stretch, not_larger or not_smaller, got ${JSON.stringify(policy)}`);
+  return {
+    mode: mode as ResizeSpec['mode'], coordMode, nearestMode,
+    cubicA: node.float('cubic_coeff_a', -0.75), excludeOutside: node.int('exclude_outside', 0) === 1, extrapolation: node.float('extrapolation_value', 0),
+  };
+}
+
+/** Where the inputs are: Resize-10 (X, scales), Resize-11+ (X, roi, scales, sizes), Upsample-9 (X, scales), Upsample-7 (attribute). */
+function resizeInputs(node: OnnxNode, opset: number, inputs: (Tensor | null)[]): { roi: number[] | null; scales: number[] | null; sizes: number[] | null } {
+  if (node.opType === 'Upsample' && opset < 9) return { roi: null, scales: node.floats('scales'), sizes: null };
+  if (node.opType === 'Upsample' || opset < 11) return { roi: null, scales: values(inputs[1]), sizes: null };
+  return { roi: values(inputs[1]), scales: values(inputs[2]), sizes: values(inputs[3]) };
+}
+
+/** Output sizes and per-axis scales of a resize of `shape` (all axes), the axes attribute and keep_aspect_ratio_policy applied. */
+function resizePlan(node: OnnxNode, shape: readonly number[], scalesIn: number[] | null, sizesIn: number[] | null, roiIn: number[] | null): { out: number[]; scale: number[]; roi: number[] } {
+  const r = shape.length;
+  const axes = node.has('axes') ? node.ints('axes').map((a) => (a < 0 ? a + r : a)) : Array.from({ length: r }, (_, i) => i);
+  if (!axes.every((a) => a >= 0 && a < r)) throw node.error(`axes ${JSON.stringify(node.ints('axes'))} out of range for rank ${r}`);
+  const out = shape.slice();
+  const scale = Array(r).fill(1);
+  const roi = [...Array(r).fill(0), ...Array(r).fill(1)];
+  if (roiIn) {
+    if (roiIn.length !== 2 * axes.length) throw node.error(`roi must hold ${2 * axes.length} values, got ${roiIn.length}`);
+    axes.forEach((a, i) => { roi[a] = roiIn[i]; roi[r + a] = roiIn[axes.length + i]; });
+  }
+  if (sizesIn) {
+    if (scalesIn) throw node.error('only one of scales and sizes may be given');
+    if (sizesIn.length !== axes.length || !sizesIn.every((d) => Number.isInteger(d) && d >= 1)) throw node.error(`sizes must hold ${axes.length} integers >= 1, got ${JSON.stringify(sizesIn)}`);
+    const policy = node.string('keep_aspect_ratio_policy', 'stretch');
+    if (policy === 'stretch') {
+      axes.forEach((a, i) => { out[a] = sizesIn[i]; scale[a] = sizesIn[i] / shape[a]; });
+    } else {
+      const ratios = axes.map((a, i) => sizesIn[i] / shape[a]);
+      const s = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
+      for (const a of axes) { out[a] = Math.floor(shape[a] * s + 0.5); scale[a] = s; }
+    }
+  } else if (scalesIn) {
+    if (scalesIn.length !== axes.length || !scalesIn.every((v) => v > 0 && Number.isFinite(v))) throw node.error(`scales must hold ${axes.length} numbers > 0, got ${JSON.stringify(scalesIn)}`);
+    axes.forEach((a, i) => { scale[a] = scalesIn[i]; out[a] = Math.floor(shape[a] * (roi[r + a] - roi[a]) * scalesIn[i]); });
+  } else {
+    throw node.error('one of scales and sizes is required');
+  }
+  return { out, scale, roi };
+}
+
+/**
+ * The input coordinate of output index d along an axis of n with scale, per ONNX
+ * coordinate_transformation_mode. As the ONNX reference implementation, the modes that divide by
+ * the output length use scale * n, which is not an integer when a scale is given (0.8 * 4).
+ */
+function onnxCoord(mode: string, n: number, scale: number, start: number, end: number): Coord {
+  const out = scale * n;
+  switch (mode) {
+    case 'half_pixel': return (d) => (d + 0.5) / scale - 0.5;
+    case 'pytorch_half_pixel': return (d) => (out > 1 ? (d + 0.5) / scale - 0.5 : 0);
+    case 'align_corners': return (d) => (out === 1 ? 0 : (d * (n - 1)) / (out - 1));
+    case 'asymmetric': return (d) => d / scale;
+    case 'tf_half_pixel_for_nn': return (d) => (d + 0.5) / scale;
+    default: return (d) => (out > 1 ? start * (n - 1) + (d * (end - start) * (n - 1)) / (out - 1) : 0.5 * (start + end) * (n - 1));
+  }
+}
+
+const ROUND: Record<string, (x: number) => number> = {
+  round_prefer_floor: (x) => Math.ceil(x - 0.5),
+  round_prefer_ceil: (x) => Math.floor(x + 0.5),
+  floor: Math.floor,
+  ceil: Math.ceil,
+};
+
+function axisTaps(spec: ResizeSpec, n: number, out: number, scale: number, start: number, end: number): AxisTaps {
+  const coord = onnxCoord(spec.coordMode, n, scale, start, end);
+  const t = spec.mode === 'nearest' ? nearestTaps(n, out, coord, ROUND[spec.nearestMode])
+    : spec.mode === 'linear' ? linearTaps(n, out, coord) : cubicTaps(n, out, coord, spec.cubicA, spec.excludeOutside);
+  if (spec.coordMode === 'tf_crop_and_resize') {
+    t.outside = new Uint8Array(out);
+    for (let i = 0; i < out; i++) {
+      const x = coord(i);
+      t.outside[i] = x < 0 || x > n - 1 ? 1 : 0;
+    }
+  }
+  return t;
+}
+
+function runResize(node: OnnxNode, inputs: (Tensor | null)[], opset: number): Tensor {
+  const x = input0(node, inputs);
+  const spec = resizeSpec(node, opset);
+  const { roi, scales, sizes } = resizeInputs(node, opset, inputs);
+  const plan = resizePlan(node, x.shape, scales, sizes, roi);
+  const r = x.ndim;
+  const nd = Math.min(2, r);
+  for (let a = 0; a < r - nd; a++) {
+    if (plan.out[a] !== x.shape[a]) throw node.error(`resizing dim ${a} (${x.shape[a]} -> ${plan.out[a]}) is not supported: only the last two dims of [${x.shape}] can be resized`);
+  }
+  const axes: AxisTaps[] = [];
+  for (let a = r - nd; a < r; a++) {
+    const n = x.shape[a];
+    const same = plan.out[a] === n && plan.scale[a] === 1 && spec.coordMode !== 'tf_crop_and_resize';
+    axes.push(same ? identityTaps(n) : axisTaps(spec, n, plan.out[a], plan.scale[a], plan.roi[a], plan.roi[r + a]));
+  }
+  return resample(node.label, x, axes, spec.extrapolation);
+}
+
+const Resize: OpDef = {
+  sinceVersion: 10,
+  check: (node, ctx) => void resizeSpec(node, ctx.opset),
+  infer(node, inputs, consts, ctx) {
+    const t = inputs[0];
+    const dtype = t?.dtype ?? 'float32';
+    const modern = ctx.opset >= 11;
+    const params = modern ? [1, 2, 3] : [1];
+    if (!t || !t.shape || !t.shape.every(isNum) || params.some((i) => node.input(i) && !consts[i])) return [{ dtype, shape: null }];
+    const v = (i: number) => values(consts[i]);
+    return [{ dtype, shape: resizePlan(node, t.shape as number[], v(modern ? 2 : 1), modern ? v(3) : null, modern ? v(1) : null).out }];
+  },
+  run: (node, inputs, ctx) => [runResize(node, inputs, ctx.opset)],
+};
+
+const Upsample: OpDef = {
+  sinceVersion: 7,
+  check: (node, ctx) => void resizeSpec(node, ctx.opset),
+  run: (node, inputs, ctx) => [runResize(node, inputs, ctx.opset)],
+};
+
 export const layerOps: OpTable = {
+  Resize,
+  Upsample,
   ConvTranspose,
   MaxPool,
   AveragePool,
