@@ -15,3 +15,6 @@ export { softmax, logSoftmax } from '../ops/softmax.js';
 export { layerNorm } from '../ops/layernorm.js';
 export { linear } from '../ops/linear.js';
 export { matmul } from '../ops/matmul.js';
+export { pad, type PadMode } from '../ops/pad.js';
+export { pixelShuffle, pixelUnshuffle, channelShuffle } from '../ops/pixel-shuffle.js';
+export { oneHot, type OneHotOptions } from '../ops/factories.js';

@@ -25,3 +25,4 @@ export { LayerNorm, type LayerNormOptions } from './normalization.js';
 export { GroupNorm, InstanceNorm1d, InstanceNorm2d, type GroupNormOptions, type InstanceNormOptions } from './normalization.js';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, type TransformerLayerOptions, type EncoderLayerForwardOptions, type EncoderForwardOptions, type DecoderLayerForwardOptions } from './transformer.js';
 export { Identity, Dropout } from './identity.js';
+export { PixelShuffle, PixelUnshuffle, ChannelShuffle } from './pixel-shuffle.js';

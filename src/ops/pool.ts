@@ -14,6 +14,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectRank, expectTensor } from './check.js';
 import { pair, withGeom } from './conv-geom.js';
+import { owning } from './own.js';
 
 type IntOr2 = number | readonly number[];
 type IntOrList = number | readonly number[];
@@ -65,15 +66,17 @@ export function poolWindowed(op: string, kind: 'max' | 'avg', x: Tensor, win: Po
     throw new ShapeError(`${op}: input of shape ${fmtShape(x.shape)} is too small for the window: output size would be ${nd === 2 ? `${g.oh}x${g.ow}` : g.ow}`);
   }
   const lead = x.shape.slice(0, x.ndim - nd);
-  const y = Tensor.empty([...lead, ...(nd === 2 ? [g.oh, g.ow] : [g.ow])], 'float32', x.engine);
   const planes = prod(lead);
-  if (planes === 0 || h * w === 0) return y;
-  const k = x.engine.k;
-  withGeom(x.engine, g, (gp) => {
-    if (kind === 'max') k.f32_maxpool2d__wasmsimd(gp, planes, x.ptr, y.ptr);
-    else k.f32_avgpool2d__wasmsimd(gp, planes, countIncludePad ? 1 : 0, peh, pew, x.ptr, y.ptr);
+  return owning((own) => {
+    const y = own(Tensor.empty([...lead, ...(nd === 2 ? [g.oh, g.ow] : [g.ow])], 'float32', x.engine));
+    if (planes === 0 || h * w === 0) return y;
+    const k = x.engine.k;
+    withGeom(x.engine, g, (gp) => {
+      if (kind === 'max') k.f32_maxpool2d__wasmsimd(gp, planes, x.ptr, y.ptr);
+      else k.f32_avgpool2d__wasmsimd(gp, planes, countIncludePad ? 1 : 0, peh, pew, x.ptr, y.ptr);
+    });
+    return y;
   });
-  return y;
 }
 
 /** Torch's window arguments for `dims` spatial dims, checked as torch does (pad <= kernel/2). */

@@ -98,6 +98,10 @@ export interface BaselineKernels {
   f32_im2col_packw_x8__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, out: Ptr): void;
   f32_conv2d_4x8__wasmsimd(g: Ptr, c: number, o: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, y: Ptr, lo: number, hi: number): void;
   f32_conv2d_4x8_ws_floats(g: Ptr, c: number, o: number): number;
+  x8_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x16_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x32_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x64_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -174,4 +178,8 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_im2col_packw_x8__wasmsimd',
   'f32_conv2d_4x8__wasmsimd',
   'f32_conv2d_4x8_ws_floats',
+  'x8_copy_nd6__wasmsimd',
+  'x16_copy_nd6__wasmsimd',
+  'x32_copy_nd6__wasmsimd',
+  'x64_copy_nd6__wasmsimd',
 ];
