@@ -12,6 +12,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectTensor } from './check.js';
 import { adaptiveAvgPool1d, adaptiveAvgPool2d } from './pool.js';
+import { owning } from './own.js';
 
 /** Taps of one axis: `out` output indices, `taps` input (index, weight) pairs each. */
 export interface AxisTaps {
@@ -109,36 +110,35 @@ export function resample(op: string, x: Tensor, axes: AxisTaps[], extrapolation 
   if (ty.n !== h || tx.n !== w) throw new ShapeError(`${op}: tap tables for ${ty.n}x${tx.n} do not fit the input of shape ${fmtShape(x.shape)}`);
   if (ty.out < 1 || tx.out < 1) throw new ShapeError(`${op}: output size must be >= 1, got ${nd === 2 ? `${ty.out}x${tx.out}` : tx.out}`);
   const lead = x.shape.slice(0, x.ndim - nd);
-  const y = Tensor.empty([...lead, ...(nd === 2 ? [ty.out, tx.out] : [tx.out])], 'float32', x.engine);
   const planes = prod(lead);
-  if (planes === 0) return y;
-  if (h * w === 0) {
-    y.dispose();
-    throw new ShapeError(`${op}: input of shape ${fmtShape(x.shape)} is empty along a resized dim`);
-  }
-  const e = x.engine;
-  const ny = ty.out * ty.taps, nx = tx.out * tx.taps;
-  const tab = e.arena.alloc((2 * ny + 2 * nx) * 4);
-  try {
-    e.arena.i32(tab, ny).set(ty.idx);
-    e.arena.f32(tab + ny * 4, ny).set(ty.wt);
-    e.arena.i32(tab + 2 * ny * 4, nx).set(tx.idx);
-    e.arena.f32(tab + (2 * ny + nx) * 4, nx).set(tx.wt);
-    e.k.f32_resize_taps2d__scalar(planes, h, w, ty.out, tx.out, ty.taps, tx.taps, x.ptr, y.ptr, tab);
-  } finally {
-    e.arena.free(tab);
-  }
-  if (ty.outside || tx.outside) {
-    const v = y.data<'float32'>();
-    for (let p = 0; p < planes; p++) {
-      for (let oy = 0; oy < ty.out; oy++) {
-        const row = (p * ty.out + oy) * tx.out;
-        if (ty.outside?.[oy]) v.fill(extrapolation, row, row + tx.out);
-        else if (tx.outside) for (let ox = 0; ox < tx.out; ox++) if (tx.outside[ox]) v[row + ox] = extrapolation;
+  if (planes > 0 && h * w === 0) throw new ShapeError(`${op}: input of shape ${fmtShape(x.shape)} is empty along a resized dim`);
+  return owning((own) => {
+    const y = own(Tensor.empty([...lead, ...(nd === 2 ? [ty.out, tx.out] : [tx.out])], 'float32', x.engine));
+    if (planes === 0) return y;
+    const e = x.engine;
+    const ny = ty.out * ty.taps, nx = tx.out * tx.taps;
+    const tab = e.arena.alloc((2 * ny + 2 * nx) * 4);
+    try {
+      e.arena.i32(tab, ny).set(ty.idx);
+      e.arena.f32(tab + ny * 4, ny).set(ty.wt);
+      e.arena.i32(tab + 2 * ny * 4, nx).set(tx.idx);
+      e.arena.f32(tab + (2 * ny + nx) * 4, nx).set(tx.wt);
+      e.k.f32_resize_taps2d__scalar(planes, h, w, ty.out, tx.out, ty.taps, tx.taps, x.ptr, y.ptr, tab);
+    } finally {
+      e.arena.free(tab);
+    }
+    if (ty.outside || tx.outside) {
+      const v = y.data<'float32'>();
+      for (let p = 0; p < planes; p++) {
+        for (let oy = 0; oy < ty.out; oy++) {
+          const row = (p * ty.out + oy) * tx.out;
+          if (ty.outside?.[oy]) v.fill(extrapolation, row, row + tx.out);
+          else if (tx.outside) for (let ox = 0; ox < tx.out; ox++) if (tx.outside[ox]) v[row + ox] = extrapolation;
+        }
       }
     }
-  }
-  return y;
+    return y;
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

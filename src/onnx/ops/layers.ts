@@ -6,9 +6,10 @@
  * auto_pad SAME_UPPER / SAME_LOWER / VALID is resolved against the input shape at run time.
  */
 import type { Dim, OnnxNode, OpDef, OpTable, ValueType } from '../node.js';
-import type { Tensor } from '../../tensor.js';
+import { Tensor } from '../../tensor.js';
 import { globalPool, poolOutSize, poolWindowed, type PoolWindow } from '../../ops/pool.js';
 import { ConvTransposeWeights, convTransposeFull, convTransposeRun, type ConvTransposeGeom } from '../../ops/conv-transpose.js';
+import { groupNorm, instanceNorm } from '../../ops/groupnorm.js';
 import { cubicTaps, identityTaps, linearTaps, nearestTaps, resample, type AxisTaps, type Coord } from '../../ops/interpolate.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -33,15 +34,15 @@ function intsOf(node: OnnxNode, name: string, n: number, fill: number, min: numb
   return v;
 }
 
-/** kernel_shape, checked: 1 or 2 spatial dims (what the kernels implement). */
-function kernelShape(node: OnnxNode): number[] {
+/** kernel_shape, checked: 1 to `maxDims` spatial dims (pools: 3; ConvTranspose: 2). */
+function kernelShape(node: OnnxNode, maxDims = 3): number[] {
   const k = node.ints('kernel_shape');
-  if (k.length < 1 || k.length > 2) throw node.error(`only 1-D and 2-D windows are supported, got kernel_shape ${JSON.stringify(k)}`);
+  if (k.length < 1 || k.length > maxDims) throw node.error(`only 1-D to ${maxDims}-D windows are supported, got kernel_shape ${JSON.stringify(k)}`);
   if (!k.every((d) => Number.isInteger(d) && d >= 1)) throw node.error(`kernel_shape must hold integers >= 1, got ${JSON.stringify(k)}`);
   return k;
 }
 
-/** Checks every window attribute of a pooling node (at load). */
+/** Checks every window attribute of a pooling node (at load); storage_order matters only for MaxPool's Indices. */
 function checkPool(node: OnnxNode, avg: boolean): void {
   const nd = kernelShape(node).length;
   autoPad(node);
@@ -51,7 +52,8 @@ function checkPool(node: OnnxNode, avg: boolean): void {
   if (avg && d.some((v) => v !== 1)) throw node.error(`AveragePool supports dilations of 1 only, got ${JSON.stringify(d)}`);
   const ceil = node.int('ceil_mode', 0);
   if (ceil !== 0 && ceil !== 1) throw node.error(`ceil_mode must be 0 or 1, got ${ceil}`);
-  if (node.int('storage_order', 0) !== 0) throw node.error('storage_order=1 (column-major indices) is not supported, expected 0');
+  const so = node.int('storage_order', 0);
+  if (so !== 0 && so !== 1) throw node.error(`storage_order must be 0 or 1, got ${so}`);
   if (avg) {
     const cip = node.int('count_include_pad', 0);
     if (cip !== 0 && cip !== 1) throw node.error(`count_include_pad must be 0 or 1, got ${cip}`);
@@ -102,20 +104,71 @@ function input0(node: OnnxNode, inputs: (Tensor | null)[]): Tensor {
   return x;
 }
 
-function noIndices(node: OnnxNode): void {
-  if (node.outputs[1]) throw node.error('the optional Indices output is not supported');
+/**
+ * MaxPool's optional Indices output (int64): for each output, the flat index into X of the first
+ * tap (row-major window order) holding the maximum; storage_order 0 indexes a plane row-major
+ * (h*W + w), 1 column-major (w*H + h), plus the plane offset (n*C + c)*H*W. 1-D and 2-D windows.
+ */
+function maxPoolIndices(node: OnnxNode, x: Tensor, y: Tensor, win: PoolWindow): Tensor {
+  const nd = win.kernel.length;
+  if (nd > 2) throw node.error('the Indices output is supported for 1-D and 2-D windows only');
+  const at = (v: number[], i: number, fill: number) => (nd === 2 ? v[i] : i === 0 ? fill : v[0]);
+  const [kh, kw, sh, sw, ph, pw, dh, dw] = [at(win.kernel, 0, 1), at(win.kernel, 1, 1), at(win.stride, 0, 1), at(win.stride, 1, 1), at(win.padBegin, 0, 0), at(win.padBegin, 1, 0), at(win.dilation, 0, 1), at(win.dilation, 1, 1)];
+  const h = nd === 2 ? x.shape[x.ndim - 2] : 1;
+  const w = x.shape[x.ndim - 1];
+  const oh = nd === 2 ? y.shape[y.ndim - 2] : 1;
+  const ow = y.shape[y.ndim - 1];
+  const colMajor = node.int('storage_order', 0) === 1;
+  const xs = x.toFloat32Array();
+  const ys = y.toFloat32Array();
+  const idx = new BigInt64Array(ys.length);
+  const planes = ys.length / (oh * ow);
+  for (let p = 0; p < planes; p++) {
+    for (let oy = 0; oy < oh; oy++) {
+      for (let ox = 0; ox < ow; ox++) {
+        const o = (p * oh + oy) * ow + ox;
+        let found = -1;
+        for (let ky = 0; ky < kh && found < 0; ky++) {
+          const iy = oy * sh - ph + ky * dh;
+          if (iy < 0 || iy >= h) continue;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sw - pw + kx * dw;
+            if (ix < 0 || ix >= w) continue;
+            const v = xs[(p * h + iy) * w + ix];
+            if (v === ys[o] || (Number.isNaN(v) && Number.isNaN(ys[o]))) {
+              found = p * h * w + (colMajor ? ix * h + iy : iy * w + ix);
+              break;
+            }
+          }
+        }
+        idx[o] = BigInt(found);
+      }
+    }
+  }
+  return Tensor.from(idx, y.shape, 'int64', x.engine);
 }
 
 const MaxPool: OpDef = {
   check(node) {
     checkPool(node, false);
-    noIndices(node);
+    if (node.outputs[1] && kernelShape(node).length > 2) throw node.error('the Indices output is supported for 1-D and 2-D windows only');
   },
-  infer: (node, inputs) => inferPool(node, inputs),
+  infer(node, inputs) {
+    const [t] = inferPool(node, inputs);
+    return node.outputs[1] ? [t, { dtype: 'int64', shape: t.shape }] : [t];
+  },
   run(node, inputs) {
     const x = input0(node, inputs);
     const nd = kernelShape(node).length;
-    return [poolWindowed(node.label, 'max', x, poolWindow(node, x.shape.slice(x.ndim - nd)))];
+    const win = poolWindow(node, x.shape.slice(x.ndim - nd));
+    const y = poolWindowed(node.label, 'max', x, win);
+    if (!node.outputs[1]) return [y];
+    try {
+      return [y, maxPoolIndices(node, x, y, win)];
+    } catch (e) {
+      y.dispose();
+      throw e;
+    }
   },
 };
 
@@ -159,7 +212,7 @@ function checkConvTranspose(node: OnnxNode): void {
   autoPad(node);
   const g = node.int('group', 1);
   if (!Number.isInteger(g) || g < 1) throw node.error(`group must be an integer >= 1, got ${g}`);
-  if (node.has('kernel_shape')) kernelShape(node);
+  if (node.has('kernel_shape')) kernelShape(node, 2);
 }
 
 /** The geometry of a ConvTranspose node for input x and weight w (spatial dims = w.ndim - 2). */
@@ -385,7 +438,57 @@ const Upsample: OpDef = {
   run: (node, inputs, ctx) => [runResize(node, inputs, ctx.opset)],
 };
 
+// ---------------------------------------------------------------------------------------------
+// InstanceNormalization, GroupNormalization
+
+function sameAsInput(inputs: (ValueType | null)[]): ValueType[] {
+  const t = inputs[0];
+  return [{ dtype: t?.dtype ?? 'float32', shape: t?.shape ?? null }];
+}
+
+const InstanceNormalization: OpDef = {
+  infer: (_node, inputs) => sameAsInput(inputs),
+  run(node, inputs) {
+    const x = input0(node, inputs);
+    const [scale, bias] = [inputs[1], inputs[2]];
+    if (!scale || !bias) throw node.error('inputs scale and B are required');
+    return [instanceNorm(x, null, null, scale, bias, true, 0.1, node.float('epsilon', 1e-5))];
+  },
+};
+
+/**
+ * GroupNormalization-18 (scale and bias per group, as opset 18 specifies: each group's value is
+ * applied to its C/G channels) and -21 (per channel).
+ */
+const GroupNormalization: OpDef = {
+  sinceVersion: 18,
+  check(node) {
+    const g = node.int('num_groups');
+    if (!Number.isInteger(g) || g < 1) throw node.error(`num_groups must be an integer >= 1, got ${g}`);
+    if (node.int('stash_type', 1) !== 1) throw node.error(`stash_type must be 1 (float32 statistics), got ${node.int('stash_type', 1)}`);
+  },
+  infer: (_node, inputs) => sameAsInput(inputs),
+  run(node, inputs) {
+    const x = input0(node, inputs);
+    const [scale, bias] = [inputs[1], inputs[2]];
+    if (!scale || !bias) throw node.error('inputs scale and bias are required');
+    const g = node.int('num_groups');
+    if (x.ndim < 2) throw node.error(`input X must be [N, C, ...], got shape [${x.shape}]`);
+    const c = x.shape[1];
+    const eps = node.float('epsilon', 1e-5);
+    if (scale.numel === c && bias.numel === c) return [groupNorm(x, g, scale.reshape([c]), bias.reshape([c]), eps)];
+    if (scale.numel !== g || bias.numel !== g || c % g !== 0) throw node.error(`scale and bias must hold num_groups (${g}) or C (${c}) values, got ${scale.numel} and ${bias.numel}`);
+    const perChannel = (t: Tensor) => {
+      const v = t.toFloat32Array();
+      return Tensor.from(Float32Array.from({ length: c }, (_, i) => v[Math.floor(i / (c / g))]), [c], 'float32', x.engine);
+    };
+    return x.engine.scope(() => [groupNorm(x, g, perChannel(scale), perChannel(bias), eps)]);
+  },
+};
+
 export const layerOps: OpTable = {
+  InstanceNormalization,
+  GroupNormalization,
   Resize,
   Upsample,
   ConvTranspose,
