@@ -19,3 +19,4 @@ export * from './f32-conv2d/index';
 export * from './xn-copy/index';
 export * from './f32-col2im/index';
 export * from './f32-reduce/index';
+export * from './f32-resize/index';

@@ -13,6 +13,7 @@ export { Sequential, ModuleList, type ForwardModule } from './container.js';
 export { type StateDictReport } from './module.js';
 export { Conv2d, Conv1d, type ConvOptions } from './conv.js';
 export { ConvTranspose1d, ConvTranspose2d, type ConvTransposeOptions } from './conv-transpose.js';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d, type UpsampleOptions } from './upsample.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pooling.js';
 export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, type MaxPoolOptions, type AvgPoolOptions } from './pooling.js';
 export { BatchNorm2d, type BatchNormOptions } from './batchnorm.js';

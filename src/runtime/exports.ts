@@ -77,6 +77,7 @@ export interface BaselineKernels {
   f32_adaptive_avgpool2d__scalar(channels: number, h: number, w: number, oh: number, ow: number, x: Ptr, y: Ptr): void;
   f32_adaptive_maxpool2d__scalar(channels: number, h: number, w: number, oh: number, ow: number, x: Ptr, y: Ptr): void;
   f32_col2im__wasmsimd(g: Ptr, channels: number, iy0: number, niy: number, cols: Ptr, y: Ptr): void;
+  f32_resize_taps2d__scalar(planes: number, h: number, w: number, oh: number, ow: number, th: number, tw: number, x: Ptr, y: Ptr, tab: Ptr): void;
   f32_gavgpool_cw__wasmsimd(channels: number, n: number, x: Ptr, y: Ptr): void;
   f32_vmulcaddc_cw_u8__wasmsimd(channels: number, n: number, x: Ptr, scale: Ptr, shift: Ptr, y: Ptr): void;
   f32_vlrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr, slope: number): void;
@@ -205,6 +206,7 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_adaptive_avgpool2d__scalar',
   'f32_adaptive_maxpool2d__scalar',
   'f32_col2im__wasmsimd',
+  'f32_resize_taps2d__scalar',
   'f32_vmulcaddc_cw_u8__wasmsimd',
   'f32_vlrelu_u8__wasmsimd',
   'f32_vgelu_u8__wasmsimd',
