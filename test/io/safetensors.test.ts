@@ -43,6 +43,21 @@ function sampleDict(): Record<string, Tensor> {
 }
 
 describe('safetensors round trip', () => {
+  it('saveSafetensors returns a Uint8Array over its own whole ArrayBuffer, usable as a Response body', async () => {
+    const d = sampleDict();
+    try {
+      const file = saveSafetensors(d);
+      expect(file.buffer).toBeInstanceOf(ArrayBuffer);
+      expect(file.byteOffset).toBe(0);
+      expect(file.buffer.byteLength).toBe(file.byteLength);
+      const back = await loadSafetensors(new Response(file));
+      expect(Object.keys(back).sort()).toEqual(Object.keys(d).sort());
+      for (const t of Object.values(back)) t.dispose();
+    } finally {
+      for (const t of Object.values(d)) t.dispose();
+    }
+  });
+
   it('save -> load gives the same dtypes, shapes, bytes and metadata', () => {
     const before = e.memoryStats().inUseBytes;
     e.scope(() => {
