@@ -12,13 +12,12 @@ import {
   Tensor,
   createEngine,
   loadSafetensors,
-  loadSafetensorsSync,
-  parseSafetensors,
   readSafetensors,
   saveSafetensors,
   type Engine,
   type SafetensorsProgress,
 } from '../../dist/src/entries/node.js';
+import { loadSafetensorsSync, parseSafetensors } from '../../dist/src/internal.js';
 import { f16ToF32Bits, f32BitsToBf16, f32BitsToF16 } from '../../dist/src/io/half.js';
 import { useBuild } from '../helpers/engines.js';
 import { oddChunks, rawFile, u8 } from './st-helpers.js';
