@@ -3,8 +3,9 @@
  * importing its table here; the runtime looks ops up only through `lookupOp`.
  */
 import type { OpDef, OpTable } from '../node.js';
+import { rnnOps } from './rnn.js';
 
-const tables: OpTable[] = [];
+const tables: OpTable[] = [rnnOps];
 
 const registry: OpTable = Object.assign({}, ...tables);
 
