@@ -12,7 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { engineFor } from '../helpers/engines.js';
+import { useBuild } from '../helpers/engines.js';
 import { lookupOp } from '../../dist/src/onnx/ops/index.js';
 import { parseSafetensors } from '../../dist/src/io/safetensors.js';
 import type { Tensor } from '../../dist/src/tensor.js';
@@ -31,7 +31,7 @@ interface Loaded {
   run(feeds: Record<string, Tensor>): Record<string, Tensor>;
   dispose(): void;
 }
-type LoadSync = (bytes: Uint8Array) => Loaded;
+type LoadSync = (bytes: Uint8Array, options?: { engine?: unknown }) => Loaded;
 
 // The loader comes with the onnx-core branch: imported by a computed path so this file also
 // builds and runs (skipping) before it lands.
@@ -59,7 +59,7 @@ describe(`ONNX models exported from PyTorch (${DIR})`, () => {
       continue;
     }
     it(`${m.name} (${m.op_types.join(' ')}) matches PyTorch within ${TOL} of the output scale`, async () => {
-      const e = await engineFor('simd');
+      const e = await useBuild('simd');
       const bytes = new Uint8Array(readFileSync(join(DIR, m.onnx)));
       const { tensors } = parseSafetensors(new Uint8Array(readFileSync(join(DIR, m.data))), e);
       const feeds: Record<string, Tensor> = {};
@@ -68,7 +68,7 @@ describe(`ONNX models exported from PyTorch (${DIR})`, () => {
         if (k.startsWith('input.')) feeds[k.slice(6)] = t;
         else if (k.startsWith('output.')) refs[k.slice(7)] = t;
       }
-      const model = loadOnnxSync!(bytes);
+      const model = loadOnnxSync!(bytes, { engine: e });
       let outs: Record<string, Tensor> = {};
       try {
         outs = model.run(feeds);
