@@ -186,6 +186,28 @@ describe.each(runnableBuilds())('ONNX LSTM/GRU/RNN [%s build]', (build) => {
       expect(() => op.check!(mk(type, a), ctx)).toThrow(OnnxError);
       expect(() => op.check!(mk(type, a), ctx)).toThrow(re);
     }
+    // Run-time errors name the input and free what the call allocated.
+    {
+      const op = lookupOp('', 'LSTM')!;
+      const node = new OnnxNode('l', 'LSTM', '', ['X', 'W', 'R', '', 'sequence_lens'], ['Y', 'Y_h'], attrs({}));
+      const before = e.arena.stats().inUseBytes;
+      const W = Tensor.zeros([1, 8, 3], 'float32', e);
+      const R = Tensor.zeros([1, 8, 2], 'float32', e);
+      const prep = op.prepare!(node, [null, W, R, null, null], ctx)!;
+      const X = Tensor.zeros([4, 2, 5], 'float32', e);
+      const lens = Tensor.from(Int32Array.from([4, 5]), [2], 'int32', e);
+      const X3 = Tensor.zeros([4, 2, 3], 'float32', e);
+      try {
+        expect(() => prep.run([X, null, null, null, null], ctx)).toThrow(/input X must be \[seq, batch, input_size\] with input_size 3 \(from W\), got \[4, 2, 5\]/);
+        expect(() => prep.run([X3, null, null, null, lens], ctx)).toThrow(/sequence_lens\[1\] = 5 is outside \[0, 4\]/);
+      } finally {
+        for (const t of [X, lens, X3]) t.dispose();
+        prep.dispose();
+        W.dispose();
+        R.dispose();
+      }
+      expect(e.arena.stats().inUseBytes, 'arena back where it was after the errors').toBe(before);
+    }
     // A W of the wrong shape, at prepare (load).
     const op = lookupOp('', 'GRU')!;
     const node = new OnnxNode('g', 'GRU', '', ['X', 'W', 'R'], ['Y'], attrs({ hidden_size: { type: 'int', value: 4 } }));
