@@ -14,3 +14,7 @@ export { scope, keep, memoryStats } from './scope.js';
 export { loadSafetensors, parseSafetensors, type SafetensorsFile } from './io/safetensors.js';
 export const version = '0.1.0';
 export { loadSafetensorsSync, readSafetensors, saveSafetensors, type SafetensorsProgress, type LoadSafetensorsOptions, type SaveSafetensorsOptions } from './io/safetensors.js';
+export { loadOnnx, loadOnnxSync, type LoadOnnxOptions, type OnnxProgress, type OnnxSource } from './onnx/load.js';
+export { OnnxModel, type OnnxValueInfo, type OnnxFeed } from './onnx/model.js';
+export { InferenceSession, type OrtLikeTensor } from './onnx/session.js';
+export { supportedOps } from './onnx/ops/index.js';

@@ -3,9 +3,11 @@
  * importing its table here; the runtime looks ops up only through `lookupOp`.
  */
 import type { OpDef, OpTable } from '../node.js';
+import { nnOps } from './nn.js';
+import { graphOps } from './graph.js';
 import { rnnOps } from './rnn.js';
 
-const tables: OpTable[] = [rnnOps];
+const tables: OpTable[] = [nnOps, graphOps, rnnOps];
 
 const registry: OpTable = Object.assign({}, ...tables);
 
