@@ -220,23 +220,35 @@ export interface ScanArgs {
   whn?: number;
   /** LSTM only: peephole weights [p_i | p_f | p_o] (3H floats, ONNX P reordered), or absent/0. */
   peep?: number;
+  /** ONNX cell clip: > 0 clamps every gate pre-activation to [-clip, clip]; absent/0: none. */
+  clip?: number;
+  /** LSTM only: ONNX input_forget (f = 1 - i). */
+  inputForget?: boolean;
 }
 
 /** Runs one direction of one layer over the whole sequence: ONE wasm call. */
 export function scan(engine: Engine, mode: RnnMode, hidden: number, whh: number, s: ScanArgs): void {
   const k = engine.k;
   const rev = s.reverse ? 1 : 0;
+  const clip = s.clip && s.clip > 0 ? s.clip : 0;
   switch (mode) {
     case 'lstm':
-      if (s.peep) k.f32_lstm_seq_2x16__wasmsimd_peephole(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws, s.peep);
-      else k.f32_lstm_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+      if (s.peep || clip || s.inputForget) {
+        k.f32_lstm_seq_2x16__wasmsimd_onnx(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws, s.peep ?? 0, clip, s.inputForget ? 1 : 0);
+      } else {
+        k.f32_lstm_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+      }
       break;
     case 'gru':
-      if (s.whn) k.f32_gru_seq_2x16__wasmsimd_reseth(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.whn, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+      if (s.whn) k.f32_gru_seq_2x16__wasmsimd_reseth(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.whn, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws, clip);
+      else if (clip) k.f32_gru_seq_2x16__wasmsimd_clip(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws, clip);
       else k.f32_gru_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
       break;
-    default:
-      k.f32_rnn_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, mode === 'rnn_relu' ? 1 : 0, s.ws);
+    default: {
+      const relu = mode === 'rnn_relu' ? 1 : 0;
+      if (clip) k.f32_rnn_seq_2x16__wasmsimd_clip(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, relu, s.ws, clip);
+      else k.f32_rnn_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, relu, s.ws);
+    }
   }
 }
 

@@ -4,8 +4,10 @@
  * at, between and above the panel (1, 5, 13, 33; 16 and 17 for the 16-unit RNN panel), odd batches,
  * T = 1, 2, 17, both directions, with and without h0; strided (batch-first) projections with junk
  * padding, output rows with NaN canaries between them, NaN-guarded c and h_n; every build.
- * Also the variants f32_gru_seq_2x16__wasmsimd_reseth (ONNX linear_before_reset = 0: W_hr|W_hz
- * and W_hn packed apart) and f32_lstm_seq_2x16__wasmsimd_peephole (ONNX P), over the same grid.
+ * Also the ONNX variants over the same grid: f32_gru_seq_2x16__wasmsimd_reseth (linear_before_reset
+ * = 0: W_hr|W_hz and W_hn packed apart; with and without clip), f32_gru_seq_2x16__wasmsimd_clip,
+ * f32_rnn_seq_2x16__wasmsimd_clip (tanh, relu), f32_lstm_seq_2x16__wasmsimd_onnx (P, clip,
+ * input_forget).
  */
 import { describe, expect, it } from 'vitest';
 import { engineFor, runnableBuilds } from '../helpers/engines.js';
@@ -19,14 +21,22 @@ const MODES: RefMode[] = ['rnn_tanh', 'rnn_relu', 'gru', 'lstm'];
 const GATES: Record<RefMode, number> = { rnn_tanh: 1, rnn_relu: 1, gru: 3, lstm: 4 };
 const TOL = 2e-6;
 
-/** A kernel variant: GRU with the reset gate before W_hn, LSTM with peepholes. */
+/** A kernel variant (ONNX semantics): GRU reset before W_hn, LSTM peepholes / input_forget, clip. */
 interface Variant {
   resetBefore?: boolean;
   peep?: boolean;
+  clip?: number;
+  inputForget?: boolean;
 }
 const VARIANTS: [RefMode, Variant, string][] = [
   ['gru', { resetBefore: true }, 'gru reset-before-linear (f32_gru_seq_2x16__wasmsimd_reseth)'],
-  ['lstm', { peep: true }, 'lstm peephole (f32_lstm_seq_2x16__wasmsimd_peephole)'],
+  ['gru', { resetBefore: true, clip: 0.7 }, 'gru reset-before-linear, clip 0.7 (f32_gru_seq_2x16__wasmsimd_reseth)'],
+  ['gru', { clip: 0.7 }, 'gru clip 0.7 (f32_gru_seq_2x16__wasmsimd_clip)'],
+  ['rnn_tanh', { clip: 0.5 }, 'rnn tanh clip 0.5 (f32_rnn_seq_2x16__wasmsimd_clip)'],
+  ['rnn_relu', { clip: 0.5 }, 'rnn relu clip 0.5 (f32_rnn_seq_2x16__wasmsimd_clip)'],
+  ['lstm', { peep: true }, 'lstm peephole (f32_lstm_seq_2x16__wasmsimd_onnx)'],
+  ['lstm', { peep: true, clip: 0.8 }, 'lstm peephole, clip 0.8 (f32_lstm_seq_2x16__wasmsimd_onnx)'],
+  ['lstm', { inputForget: true }, 'lstm input_forget (f32_lstm_seq_2x16__wasmsimd_onnx)'],
 ];
 
 describe.each(runnableBuilds())('f32 rnn/gru/lstm sequence kernels [%s build]', (build) => {
@@ -86,7 +96,7 @@ type Engine = Awaited<ReturnType<typeof engineFor>>;
 
 function runCase(e: Engine, rng: Rng, mode: RefMode, H: number, B: number, T: number, reverse: boolean, withH0: boolean, batchFirst: boolean, noHn = false, variant: Variant = {}): void {
   const G = GATES[mode];
-  const label = `seed=${SEED} ${mode}${variant.resetBefore ? ' resetBefore' : ''}${variant.peep ? ' peep' : ''} H=${H} B=${B} T=${T} reverse=${reverse} h0=${withH0} batchFirst=${batchFirst}`;
+  const label = `seed=${SEED} ${mode} ${JSON.stringify(variant)} H=${H} B=${B} T=${T} reverse=${reverse} h0=${withH0} batchFirst=${batchFirst}`;
   const k = 1 / Math.sqrt(H);
   const whh = rng.f32(G * H * H, -k, k);
   const bhh = rng.f32(G * H, -k, k);
@@ -128,12 +138,13 @@ function runCase(e: Engine, rng: Rng, mode: RefMode, H: number, B: number, T: nu
     scan(e, mode, H, w.ptr, {
       T, B, xp: xp.ptr, xsT, xsB, h0: h0b ? h0b.ptr : 0, c: mode === 'lstm' ? c.ptr : 0,
       y: y.ptr, ysT, ysB, hn: noHn ? 0 : hn.ptr, reverse, ws, whn: wn ? wn.ptr : 0, peep: pb ? pb.ptr : 0,
+      clip: variant.clip, inputForget: variant.inputForget,
     });
     y.checkGuards(label);
     c.checkGuards(label);
     hn.checkGuards(label);
     const ref = refLayer({
-      mode, T, B, H, reverse, whh, bhh, h0, c0, resetBefore: variant.resetBefore, peep,
+      mode, T, B, H, reverse, whh, bhh, h0, c0, resetBefore: variant.resetBefore, peep, clip: variant.clip, inputForget: variant.inputForget,
       xp: (t, b, j) => xpv[t * xsT + b * xsB + j],
     });
     const got = y.read();

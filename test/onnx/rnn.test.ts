@@ -2,7 +2,7 @@
  * ONNX LSTM / GRU / RNN (src/onnx/ops/rnn.ts) on hand-built nodes against the float64 reference of
  * the ONNX equations (test/reference/onnx-rnn.ts): every direction, both layouts, with and without
  * B / initial_h / initial_c / P, ragged sequence_lens (with a length 0), GRU linear_before_reset 0
- * and 1, RNN Tanh and Relu, hidden sizes below/at/above the 4-unit block, through `prepare`
+ * and 1, RNN Tanh and Relu, clip, LSTM input_forget, hidden sizes below/at/above the 4-unit block, through `prepare`
  * (weights packed at load) and through plain `run`; optional outputs omitted; load-time errors.
  */
 import { describe, expect, it } from 'vitest';
@@ -37,6 +37,8 @@ interface Case {
   /** Output names (absent ones ''). */
   outputs: string[];
   hiddenAttr: boolean;
+  clip?: number;
+  inputForget?: boolean;
 }
 
 function attrs(o: Record<string, AttrValue>): Map<string, AttrValue> {
@@ -62,6 +64,8 @@ function runCase(e: Engine, rng: Rng, c: Case): void {
   if (c.hiddenAttr) a.hidden_size = { type: 'int', value: H };
   if (c.layout) a.layout = { type: 'int', value: 1 };
   if (c.kind === 'GRU') a.linear_before_reset = { type: 'int', value: c.lbr };
+  if (c.clip) a.clip = { type: 'float', value: c.clip };
+  if (c.inputForget) a.input_forget = { type: 'int', value: 1 };
   if (c.relu) a.activations = { type: 'strings', value: Array(D).fill('Relu') };
   const inNames = ['X', 'W', 'R', Bias ? 'B' : '', seqLens ? 'sequence_lens' : '', h0 ? 'initial_h' : ''];
   if (c.kind === 'LSTM') inNames.push(c0 ? 'initial_c' : '', P ? 'P' : '');
@@ -104,7 +108,7 @@ function runCase(e: Engine, rng: Rng, c: Case): void {
     }
     const ref = refOnnxRnn({
       kind: c.kind, T, B, I, H, reverse: c.dir === 'forward' ? [false] : c.dir === 'reverse' ? [true] : [false, true],
-      layout: c.layout, X, W, R, Bias, P, h0, c0, seqLens, linearBeforeReset: c.lbr, relu: c.relu,
+      layout: c.layout, X, W, R, Bias, P, h0, c0, seqLens, linearBeforeReset: c.lbr, relu: c.relu, clip: c.clip, inputForget: c.inputForget,
     });
     expect(outs.length, label).toBe(Math.min(c.outputs.length, c.kind === 'LSTM' ? 3 : 2));
     const expected = [ref.Y, ref.Yh, ref.Yc];
@@ -135,6 +139,11 @@ describe.each(runnableBuilds())('ONNX LSTM/GRU/RNN [%s build]', (build) => {
     ['GRU', { lbr: 1 }, 'GRU linear_before_reset=1'],
     ['RNN', {}, 'RNN Tanh'],
     ['RNN', { relu: true }, 'RNN Relu'],
+    ['LSTM', { peep: true, clip: 0.6 }, 'LSTM with peepholes and clip'],
+    ['LSTM', { inputForget: true }, 'LSTM input_forget'],
+    ['GRU', { lbr: 0, clip: 0.6 }, 'GRU linear_before_reset=0 with clip'],
+    ['GRU', { lbr: 1, clip: 0.6 }, 'GRU linear_before_reset=1 with clip'],
+    ['RNN', { clip: 0.4 }, 'RNN Tanh with clip'],
   ];
   for (const [kind, extra, name] of kinds) {
     it(`${name}: matches the float64 ONNX reference`, async () => {
@@ -176,8 +185,8 @@ describe.each(runnableBuilds())('ONNX LSTM/GRU/RNN [%s build]', (build) => {
     const bad: [string, Record<string, AttrValue>, RegExp][] = [
       ['LSTM', { activations: { type: 'strings', value: ['LeakyRelu', 'Tanh', 'Tanh'] } }, /activations \[leakyrelu, tanh, tanh\] are not supported/],
       ['GRU', { activations: { type: 'strings', value: ['Sigmoid'] } }, /activations must list 2 functions/],
-      ['LSTM', { clip: { type: 'float', value: 3 } }, /clip/],
-      ['LSTM', { input_forget: { type: 'int', value: 1 } }, /input_forget/],
+      ['LSTM', { clip: { type: 'float', value: -1 } }, /attribute clip \(the cell clip threshold\) must be > 0, got -1/],
+      ['LSTM', { input_forget: { type: 'int', value: 2 } }, /input_forget must be 0 or 1, got 2/],
       ['RNN', { direction: { type: 'string', value: 'both' } }, /direction must be forward, reverse or bidirectional/],
       ['RNN', { layout: { type: 'int', value: 2 } }, /layout must be 0/],
     ];

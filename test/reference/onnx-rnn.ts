@@ -4,7 +4,9 @@
  * i, o, f, c; GRU z, r, h), W [D, G*H, I], R [D, G*H, H], B [D, 2*G*H] (Wb then Rb), P [D, 3H]
  * (i, o, f), layouts 0 ([T, B, ...], Y [T, D, B, H], states [D, B, H]) and 1 ([B, T, ...],
  * Y [B, T, D, H], states [B, D, H]), sequence_lens (Y = 0 past a batch entry's length, Y_h / Y_c
- * its state after the last valid step, 0 for length 0), linear_before_reset, RNN Relu.
+ * its state after the last valid step, 0 for length 0), linear_before_reset, RNN Relu, clip (every
+ * gate pre-activation clamped to [-clip, clip], onnxruntime's reading of the spec) and LSTM
+ * input_forget (f = 1 - i).
  */
 export type OnnxRnnKind = 'LSTM' | 'GRU' | 'RNN';
 
@@ -27,6 +29,9 @@ export interface OnnxRnnCase {
   seqLens: number[] | null;
   linearBeforeReset: number;
   relu: boolean;
+  /** > 0: cell clip threshold. */
+  clip?: number;
+  inputForget?: boolean;
 }
 
 const sig = (v: number) => 1 / (1 + Math.exp(-v));
@@ -38,6 +43,7 @@ export function refOnnxRnn(c: OnnxRnnCase): { Y: Float64Array; Yh: Float64Array;
   const Y = new Float64Array(T * D * B * H);
   const Yh = new Float64Array(D * B * H);
   const Yc = new Float64Array(D * B * H);
+  const cl = (v: number) => (c.clip && c.clip > 0 ? Math.max(-c.clip, Math.min(c.clip, v)) : v);
   const xAt = (t: number, b: number, i: number) => c.X[(layout ? b * T + t : t * B + b) * I + i];
   const stIdx = (d: number, b: number, u: number) => (layout ? (b * D + d) * H : (d * B + b) * H) + u;
   const yIdx = (t: number, d: number, b: number, u: number) => (layout ? ((b * T + t) * D + d) * H : ((t * D + d) * B + b) * H) + u;
@@ -72,28 +78,28 @@ export function refOnnxRnn(c: OnnxRnnCase): { Y: Float64Array; Yh: Float64Array;
         const cn = new Float64Array(H);
         if (c.kind === 'LSTM') {
           for (let u = 0; u < H; u++) {
-            const it = sig(wx(t, b, 0, u) + rh(h, 0, u) + pe(0, u) * cs[u]);
-            const ft = sig(wx(t, b, 2, u) + rh(h, 2, u) + pe(2, u) * cs[u]);
-            const ct = Math.tanh(wx(t, b, 3, u) + rh(h, 3, u));
+            const it = sig(cl(wx(t, b, 0, u) + rh(h, 0, u) + pe(0, u) * cs[u]));
+            const ft = c.inputForget ? 1 - it : sig(cl(wx(t, b, 2, u) + rh(h, 2, u) + pe(2, u) * cs[u]));
+            const ct = Math.tanh(cl(wx(t, b, 3, u) + rh(h, 3, u)));
             cn[u] = ft * cs[u] + it * ct;
-            const ot = sig(wx(t, b, 1, u) + rh(h, 1, u) + pe(1, u) * cn[u]);
+            const ot = sig(cl(wx(t, b, 1, u) + rh(h, 1, u) + pe(1, u) * cn[u]));
             hn[u] = ot * Math.tanh(cn[u]);
           }
         } else if (c.kind === 'GRU') {
           const z = new Float64Array(H);
           const r = new Float64Array(H);
           for (let u = 0; u < H; u++) {
-            z[u] = sig(wx(t, b, 0, u) + rh(h, 0, u));
-            r[u] = sig(wx(t, b, 1, u) + rh(h, 1, u));
+            z[u] = sig(cl(wx(t, b, 0, u) + rh(h, 0, u)));
+            r[u] = sig(cl(wx(t, b, 1, u) + rh(h, 1, u)));
           }
           const rhv = h.map((v, k) => v * r[k]);
           for (let u = 0; u < H; u++) {
-            const ht = c.linearBeforeReset ? Math.tanh(wx(t, b, 2, u) + r[u] * rh(h, 2, u)) : Math.tanh(wx(t, b, 2, u) + rh(rhv, 2, u));
+            const ht = Math.tanh(cl(c.linearBeforeReset ? wx(t, b, 2, u) + r[u] * rh(h, 2, u) : wx(t, b, 2, u) + rh(rhv, 2, u)));
             hn[u] = (1 - z[u]) * ht + z[u] * h[u];
           }
         } else {
           for (let u = 0; u < H; u++) {
-            const v = wx(t, b, 0, u) + rh(h, 0, u);
+            const v = cl(wx(t, b, 0, u) + rh(h, 0, u));
             hn[u] = c.relu ? Math.max(0, v) : Math.tanh(v);
           }
         }

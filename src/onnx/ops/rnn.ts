@@ -11,8 +11,9 @@
  * X [B, T, I], Y [B, T, D, H], states [B, D, H]. sequence_lens [B]: a batch entry of length L
  * runs L steps (reverse: from step L-1 down to 0), Y is 0 past L and Y_h/Y_c are its state after
  * its last valid step (0 when L = 0); ragged batches run one kernel call per entry and direction.
- * Supported: the default activations (RNN also Relu), peepholes. Rejected at load with an error
- * naming the attribute: other activation lists, clip, input_forget = 1.
+ * Supported: the default activations (RNN also Relu), peepholes, clip (every gate pre-activation
+ * clamped to [-clip, clip], as onnxruntime applies it), input_forget (f = 1 - i). Rejected at load
+ * with an error naming the attribute: other activation lists (LeakyRelu, ...).
  */
 import { Tensor } from '../../tensor.js';
 import type { Engine } from '../../runtime/engine.js';
@@ -48,6 +49,10 @@ interface Config {
   resetBefore: boolean;
   /** hidden_size when the attribute is given, else 0 (taken from R). */
   hidden: number;
+  /** Cell clip threshold (> 0), or 0 for none. */
+  clip: number;
+  /** LSTM input_forget: f = 1 - i. */
+  inputForget: boolean;
 }
 
 function config(node: OnnxNode, kind: Kind): Config {
@@ -57,8 +62,10 @@ function config(node: OnnxNode, kind: Kind): Config {
   const D = reverse.length;
   const layout = node.int('layout', 0);
   if (layout !== 0 && layout !== 1) throw node.error(`layout must be 0 ([T, B, I]) or 1 (batch-first [B, T, I]), got ${layout}`);
-  if (node.has('clip')) throw node.error(`attribute clip (cell clip ${node.float('clip')}) is not supported`);
-  if (kind === 'LSTM' && node.int('input_forget', 0) !== 0) throw node.error('attribute input_forget = 1 (coupled input and forget gates) is not supported');
+  const clip = node.has('clip') ? node.float('clip') : 0;
+  if (node.has('clip') && !(clip > 0)) throw node.error(`attribute clip (the cell clip threshold) must be > 0, got ${clip}`);
+  const inputForget = kind === 'LSTM' ? node.int('input_forget', 0) : 0;
+  if (inputForget !== 0 && inputForget !== 1) throw node.error(`attribute input_forget must be 0 or 1, got ${inputForget}`);
   const acts = node.strings('activations', []).map((a) => a.toLowerCase());
   const defaults = DEFAULT_ACTS[kind];
   let mode: RnnMode = kind === 'LSTM' ? 'lstm' : kind === 'GRU' ? 'gru' : 'rnn_tanh';
@@ -77,7 +84,7 @@ function config(node: OnnxNode, kind: Kind): Config {
   const lbr = kind === 'GRU' ? node.int('linear_before_reset', 0) : 0;
   const hidden = node.has('hidden_size') ? node.int('hidden_size') : 0;
   if (node.has('hidden_size') && !(hidden >= 1)) throw node.error(`hidden_size must be >= 1, got ${hidden}`);
-  return { kind, mode, G: gateCount(mode), reverse, layout, resetBefore: kind === 'GRU' && lbr === 0, hidden };
+  return { kind, mode, G: gateCount(mode), reverse, layout, resetBefore: kind === 'GRU' && lbr === 0, hidden, clip, inputForget: inputForget === 1 };
 }
 
 function shapeStr(t: Tensor): string {
@@ -265,6 +272,8 @@ class Packed {
           ws,
           whn: this.pack.recurrentN(d),
           peep: this.peep.length ? this.peep[d] : 0,
+          clip: cfg.clip,
+          inputForget: cfg.inputForget,
         };
         const xpd = xp + d * G * H * 4;
         const yd = y.ptr + (bf ? d * H : d * state) * 4;
