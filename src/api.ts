@@ -18,3 +18,8 @@ export { loadOnnx, loadOnnxSync, type LoadOnnxOptions, type OnnxProgress, type O
 export { OnnxModel, type OnnxValueInfo, type OnnxFeed } from './onnx/model.js';
 export { InferenceSession, type OrtLikeTensor } from './onnx/session.js';
 export { supportedOps } from './onnx/ops/index.js';
+export { cat, stack } from './ops/cat.js';
+export { arange, eye, type FactoryOptions, type EyeOptions } from './ops/factories.js';
+export { tril, triu } from './ops/tri.js';
+export { gather, indexSelect, take, scatter, nonzero, type ScatterOptions, type ScatterReduce } from './ops/gather.js';
+export { type IndexItem } from './tensor.js';

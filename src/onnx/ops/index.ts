@@ -5,9 +5,17 @@
 import type { OpDef, OpTable } from '../node.js';
 import { nnOps } from './nn.js';
 import { graphOps } from './graph.js';
+import { dataOps } from './data.js';
+import { layerOps } from './layers.js';
 import { rnnOps } from './rnn.js';
 
-const tables: OpTable[] = [nnOps, graphOps, rnnOps];
+const tables: OpTable[] = [
+  nnOps,
+  graphOps,
+  dataOps,
+  layerOps,
+  rnnOps,
+];
 
 const registry: OpTable = Object.assign({}, ...tables);
 
