@@ -60,6 +60,22 @@ export interface BaselineKernels {
     t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
     y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
   ): void;
+  f32_gru_seq_2x16__wasmsimd_reseth(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, wn: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr, clip: number,
+  ): void;
+  f32_gru_seq_2x16__wasmsimd_clip(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr, clip: number,
+  ): void;
+  f32_rnn_seq_2x16__wasmsimd_clip(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, relu: number, ws: Ptr, clip: number,
+  ): void;
+  f32_lstm_seq_2x16__wasmsimd_onnx(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr, c: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr, p: Ptr, clip: number, inputForget: number,
+  ): void;
   f32_rnn_seq_2x16__wasmsimd(
     t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
     y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, relu: number, ws: Ptr,
@@ -191,6 +207,10 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_gemm_4x8__wasmsimd',
   'f32_lstm_seq_2x16__wasmsimd',
   'f32_gru_seq_2x16__wasmsimd',
+  'f32_gru_seq_2x16__wasmsimd_reseth',
+  'f32_gru_seq_2x16__wasmsimd_clip',
+  'f32_rnn_seq_2x16__wasmsimd_clip',
+  'f32_lstm_seq_2x16__wasmsimd_onnx',
   'f32_rnn_seq_2x16__wasmsimd',
   'f16_f32_vcvt_u8__wasmsimd_int32',
   'bf16_f32_vcvt_u8__wasmsimd',

@@ -9,6 +9,7 @@ import { dataOps } from './data.js';
 import { layerOps } from './layers.js';
 import { elementwiseOps } from './elementwise.js';
 import { reduceOps } from './reduce.js';
+import { rnnOps } from './rnn.js';
 
 const tables: OpTable[] = [
   nnOps,
@@ -17,6 +18,7 @@ const tables: OpTable[] = [
   layerOps,
   elementwiseOps,
   reduceOps,
+  rnnOps,
 ];
 
 const registry: OpTable = Object.assign({}, ...tables);
