@@ -20,7 +20,7 @@ const at = (p) => new URL(p, root).pathname;
 
 /** [compiled entry, bundle, platform, literal wasm URLs the bundle must keep]. */
 const BUNDLES = [
-  ['dist/src/index.js', 'dist/src/index.min.js', 'browser', ['../wasm/simdnn-simd.wasm', '../wasm/simdnn-relaxed.wasm', '../wasm/simdnn-debug.wasm']],
+  ['dist/src/index.js', 'dist/src/index.min.js', 'browser', ['../wasm/simdnn-simd.wasm', '../wasm/simdnn-relaxed.wasm', '../wasm/simdnn-simd-threads.wasm', '../wasm/simdnn-relaxed-threads.wasm', '../wasm/simdnn-debug.wasm']],
   ['dist/src/entries/node.js', 'dist/src/entries/node.min.js', 'node', []],
   ['dist/src/entries/inline.js', 'dist/src/entries/inline.min.js', 'neutral', []],
 ];

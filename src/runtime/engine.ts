@@ -6,6 +6,7 @@ import { Arena, type MemoryStats } from './memory.js';
 import type { Features } from './detect.js';
 import type { KernelExports } from './exports.js';
 import { NotInitializedError } from './errors.js';
+import type { ThreadPool } from '../threads/pool.js';
 
 export type BuildName = 'simd' | 'relaxed' | 'debug';
 
@@ -16,8 +17,10 @@ export interface EngineInfo {
   features: Features;
   /** Why this build was chosen, in words. */
   reason: string;
-  /** Threads used by kernels (always 1 for now). */
+  /** Threads the kernels run on, the calling thread included. */
   threads: number;
+  /** Why that many, in words (e.g. "1 thread: the page is not cross-origin isolated (...)"). */
+  threadsReason: string;
 }
 
 /** Anything the engine can free at the end of a scope. */
@@ -31,6 +34,9 @@ export class Engine {
   readonly arena: Arena;
   private readonly scopes: Set<Disposable>[] = [];
   private readonly kept = new WeakSet<Disposable>();
+  /** The worker pool when the engine runs on more than one thread (operators split work over it). */
+  pool: ThreadPool | undefined;
+  private threadsReason = '1 thread';
 
   constructor(
     readonly instance: WebAssembly.Instance,
@@ -46,7 +52,24 @@ export class Engine {
   }
 
   info(): EngineInfo {
-    return { build: this.build, features: { ...this.features }, reason: this.reason, threads: 1 };
+    const pool = this.pool;
+    const threads = pool ? pool.size : 1;
+    const problem = pool?.problem;
+    const threadsReason = problem ? `${threads} thread${threads > 1 ? 's' : ''}: ${problem} (asked: ${this.threadsReason})` : this.threadsReason;
+    return { build: this.build, features: { ...this.features }, reason: this.reason, threads, threadsReason };
+  }
+
+  /** Internal (loader): the pool this engine splits work over, and why it has that many threads. */
+  setThreads(pool: ThreadPool | undefined, reason: string): void {
+    this.pool = pool;
+    this.threadsReason = reason;
+  }
+
+  /** Ends the engine's worker threads (if any); it then runs on the calling thread only. */
+  dispose(): void {
+    this.pool?.close();
+    this.pool = undefined;
+    this.threadsReason = '1 thread: the engine was disposed';
   }
 
   memoryStats(): MemoryStats {
