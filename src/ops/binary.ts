@@ -14,6 +14,7 @@ import { Tensor } from '../tensor.js';
 import { ShapeError, fmtShape } from '../runtime/errors.js';
 import type { Engine } from '../runtime/engine.js';
 import { expectTensor, sameEngine } from './check.js';
+import { SPLIT, runSplit } from '../threads/split.js';
 
 type Op = 'add' | 'mul';
 
@@ -94,7 +95,17 @@ function runDims(e: Engine, op: Op, dims: Dim[], a: number, b: number, y: number
   const rowDim = dims.length >= 2 ? dims[dims.length - 2] : { size: 1, sa: 0, sb: 0 };
   const outer = dims.slice(0, Math.max(0, dims.length - 2));
   const block = n * rowDim.size;
+  if (outer.length === 0 && splitBinary(e, kernel, rowDim, n, pa, pb, ib, y)) return;
   forEachIndex(outer, (oa, ob, iy) => kernel(rowDim.size, n, pa + 4 * oa, rowDim.sa, pb + 4 * ob, rowDim.sb, y + 4 * iy * block));
+}
+
+/** One kernel call over the pool when big enough: by rows, or by 16-aligned columns of one row. */
+function splitBinary(e: Engine, kernel: unknown, row: Dim, n: number, a: number, b: number, ib: number, y: number): boolean {
+  const total = row.size * n;
+  if (row.size > 1) {
+    return runSplit(e, kernel, row.size, 1, total, SPLIT.elementsPerThread, (s, t) => [t - s, n, a + 4 * s * row.sa, row.sa, b + 4 * s * row.sb, row.sb, y + 4 * s * n]);
+  }
+  return runSplit(e, kernel, n, 16, total, SPLIT.elementsPerThread, (s, t) => [1, t - s, a + 4 * s, row.sa, b + 4 * s * ib, row.sb, y + 4 * s]);
 }
 
 function swapStrides(dims: Dim[]): void {

@@ -81,9 +81,11 @@ export class ThreadPool {
   private readonly workers: PoolWorker[] = [];
   private readonly fnIndex = new Map<string, number>();
   private readonly fns: ((...a: number[]) => unknown)[];
+  private readonly byFn = new Map<unknown, number>();
   private lost: string | undefined;
-  /** Jobs dispatched so far (tests check that an operator did split). */
+  /** Jobs dispatched so far, in all and per export (tests check that an operator did split). */
   jobs = 0;
+  readonly jobsByKernel = new Map<string, number>();
   private closed = false;
   /** Resolves when every worker has started (or failed to). */
   readonly ready: Promise<void>;
@@ -103,6 +105,7 @@ export class ThreadPool {
       .sort();
     names.forEach((n, i) => this.fnIndex.set(n, i));
     this.fns = names.map((n) => exports[n] as (...a: number[]) => unknown);
+    this.fns.forEach((f, i) => this.byFn.set(f, i));
     this.I = new Int32Array(memory.buffer, ctrl, LAYOUT.WORDS);
     this.F = new Float64Array(memory.buffer, ctrl + LAYOUT.ARGS_BYTE, LAYOUT.MAX_TASKS * LAYOUT.MAX_ARGS);
     this.I.fill(0);
@@ -147,8 +150,10 @@ export class ThreadPool {
     return this.lost;
   }
 
-  has(name: string): boolean {
-    return this.fnIndex.has(name);
+  /** The export name of a kernel function of this engine's instance, if it is one. */
+  nameOf(fn: unknown): string | undefined {
+    const i = this.byFn.get(fn);
+    return i === undefined ? undefined : this.fnName(i);
   }
 
   /**
@@ -167,6 +172,7 @@ export class ThreadPool {
       if (a.length !== nargs) throw new ThreadError('thread pool: every task of a job must have the same argument count');
       this.F.set(a, t * LAYOUT.MAX_ARGS);
     }
+    this.jobsByKernel.set(name, (this.jobsByKernel.get(name) ?? 0) + 1);
     this.dispatch(fn, tasks.length, nargs);
   }
 
@@ -223,8 +229,8 @@ export class ThreadPool {
     if (callerError !== undefined) throw callerError;
     const err = Atomics.load(I, L.ERR);
     if (died) {
-      this.lost ??= `worker ${died} stopped while running ${this.nameOf(fn)}`;
-      if (err <= 0) throw new ThreadError(`thread pool: worker ${died} died while running ${this.nameOf(fn)}; the engine goes on with ${this.size} thread(s)`);
+      this.lost ??= `worker ${died} stopped while running ${this.label(fn)}`;
+      if (err <= 0) throw new ThreadError(`thread pool: worker ${died} died while running ${this.label(fn)}; the engine goes on with ${this.size} thread(s)`);
     }
     if (err > 0) {
       const len = Atomics.load(I, L.MSG_LEN);
@@ -233,12 +239,16 @@ export class ThreadPool {
         const w = I[L.MSG + (i >> 1)];
         text += String.fromCharCode(i & 1 ? (w >>> 16) & 0xffff : w & 0xffff);
       }
-      throw new ThreadError(`thread pool: ${this.nameOf(fn)} failed in worker ${err - 1}: ${text}`);
+      throw new ThreadError(`thread pool: ${this.label(fn)} failed in worker ${err - 1}: ${text}`);
     }
   }
 
-  private nameOf(fn: number): string {
+  private label(fn: number): string {
     if (fn < 0) return 'an injected test fault';
+    return this.fnName(fn);
+  }
+
+  private fnName(fn: number): string {
     for (const [n, i] of this.fnIndex) if (i === fn) return n;
     return `export #${fn}`;
   }

@@ -36,3 +36,31 @@ export function splitRange(total: number, parts: number, align = 1): number[] {
   out.push(total);
   return out.filter((b, i) => i === 0 || b > out[i - 1]);
 }
+
+/**
+ * Runs kernel `fn` (an export of the engine's instance) once per range of [0, total) when the
+ * pool is worth it: ranges aligned to `align` units, at least `minPerThread` of `work` each;
+ * argsFor(start, end, task) gives each task's arguments. Returns false (nothing ran) when the
+ * work stays on the calling thread: the caller then makes its usual single call.
+ */
+export function runSplit(
+  engine: Engine, fn: unknown, total: number, align: number, work: number, minPerThread: number,
+  argsFor: (start: number, end: number, task: number) => number[],
+): boolean {
+  const nt = threadsFor(engine, work, minPerThread);
+  if (nt < 2) return false;
+  const name = engine.pool!.nameOf(fn);
+  if (!name) return false;
+  const cuts = splitRange(total, nt, align);
+  if (cuts.length < 3) return false;
+  const tasks: number[][] = [];
+  for (let t = 0; t + 1 < cuts.length; t++) tasks.push(argsFor(cuts[t], cuts[t + 1], t));
+  engine.pool!.run(name, tasks);
+  return true;
+}
+
+/** Threads (ranges) runSplit would use for this work: to size per-task workspaces first. */
+export function splitParts(engine: Engine, total: number, align: number, work: number, minPerThread: number): number {
+  const nt = threadsFor(engine, work, minPerThread);
+  return nt < 2 ? 1 : splitRange(total, nt, align).length - 1;
+}

@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { setEngine, type Engine } from '../../dist/src/entries/node.js';
 import { loadCaseBytes } from '../../dist/tools/conformance/load.js';
 import { RUNNERS } from '../../dist/tools/conformance/registry.js';
@@ -35,6 +35,16 @@ function outputsOn(e: Engine, bytes: Uint8Array): Float32Array[] | undefined {
 const builds = (['simd', 'relaxed'] as const).filter((b) => b === 'simd' || RELAXED_OK);
 
 describe.each(builds)('golden cases, 2 threads vs 1 [%s build]', (build) => {
+  afterAll(async () => {
+    // Every family the golden cases reach did go through the pool.
+    const used = [...(await threadsEngine(build, 2)).pool!.jobsByKernel.keys()].map((n) => n.replace(/__.*$/, ''));
+    console.log(`[${build}] kernels split over the pool by the golden cases: ${[...new Set(used)].sort().join(', ')}`);
+    const want = ['f32_gemm_4x8', 'f32_attn_q4k32', 'f32_conv2d_4x8', 'f32_dwconv_3x3s1', 'f32_dwconv_3x3s2', 'f32_dwconv_generic', 'f32_softmax_u16',
+      'f32_logsoftmax_u16', 'f32_layernorm_u16', 'f32_lstm_seq_2x16', 'f32_gru_seq_2x16', 'f32_rnn_seq_2x16', 'f32_vadd_u8', 'f32_vgelu_u8', 'f32_vsigmoid_u8', 'f32_vtanh_u8'];
+    for (const k of want) {
+      expect(used, k).toContain(k);
+    }
+  });
   for (const op of ops) {
     it(op, async () => {
       const e1 = await threadsEngine(build, 1);
