@@ -3,6 +3,7 @@ export { relu } from '../ops/unary.js';
 export { scaledDotProductAttention, type SdpaOptions } from '../ops/sdpa.js';
 export { conv2d, conv1d } from '../ops/conv2d.js';
 export { convTranspose1d, convTranspose2d } from '../ops/conv-transpose.js';
+export { interpolate, type InterpolateOptions, type InterpolateMode } from '../ops/interpolate.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/pool.js';
 export { maxPool1d, avgPool1d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d } from '../ops/pool.js';
 export { groupNorm, instanceNorm } from '../ops/groupnorm.js';

@@ -28,6 +28,7 @@ import { expectTensor, sameEngine } from './check.js';
 import { broadcastDims, broadcastShapes, forEachIndex, mapElements, promoteTypes, type Dim, type Scalar } from './broadcast.js';
 import { asDType } from './cast.js';
 import { owning } from './own.js';
+import { SPLIT, runSplit } from '../threads/split.js';
 
 export { broadcastShapes } from './broadcast.js';
 
@@ -164,7 +165,18 @@ function runRows(e: Engine, k: SimdOp, dims: Dim[], a: number, b: number, y: num
   const rowDim = dims.length >= 2 ? dims[dims.length - 2] : { size: 1, st: [0, 0] };
   const outer = dims.slice(0, Math.max(0, dims.length - 2));
   const block = n * rowDim.size;
+  if (outer.length === 0 && splitBinary(e, kernel, rowDim, n, a, b, inner.st[1], y)) return;
   forEachIndex(outer, 2, (off, iy) => kernel(rowDim.size, n, a + 4 * off[0], rowDim.st[0], b + 4 * off[1], rowDim.st[1], y + 4 * iy * block));
+}
+
+/** One kernel call over the pool when big enough: by rows, or by 16-aligned columns of one row (ib: b's inner stride, 0 = broadcast). */
+function splitBinary(e: Engine, kernel: unknown, row: Dim, n: number, a: number, b: number, ib: number, y: number): boolean {
+  const total = row.size * n;
+  const [sa, sb] = row.st;
+  if (row.size > 1) {
+    return runSplit(e, kernel, row.size, 1, total, SPLIT.elementsPerThread, (s, t) => [t - s, n, a + 4 * s * sa, sa, b + 4 * s * sb, sb, y + 4 * s * n]);
+  }
+  return runSplit(e, kernel, n, 16, total, SPLIT.elementsPerThread, (s, t) => [1, t - s, a + 4 * s, sa, b + 4 * s * ib, sb, y + 4 * s]);
 }
 
 /** Both operands broadcast along the innermost dim: compute on the outer dims, then spread. */
@@ -173,15 +185,14 @@ function spreadInner(e: Engine, k: SimdOp, dims: Dim[], a: number, b: number, y:
   const outerDims = dims.slice(0, -1).map((d) => ({ size: d.size, st: d.st.slice() }));
   const m = outerDims.reduce((p, d) => p * d.size, 1);
   const tmp = e.arena.alloc(4 * m);
-  let ones = 0;
+  const ones = e.arena.alloc(4 * n);
   try {
-    ones = e.arena.alloc(4 * n);
     e.arena.f32(ones, n).fill(1);
     runDims(e, k, outerDims.length ? outerDims : [{ size: 1, st: [1, 1] }], a, b, tmp);
     e.k.f32_vmulc_u8__wasmsimd(m, n, ones, 0, tmp, 1, y);
   } finally {
     e.arena.free(tmp);
-    if (ones) e.arena.free(ones);
+    e.arena.free(ones);
   }
 }
 

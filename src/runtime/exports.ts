@@ -60,6 +60,22 @@ export interface BaselineKernels {
     t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
     y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
   ): void;
+  f32_gru_seq_2x16__wasmsimd_reseth(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, wn: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr, clip: number,
+  ): void;
+  f32_gru_seq_2x16__wasmsimd_clip(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr, clip: number,
+  ): void;
+  f32_rnn_seq_2x16__wasmsimd_clip(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, relu: number, ws: Ptr, clip: number,
+  ): void;
+  f32_lstm_seq_2x16__wasmsimd_onnx(
+    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr, c: Ptr,
+    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr, p: Ptr, clip: number, inputForget: number,
+  ): void;
   f32_rnn_seq_2x16__wasmsimd(
     t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
     y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, relu: number, ws: Ptr,
@@ -77,6 +93,7 @@ export interface BaselineKernels {
   f32_adaptive_avgpool2d__scalar(channels: number, h: number, w: number, oh: number, ow: number, x: Ptr, y: Ptr): void;
   f32_adaptive_maxpool2d__scalar(channels: number, h: number, w: number, oh: number, ow: number, x: Ptr, y: Ptr): void;
   f32_col2im__wasmsimd(g: Ptr, channels: number, iy0: number, niy: number, cols: Ptr, y: Ptr): void;
+  f32_resize_taps2d__scalar(planes: number, h: number, w: number, oh: number, ow: number, th: number, tw: number, x: Ptr, y: Ptr, tab: Ptr): void;
   f32_gavgpool_cw__wasmsimd(channels: number, n: number, x: Ptr, y: Ptr): void;
   f32_vmulcaddc_cw_u8__wasmsimd(channels: number, n: number, x: Ptr, scale: Ptr, shift: Ptr, y: Ptr): void;
   f32_vlrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr, slope: number): void;
@@ -97,6 +114,10 @@ export interface BaselineKernels {
   f32_im2col_packw_x8__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, out: Ptr): void;
   f32_conv2d_4x8__wasmsimd(g: Ptr, c: number, o: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, y: Ptr, lo: number, hi: number): void;
   f32_conv2d_4x8_ws_floats(g: Ptr, c: number, o: number): number;
+  x8_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x16_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x32_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x64_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
   f32_vsqrt_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
   f32_vexp_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
   f32_vlog_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
@@ -137,10 +158,6 @@ export interface BaselineKernels {
   f32_rprod_u4__wasmsimd(outer: number, r: number, inner: number, x: Ptr, y: Ptr): void;
   f32_rmax_u4__wasmsimd(outer: number, r: number, inner: number, x: Ptr, y: Ptr): void;
   f32_rmin_u4__wasmsimd(outer: number, r: number, inner: number, x: Ptr, y: Ptr): void;
-  x8_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
-  x16_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
-  x32_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
-  x64_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -190,6 +207,10 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_gemm_4x8__wasmsimd',
   'f32_lstm_seq_2x16__wasmsimd',
   'f32_gru_seq_2x16__wasmsimd',
+  'f32_gru_seq_2x16__wasmsimd_reseth',
+  'f32_gru_seq_2x16__wasmsimd_clip',
+  'f32_rnn_seq_2x16__wasmsimd_clip',
+  'f32_lstm_seq_2x16__wasmsimd_onnx',
   'f32_rnn_seq_2x16__wasmsimd',
   'f16_f32_vcvt_u8__wasmsimd_int32',
   'bf16_f32_vcvt_u8__wasmsimd',
@@ -205,6 +226,7 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_adaptive_avgpool2d__scalar',
   'f32_adaptive_maxpool2d__scalar',
   'f32_col2im__wasmsimd',
+  'f32_resize_taps2d__scalar',
   'f32_vmulcaddc_cw_u8__wasmsimd',
   'f32_vlrelu_u8__wasmsimd',
   'f32_vgelu_u8__wasmsimd',
@@ -224,6 +246,10 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_im2col_packw_x8__wasmsimd',
   'f32_conv2d_4x8__wasmsimd',
   'f32_conv2d_4x8_ws_floats',
+  'x8_copy_nd6__wasmsimd',
+  'x16_copy_nd6__wasmsimd',
+  'x32_copy_nd6__wasmsimd',
+  'x64_copy_nd6__wasmsimd',
   'f32_vsqrt_u8__wasmsimd',
   'f32_vexp_u8__wasmsimd',
   'f32_vlog_u8__wasmsimd',
@@ -264,8 +290,4 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_rprod_u4__wasmsimd',
   'f32_rmax_u4__wasmsimd',
   'f32_rmin_u4__wasmsimd',
-  'x8_copy_nd6__wasmsimd',
-  'x16_copy_nd6__wasmsimd',
-  'x32_copy_nd6__wasmsimd',
-  'x64_copy_nd6__wasmsimd',
 ];

@@ -3,12 +3,13 @@
  * importing its table here; the runtime looks ops up only through `lookupOp`.
  */
 import type { OpDef, OpTable } from '../node.js';
-import { elementwiseOps } from './elementwise.js';
-import { reduceOps } from './reduce.js';
 import { nnOps } from './nn.js';
 import { graphOps } from './graph.js';
 import { dataOps } from './data.js';
 import { layerOps } from './layers.js';
+import { elementwiseOps } from './elementwise.js';
+import { reduceOps } from './reduce.js';
+import { rnnOps } from './rnn.js';
 
 const tables: OpTable[] = [
   nnOps,
@@ -17,6 +18,7 @@ const tables: OpTable[] = [
   layerOps,
   elementwiseOps,
   reduceOps,
+  rnnOps,
 ];
 
 const registry: OpTable = Object.assign({}, ...tables);
