@@ -9,6 +9,7 @@
  */
 import type { Tensor, DType } from '../../tensor.js';
 import type { Dim, OnnxNode, OpContext, OpDef, OpTable, ValueType } from '../node.js';
+import { broadcastDims, sameAs } from '../infer.js';
 import * as B from '../../ops/binary.js';
 import * as C from '../../ops/compare.js';
 import * as U from '../../ops/unary.js';
@@ -29,30 +30,21 @@ function scalarOf(node: OnnxNode, t: Tensor, what: string): number {
   return Number(t.toTypedArray()[0]);
 }
 
-/** Broadcast of static shapes (symbolic dims kept when they cannot be resolved). */
-function broadcastTypes(shapes: (Dim[] | null)[]): Dim[] | null {
-  if (shapes.some((s) => s === null)) return null;
-  const ss = shapes as Dim[][];
-  const nd = Math.max(0, ...ss.map((s) => s.length));
-  const out: Dim[] = [];
-  for (let i = 0; i < nd; i++) {
-    let d: Dim = 1;
-    for (const s of ss) {
-      const di = s[s.length - nd + i] ?? 1;
-      if (d === 1 || (typeof d === 'string' && typeof di === 'number' && di !== 1)) d = di;
-    }
-    out.push(d);
-  }
-  return out;
+/**
+ * Output type of a broadcasting op: the broadcast of the input shapes (infer.ts broadcastDims),
+ * unknown when any input's type or shape is unknown (an op without infer before it); the dtype is
+ * `dtype`, or that of input `like` (default the first).
+ */
+function broadcastType(types: (ValueType | null)[], dtype?: DType, like = 0): ValueType {
+  const dt = dtype ?? types[like]?.dtype ?? types.find((t) => t)?.dtype ?? 'float32';
+  if (types.some((t) => !t || !t.shape)) return { dtype: dt, shape: null };
+  const shape = (types as ValueType[]).reduce<Dim[]>((acc, t) => broadcastDims(acc, t.shape!), []);
+  return { dtype: dt, shape };
 }
 
 /** infer for ops whose output is the broadcast of the inputs, with dtype `dtype` (default: the first input's). */
 function inferBroadcast(dtype?: DType): OpDef['infer'] {
-  return (_node, types) => {
-    const present = types.filter((t): t is ValueType => t !== null);
-    if (present.length === 0) throw new Error('no input types');
-    return [{ dtype: dtype ?? present[0].dtype, shape: broadcastTypes(present.map((t) => t.shape)) }];
-  };
+  return (node, types) => [broadcastType(types.filter((_, k) => node.input(k) !== ''), dtype)];
 }
 
 /**
@@ -117,7 +109,7 @@ function variadicDef(step: (a: Tensor, b: Tensor) => Tensor, finish?: (acc: Tens
 
 function unaryDef(fn: (node: OnnxNode, x: Tensor) => Tensor, dtype?: DType): OpDef {
   return {
-    infer: (_node, [t]) => [{ dtype: dtype ?? t!.dtype, shape: t!.shape }],
+    infer: (_node, types) => [dtype ? { ...sameAs(types), dtype } : sameAs(types)],
     run: (node, ins) => [fn(node, input(node, ins, 0, 'X'))],
   };
 }
@@ -207,7 +199,7 @@ export const elementwiseOps: OpTable = {
   Sub: binaryDef((_n, a, b) => B.sub(a, b)),
   Mul: binaryDef((_n, a, b) => B.mul(a, b)),
   Div: binaryDef((_n, a, b) => B.div(a, b, a.dtype === 'float32' || b.dtype === 'float32' ? {} : { roundingMode: 'trunc' })),
-  Pow: { ...binaryDef(onnxPow), infer: (_node, [x, y]) => [{ dtype: x!.dtype, shape: broadcastTypes([x!.shape, y!.shape]) }] },
+  Pow: binaryDef(onnxPow),
   Mod: binaryDef((node, a, b) => (node.int('fmod', 0) ? B.fmod(a, b) : B.remainder(a, b))),
   PRelu: binaryDef(onnxPrelu),
   Max: variadicDef(B.maximum),
@@ -227,7 +219,7 @@ export const elementwiseOps: OpTable = {
   IsNaN: unaryDef((_n, x) => C.isnan(x), 'bool'),
   IsInf: unaryDef((node, x) => C.isinf(x, { detectPositive: node.int('detect_positive', 1) !== 0, detectNegative: node.int('detect_negative', 1) !== 0 }), 'bool'),
   Where: {
-    infer: (_node, [c, a, b]) => [{ dtype: a!.dtype, shape: broadcastTypes([c!.shape, a!.shape, b!.shape]) }],
+    infer: (_node, types) => [broadcastType(types, undefined, 1)],
     run: (node, ins) => [C.where(input(node, ins, 0, 'condition'), input(node, ins, 1, 'X'), input(node, ins, 2, 'Y'))],
   },
 
@@ -263,21 +255,21 @@ export const elementwiseOps: OpTable = {
       const a = node.string('approximate', 'none');
       if (!GELU_APPROX.includes(a)) throw node.error(`approximate must be 'none' or 'tanh', got ${JSON.stringify(a)}`);
     },
-    infer: (_node, [t]) => [t!],
+    infer: (_node, types) => [sameAs(types)],
     run: (node, ins) => [U.gelu(input(node, ins, 0, 'X'), { approximate: node.string('approximate', 'none') as 'none' | 'tanh' })],
   },
   Clip: {
-    infer: (_node, [t]) => [t!],
+    infer: (_node, types) => [sameAs(types)],
     run: (node, ins, ctx) => [clip(node, ins, ctx)],
   },
 
   Cast: {
     check: (node) => void castTarget(node),
-    infer: (node, [t]) => [{ dtype: castTarget(node).dtype, shape: t!.shape }],
+    infer: (node, types) => [{ ...sameAs(types), dtype: castTarget(node).dtype }],
     run: (node, ins) => [onnxCast(node, input(node, ins, 0, 'input'))],
   },
   CastLike: {
-    infer: (_node, [t, like]) => [{ dtype: like!.dtype, shape: t!.shape }],
+    infer: (_node, types) => [{ ...sameAs(types), dtype: types[1]?.dtype ?? types[0]?.dtype ?? 'float32' }],
     run: (node, ins) => [cast(input(node, ins, 0, 'input'), input(node, ins, 1, 'target_type').dtype)],
   },
 };

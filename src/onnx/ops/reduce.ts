@@ -14,6 +14,7 @@ import * as R from '../../ops/reduce.js';
 import { input } from './elementwise.js';
 import { cast } from '../../ops/cast.js';
 import { intsOf } from '../values.js';
+import { sameAs } from '../infer.js';
 
 function axesInputSince(op: string): number {
   return op === 'ReduceSum' ? 13 : 18;
@@ -83,7 +84,7 @@ function argDef(largest: boolean): OpDef {
   };
 }
 
-const same = (_node: OnnxNode, [t]: (ValueType | null)[]): ValueType[] => [t!];
+const same = (_node: OnnxNode, types: (ValueType | null)[]): ValueType[] => [sameAs(types)];
 
 export const reduceOps: OpTable = {
   ReduceSum: reduceDef('sum'),
