@@ -5,8 +5,9 @@
 import type { OpDef, OpTable } from '../node.js';
 import { nnOps } from './nn.js';
 import { graphOps } from './graph.js';
+import { einsumOps } from './einsum.js';
 
-const tables: OpTable[] = [nnOps, graphOps];
+const tables: OpTable[] = [nnOps, graphOps, einsumOps];
 
 const registry: OpTable = Object.assign({}, ...tables);
 
