@@ -5,9 +5,23 @@
 import type { OpDef, OpTable } from '../node.js';
 import { nnOps } from './nn.js';
 import { graphOps } from './graph.js';
+import { dataOps } from './data.js';
+import { layerOps } from './layers.js';
+import { elementwiseOps } from './elementwise.js';
+import { reduceOps } from './reduce.js';
+import { rnnOps } from './rnn.js';
 import { einsumOps } from './einsum.js';
 
-const tables: OpTable[] = [nnOps, graphOps, einsumOps];
+const tables: OpTable[] = [
+  nnOps,
+  graphOps,
+  dataOps,
+  layerOps,
+  elementwiseOps,
+  reduceOps,
+  rnnOps,
+  einsumOps,
+];
 
 const registry: OpTable = Object.assign({}, ...tables);
 
