@@ -11,8 +11,9 @@
  * strided-copy kernel on first use and cached on the view (freed with it); the copy is remade when
  * the shared memory may have changed since (a data()/bytes() handout, or `ptr` of a contiguous
  * tensor on that memory, which a kernel may write through). A replaced copy is freed after the
- * current synchronous call stack (a microtask) or when the view is disposed, whichever comes
- * first, so addresses an operator already took stay valid. Outputs (`out`) must be contiguous.
+ * current synchronous call stack (a microtask), at the next replacement, or when the view is
+ * disposed, whichever comes first, so an address an operator already took stays valid through
+ * that call. Outputs (`out`) must be contiguous.
  * data() and bytes() (live, writable) throw on a non-contiguous view: use contiguous() first, or
  * the copying readers toTypedArray()/toFloat32Array()/toArray(), which read views correctly.
  */
@@ -714,7 +715,10 @@ export class Tensor implements Disposable {
     const p = s.engine.arena.alloc(this.numel * E);
     copyStrided(s.engine, E, this.shape, s.ptr + this.offset * E, this.strides, p, contiguousStrides(this.shape));
     if (c) {
-      if (this.stale.length === 0) queueMicrotask(() => this.freeStale());
+      // keep only the copy just replaced (an operator may still hold its address); older ones go now,
+      // so a view re-copied in a long synchronous loop holds at most two copies
+      this.freeStale();
+      queueMicrotask(() => this.freeStale());
       this.stale.push(c.ptr);
     }
     this.cache = { ptr: p, version: s.version, epoch: s.epoch };

@@ -183,6 +183,16 @@ describe.each(runnableBuilds())('Tensor views [%s build]', (build) => {
     F.relu(vt).dispose();
     v.data();
     F.relu(vt).dispose(); // replaces the cached copy
+    // a long synchronous loop that keeps invalidating the cached copy holds at most two copies
+    const start = e.memoryStats().inUseBytes;
+    let peak = 0;
+    for (let i = 0; i < 50; i++) {
+      v.data()[0] = i;
+      F.relu(vt).dispose();
+      peak = Math.max(peak, e.memoryStats().inUseBytes - start);
+    }
+    expect(peak).toBeLessThanOrEqual(2 * (64 * 4 + 32));
+    expect(vt.toFloat32Array()[0]).toBe(49);
     vt.dispose();
     v.dispose();
     await settle();
