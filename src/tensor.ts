@@ -404,6 +404,35 @@ export class Tensor implements Disposable {
     return this.viewAs(p.map((d) => this.shape[d]), p.map((d) => this.strides[d]), this.offset);
   }
 
+  /** torch.movedim(source, destination): a view with dims `source` moved to positions `destination` (numbers or equal-length lists). */
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    const src = (typeof source === 'number' ? [source] : source.slice()).map((d) => normDim('movedim', 'source', d, this.ndim));
+    const dst = (typeof destination === 'number' ? [destination] : destination.slice()).map((d) => normDim('movedim', 'destination', d, this.ndim));
+    if (src.length !== dst.length) throw new ArgumentError(`movedim: source ${fmtShape(src)} and destination ${fmtShape(dst)} must have the same length`);
+    if (new Set(src).size !== src.length || new Set(dst).size !== dst.length) throw new ArgumentError('movedim: source and destination must not repeat a dim');
+    const perm = new Array<number>(this.ndim).fill(-1);
+    src.forEach((d, i) => (perm[dst[i]] = d));
+    const rest = this.shape.map((_, i) => i).filter((i) => !src.includes(i));
+    for (let i = 0, k = 0; i < this.ndim; i++) if (perm[i] < 0) perm[i] = rest[k++];
+    return this.permute(perm);
+  }
+
+  /** torch.flip(dims): the elements reversed along `dims` (a copy, as torch; the reversal is a negative-stride read). */
+  flip(dims: number | readonly number[]): Tensor {
+    const ds = (typeof dims === 'number' ? [dims] : dims.slice()).map((d) => normDim('flip', 'dims', d, this.ndim));
+    let v: Tensor = this.alias();
+    for (const d of new Set(ds)) {
+      const next = v.slice(d, null, null, -1);
+      v.dispose();
+      v = next;
+    }
+    try {
+      return v.clone();
+    } finally {
+      v.dispose();
+    }
+  }
+
   /** torch.narrow(dim, start, length): elements start..start+length-1 of dim (a view; start may be negative). */
   narrow(dim: number, start: number, length: number): Tensor {
     const d = normDim('narrow', 'dim', dim, this.ndim);

@@ -35,6 +35,11 @@ describe.each(runnableBuilds())('Tensor views [%s build]', (build) => {
     same(m.t(), permuteRef(nd([3, 7]), [1, 0]), 't()');
     same(m.t().t(), nd([3, 7]), 't().t()');
     expect(m.t().t().isContiguous()).toBe(true);
+    same(t.movedim(1, -1), permuteRef(x, [0, 2, 3, 1]), 'movedim');
+    same(t.movedim([0, 3], [2, 0]), permuteRef(x, [3, 1, 0, 2]), 'movedim lists');
+    const fl = t.flip([1, -1]);
+    expect(fl.isContiguous()).toBe(true);
+    same(fl, takeRef(takeRef(x, 1, [2, 1, 0]), 3, [4, 3, 2, 1, 0]), 'flip');
     expect(() => t.t()).toThrow(ShapeError);
     expect(() => t.permute([0, 1, 1, 2])).toThrow(/repeat a dim/);
     expect(() => t.permute([0, 1])).toThrow(ArgumentError);
