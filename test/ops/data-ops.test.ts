@@ -151,6 +151,13 @@ describe.each(runnableBuilds())('data-movement ops [%s build]', (build) => {
     const tv = T(permuteRef(x, [2, 1, 0])).permute(2, 1, 0); // a non-contiguous [3,4,5] with x's values
     expect(flat(gather(tv, 1, I64(idx, idxShape)))).toEqual(flat(g));
     expect(flat(scatter(T(base), -2, I64(sIdx.flat(), [2, 5]), T(src), { reduce: 'add' }))).toEqual(sc('add'));
+    // the Tensor-method forms run the same functions
+    expect(flat(t.gather(1, I64(idx, idxShape)))).toEqual(flat(g));
+    expect(flat(t.indexSelect(1, I64([3, 0])))).toEqual(flat(indexSelect(t, 1, I64([3, 0]))));
+    expect(flat(T(base).scatter(0, I64(sIdx.flat(), [2, 5]), T(src), { reduce: 'multiply' }))).toEqual(sc('multiply'));
+    expect(flat(t.tril(1))).toEqual(flat(tril(t, 1)));
+    expect(flat(t.triu(-1))).toEqual(flat(triu(t, -1)));
+    expect(nzIn.nonzero().shape).toEqual([3, 3]);
   });
 
   it('bool / uint8 / int64 through cat, pad, tril, pixelShuffle of a view', async () => {
