@@ -9,6 +9,7 @@
  */
 export { Tensor, type DType, type TensorData } from './tensor.js';
 import './tensor-methods.js'; // installs x.sub(), x.mean(), ... on Tensor (see the file for why not in the class)
+import './tensor-data-methods.js'; // installs x.gather(), x.tril(), ... (same reason)
 export type { Engine, BuildName, EngineInfo, Disposable } from './runtime/engine.js';
 export type { InitOptions, WasmSource } from './runtime/loader.js';
 export type { MemoryStats } from './runtime/memory.js';
