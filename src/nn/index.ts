@@ -24,5 +24,6 @@ export { LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './act
 export { LayerNorm, type LayerNormOptions } from './normalization.js';
 export { GroupNorm, InstanceNorm1d, InstanceNorm2d, type GroupNormOptions, type InstanceNormOptions } from './normalization.js';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, type TransformerLayerOptions, type EncoderLayerForwardOptions, type EncoderForwardOptions, type DecoderLayerForwardOptions } from './transformer.js';
+export { TransformerDecoder, Transformer, type TransformerOptions, type TransformerForwardOptions } from './transformer.js';
 export { Identity, Dropout } from './identity.js';
 export { PixelShuffle, PixelUnshuffle, ChannelShuffle } from './pixel-shuffle.js';
