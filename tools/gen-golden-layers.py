@@ -202,6 +202,15 @@ def causal(n):
     return torch.triu(torch.ones(n, n, dtype=torch.bool), 1)
 
 
+def end_padding(B, S, kpm):
+    """Key padding mask [B, S]: the last kpm[b] keys of sequence b are padding (True)."""
+    pad = torch.zeros(B, S, dtype=torch.bool)
+    for b, k in enumerate(kpm):
+        if k:
+            pad[b, S - k:] = True
+    return pad
+
+
 def gen_transformer():
     D = [  # d, h, ff, layers, B, T, S, act, norm_first, batch_first, final_norm, tgt_causal, mem_kpm
         (8, 2, 16, 2, 2, 5, 7, 'relu', False, True, True, True, None),
@@ -219,11 +228,7 @@ def gen_transformer():
         if tc:
             inputs['tgt_mask'] = causal(T)
         if kpm:
-            pad = torch.zeros(B, S, dtype=torch.bool)
-            for b, k in enumerate(kpm):
-                if k:
-                    pad[b, S - k:] = True
-            inputs['memory_key_padding_mask'] = pad
+            inputs['memory_key_padding_mask'] = end_padding(B, S, kpm)
         names = list(inputs)
 
         def call(mod, ins, names=names):
@@ -246,12 +251,8 @@ def gen_transformer():
         if tc:
             inputs['tgt_mask'] = causal(T)
         if kpm:
-            pad = torch.zeros(B, S, dtype=torch.bool)
-            for b, k in enumerate(kpm):
-                if k:
-                    pad[b, S - k:] = True
-            inputs['src_key_padding_mask'] = pad
-            inputs['memory_key_padding_mask'] = pad.clone()
+            inputs['src_key_padding_mask'] = end_padding(B, S, kpm)
+            inputs['memory_key_padding_mask'] = end_padding(B, S, kpm)
 
         def call(mod, ins):
             return mod(ins['input'], ins['tgt'], tgt_mask=ins.get('tgt_mask'), src_key_padding_mask=ins.get('src_key_padding_mask'),
