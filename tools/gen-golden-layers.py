@@ -263,7 +263,33 @@ def gen_transformer():
                     max(d, ff), seed, overwrite=randomize_all, call=call)
 
 
-GENERATORS = {'pool1d': gen_pool1d, 'adaptive': gen_adaptive, 'norms': gen_norms, 'conv_transpose': gen_conv_transpose, 'interpolate': gen_interpolate, 'transformer': gen_transformer}
+def gen_weight_norm():
+    W = [  # kind, args, kwargs, dim, input shape
+        ('Conv1d', [4, 6, 3], {'padding': 1, 'groups': 2}, 2, [2, 4, 9]),
+        ('Conv1d', [3, 5, 4], {'stride': 2}, 0, [1, 3, 11]),
+        ('Linear', [7, 5], {}, 0, [3, 7]),
+        ('Conv2d', [2, 3, 3], {'padding': 1}, None, [1, 2, 5, 4]),
+    ]
+    for kind, args, kw, dim, shape in W:
+        case = f'{kind.lower()}_{"x".join(map(str, args))}_dim{dim}'
+        seed = start('weight_norm', case)
+        make = lambda: torch.nn.utils.weight_norm(getattr(nn, kind)(*args, **kw), name='weight', dim=dim)
+        m = make()
+        with torch.no_grad():
+            m.weight_g.copy_(torch.rand(m.weight_g.shape) + 0.5)
+        x = torch.randn(shape)
+        sd = {k: v.detach().clone() for k, v in m.state_dict().items()}
+        f32 = m(x)
+        # gf.module_case deep-copies, which the weight_norm'ed module refuses: rebuild in float64 instead.
+        md = make().double()
+        md.load_state_dict({k: v.double() for k, v in sd.items()})
+        ref = md(x.double())
+        gf.write_case('weight_norm', case, {'module': kind, 'args': args, 'kwargs': kw, 'name': 'weight', 'dim': dim, 'input_shape': shape},
+                      {'input': x}, sd, {'output': ref.detach()}, {'output': f32.detach()}, seed,
+                      f'torch.nn.utils.weight_norm(nn.{kind}(*{args}, **{kw}), dim={dim})(input)', 32, extra_meta=META)
+
+
+GENERATORS = {'pool1d': gen_pool1d, 'adaptive': gen_adaptive, 'norms': gen_norms, 'conv_transpose': gen_conv_transpose, 'interpolate': gen_interpolate, 'transformer': gen_transformer, 'weight_norm': gen_weight_norm}
 
 
 def main():

@@ -27,3 +27,4 @@ export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, t
 export { TransformerDecoder, Transformer, type TransformerOptions, type TransformerForwardOptions } from './transformer.js';
 export { Identity, Dropout } from './identity.js';
 export { PixelShuffle, PixelUnshuffle, ChannelShuffle } from './pixel-shuffle.js';
+export * as utils from './utils.js';
