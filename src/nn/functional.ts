@@ -10,7 +10,14 @@ export { groupNorm, instanceNorm } from '../ops/groupnorm.js';
 export { batchNorm } from '../ops/batchnorm.js';
 export { flatten } from './flatten.js';
 export { leakyRelu, gelu, silu, sigmoid, tanh, type GeluOptions } from '../ops/unary.js';
-export { add, mul } from '../ops/binary.js';
+export { add, mul, sub, div, pow, maximum, minimum, fmod, remainder, type BinaryOptions } from '../ops/binary.js';
+export {
+  sqrt, exp, log, neg, abs, reciprocal, floor, ceil, round, sign, erf, sin, cos, clamp, hardtanh, relu6, hardswish, hardsigmoid,
+  mish, elu, selu, celu, softplus, softsign, threshold, hardshrink, softshrink, prelu, glu,
+} from '../ops/unary.js';
+export { eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot, isnan, isinf, where, maskedFill } from '../ops/compare.js';
+export { sum, mean, amax, amin, prod, max, min, argmax, argmin, norm, cumsum, topk, logsumexpOp as logsumexp, type ValuesIndices, type TopkOptions } from '../ops/reduce.js';
+export { cast } from '../ops/cast.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { layerNorm } from '../ops/layernorm.js';
 export { linear } from '../ops/linear.js';
