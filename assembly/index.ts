@@ -16,3 +16,5 @@ export * from './f32-vbinary/index';
 export * from './f32-softmax/index';
 export * from './f32-norm/index';
 export * from './f32-conv2d/index';
+export * from './xn-copy/index';
+export * from './f32-col2im/index';

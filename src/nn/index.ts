@@ -11,10 +11,15 @@ export { RNNCell, GRUCell, LSTMCell, RNNCellBase, type RNNCellOptions } from './
 export { Sequential, ModuleList, type ForwardModule } from './container.js';
 export { type StateDictReport } from './module.js';
 export { Conv2d, Conv1d, type ConvOptions } from './conv.js';
+export { ConvTranspose1d, ConvTranspose2d, type ConvTransposeOptions } from './conv-transpose.js';
 export { MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, type MaxPool2dOptions, type AvgPool2dOptions } from './pooling.js';
+export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, type MaxPoolOptions, type AvgPoolOptions } from './pooling.js';
 export { BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
+export { BatchNorm1d, BatchNorm3d } from './batchnorm.js';
 export { Flatten } from './flatten.js';
 export { LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
 export { LayerNorm, type LayerNormOptions } from './normalization.js';
+export { GroupNorm, InstanceNorm1d, InstanceNorm2d, type GroupNormOptions, type InstanceNormOptions } from './normalization.js';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, type TransformerLayerOptions, type EncoderLayerForwardOptions, type EncoderForwardOptions, type DecoderLayerForwardOptions } from './transformer.js';
 export { Identity, Dropout } from './identity.js';
+export { PixelShuffle, PixelUnshuffle, ChannelShuffle } from './pixel-shuffle.js';

@@ -73,7 +73,10 @@ export interface BaselineKernels {
   f32_dwconv_5x5s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
   f32_dwconv_generic__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
   f32_maxpool2d__wasmsimd(g: Ptr, channels: number, x: Ptr, y: Ptr): void;
-  f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, x: Ptr, y: Ptr): void;
+  f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, padEndH: number, padEndW: number, x: Ptr, y: Ptr): void;
+  f32_adaptive_avgpool2d__scalar(channels: number, h: number, w: number, oh: number, ow: number, x: Ptr, y: Ptr): void;
+  f32_adaptive_maxpool2d__scalar(channels: number, h: number, w: number, oh: number, ow: number, x: Ptr, y: Ptr): void;
+  f32_col2im__wasmsimd(g: Ptr, channels: number, iy0: number, niy: number, cols: Ptr, y: Ptr): void;
   f32_gavgpool_cw__wasmsimd(channels: number, n: number, x: Ptr, y: Ptr): void;
   f32_vmulcaddc_cw_u8__wasmsimd(channels: number, n: number, x: Ptr, scale: Ptr, shift: Ptr, y: Ptr): void;
   f32_vlrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr, slope: number): void;
@@ -94,6 +97,10 @@ export interface BaselineKernels {
   f32_im2col_packw_x8__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, out: Ptr): void;
   f32_conv2d_4x8__wasmsimd(g: Ptr, c: number, o: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, y: Ptr, lo: number, hi: number): void;
   f32_conv2d_4x8_ws_floats(g: Ptr, c: number, o: number): number;
+  x8_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x16_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x32_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x64_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -147,6 +154,9 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_maxpool2d__wasmsimd',
   'f32_avgpool2d__wasmsimd',
   'f32_gavgpool_cw__wasmsimd',
+  'f32_adaptive_avgpool2d__scalar',
+  'f32_adaptive_maxpool2d__scalar',
+  'f32_col2im__wasmsimd',
   'f32_vmulcaddc_cw_u8__wasmsimd',
   'f32_vlrelu_u8__wasmsimd',
   'f32_vgelu_u8__wasmsimd',
@@ -166,4 +176,8 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_im2col_packw_x8__wasmsimd',
   'f32_conv2d_4x8__wasmsimd',
   'f32_conv2d_4x8_ws_floats',
+  'x8_copy_nd6__wasmsimd',
+  'x16_copy_nd6__wasmsimd',
+  'x32_copy_nd6__wasmsimd',
+  'x64_copy_nd6__wasmsimd',
 ];
