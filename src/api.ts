@@ -27,6 +27,7 @@ export { scope, keep, memoryStats } from './scope.js';
 export { loadSafetensors, readSafetensors, saveSafetensors } from './io/safetensors.js';
 export type { SafetensorsFile, SafetensorsProgress, LoadSafetensorsOptions, SaveSafetensorsOptions, SafetensorsBytes, SafetensorsStream } from './io/safetensors.js';
 export const version = '0.1.0';
+// ONNX, and tensor ops added beside the ONNX front end
 export { loadOnnx, loadOnnxSync, type LoadOnnxOptions, type OnnxProgress, type OnnxSource } from './onnx/load.js';
 export { OnnxModel, type OnnxValueInfo, type OnnxFeed } from './onnx/model.js';
 export { InferenceSession, type OrtLikeTensor } from './onnx/session.js';
