@@ -2,6 +2,7 @@
  * The public surface shared by every entry point. Re-exports on purpose only.
  */
 export { Tensor, type DType, type TensorData } from './tensor.js';
+import './tensor-methods.js'; // installs x.sub(), x.mean(), ... on Tensor (see the file for why not in the class)
 export { Engine, getEngine, setEngine, type BuildName, type EngineInfo } from './runtime/engine.js';
 export type { InitOptions, WasmSource } from './runtime/loader.js';
 export type { MemoryStats } from './runtime/memory.js';

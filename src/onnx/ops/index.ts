@@ -7,6 +7,8 @@ import { nnOps } from './nn.js';
 import { graphOps } from './graph.js';
 import { dataOps } from './data.js';
 import { layerOps } from './layers.js';
+import { elementwiseOps } from './elementwise.js';
+import { reduceOps } from './reduce.js';
 import { rnnOps } from './rnn.js';
 
 const tables: OpTable[] = [
@@ -14,6 +16,8 @@ const tables: OpTable[] = [
   graphOps,
   dataOps,
   layerOps,
+  elementwiseOps,
+  reduceOps,
   rnnOps,
 ];
 
