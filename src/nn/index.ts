@@ -8,7 +8,6 @@ export { Embedding, type EmbeddingOptions } from './embedding.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { RNN, GRU, LSTM, RNNBase, RNNState, type RNNOptions, type RNNBaseOptions, type LSTMOptions } from './rnn.js';
 export { RNNCell, GRUCell, LSTMCell, RNNCellBase, type RNNCellOptions } from './rnn-cell.js';
-export { loadSafetensors, saveSafetensors } from '../io/safetensors.js';
 export { Sequential, ModuleList, type ForwardModule } from './container.js';
 export { type StateDictReport } from './module.js';
 export { Conv2d, Conv1d, type ConvOptions } from './conv.js';
@@ -19,7 +18,6 @@ export { MaxPool1d, AvgPool1d, AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMax
 export { BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
 export { BatchNorm1d, BatchNorm3d } from './batchnorm.js';
 export { Flatten } from './flatten.js';
-export { fuseConvBnEval, planFoldedForward, disposeFoldedPlan, type FoldOptions, type FoldedPlan } from './fusion.js';
 export { LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './activation.js';
 export { ReLU6, Hardtanh, Hardswish, Hardsigmoid, Mish, Softsign, SELU, ELU, CELU, GLU, Softplus, Threshold, Hardshrink, Softshrink, PReLU, type PReLUOptions } from './activation.js';
 export { LayerNorm, type LayerNormOptions } from './normalization.js';

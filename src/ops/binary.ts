@@ -27,6 +27,7 @@ import type { BaselineKernels } from '../runtime/exports.js';
 import { expectTensor, sameEngine } from './check.js';
 import { broadcastDims, broadcastShapes, forEachIndex, mapElements, promoteTypes, type Dim, type Scalar } from './broadcast.js';
 import { asDType } from './cast.js';
+import { SPLIT, runSplit } from '../threads/split.js';
 
 export { broadcastShapes } from './broadcast.js';
 
@@ -163,7 +164,18 @@ function runRows(e: Engine, k: SimdOp, dims: Dim[], a: number, b: number, y: num
   const rowDim = dims.length >= 2 ? dims[dims.length - 2] : { size: 1, st: [0, 0] };
   const outer = dims.slice(0, Math.max(0, dims.length - 2));
   const block = n * rowDim.size;
+  if (outer.length === 0 && splitBinary(e, kernel, rowDim, n, a, b, inner.st[1], y)) return;
   forEachIndex(outer, 2, (off, iy) => kernel(rowDim.size, n, a + 4 * off[0], rowDim.st[0], b + 4 * off[1], rowDim.st[1], y + 4 * iy * block));
+}
+
+/** One kernel call over the pool when big enough: by rows, or by 16-aligned columns of one row (ib: b's inner stride, 0 = broadcast). */
+function splitBinary(e: Engine, kernel: unknown, row: Dim, n: number, a: number, b: number, ib: number, y: number): boolean {
+  const total = row.size * n;
+  const [sa, sb] = row.st;
+  if (row.size > 1) {
+    return runSplit(e, kernel, row.size, 1, total, SPLIT.elementsPerThread, (s, t) => [t - s, n, a + 4 * s * sa, sa, b + 4 * s * sb, sb, y + 4 * s * n]);
+  }
+  return runSplit(e, kernel, n, 16, total, SPLIT.elementsPerThread, (s, t) => [1, t - s, a + 4 * s, sa, b + 4 * s * ib, sb, y + 4 * s]);
 }
 
 /** Both operands broadcast along the innermost dim: compute on the outer dims, then spread. */

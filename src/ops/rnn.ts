@@ -13,6 +13,7 @@ import type { Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import type { Tensor } from '../tensor.js';
 import { PackedWeights, gemm } from './gemm.js';
+import { SPLIT, runSplit } from '../threads/split.js';
 
 export type RnnMode = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
 
@@ -226,11 +227,32 @@ export interface ScanArgs {
   inputForget?: boolean;
 }
 
-/** Runs one direction of one layer over the whole sequence: ONE wasm call. */
+/**
+ * Runs one direction of one layer over the whole sequence: ONE wasm call, or with threads one
+ * dispatch split by batch rows (pairs of rows, the kernel's 2-row tile, so every row keeps its
+ * tile and its bits); each task uses its rows' slice of the scratch.
+ */
 export function scan(engine: Engine, mode: RnnMode, hidden: number, whh: number, s: ScanArgs): void {
   const k = engine.k;
   const rev = s.reverse ? 1 : 0;
   const clip = s.clip && s.clip > 0 ? s.clip : 0;
+  // The batch-row split runs the plain (PyTorch-form) kernels; the ONNX variants stay on one thread.
+  if (engine.pool && s.B >= 4 && !s.whn && !s.peep && !clip && !s.inputForget) {
+    const fn = mode === 'lstm' ? k.f32_lstm_seq_2x16__wasmsimd : mode === 'gru' ? k.f32_gru_seq_2x16__wasmsimd : k.f32_rnn_seq_2x16__wasmsimd;
+    const wsRow = recurrentScratchBytes(mode, hidden, 1);
+    const at = (b0: number, b1: number) => {
+      const o = (p: number) => (p ? p + b0 * hidden * 4 : 0);
+      return { T: s.T, B: b1 - b0, xp: s.xp + 4 * b0 * s.xsB, h0: o(s.h0), c: o(s.c), y: s.y + 4 * b0 * s.ysB, hn: o(s.hn), ws: s.ws + b0 * wsRow };
+    };
+    const flops = 2 * s.T * s.B * gateCount(mode) * hidden * hidden;
+    const split = runSplit(engine, fn, s.B, 2, flops, SPLIT.flopsPerThread, (b0, b1) => {
+      const t = at(b0, b1);
+      if (mode === 'lstm') return [t.T, t.B, hidden, t.xp, s.xsT, s.xsB, whh, t.h0, t.c, t.y, s.ysT, s.ysB, t.hn, rev, t.ws];
+      if (mode === 'gru') return [t.T, t.B, hidden, t.xp, s.xsT, s.xsB, whh, t.h0, t.y, s.ysT, s.ysB, t.hn, rev, t.ws];
+      return [t.T, t.B, hidden, t.xp, s.xsT, s.xsB, whh, t.h0, t.y, s.ysT, s.ysB, t.hn, rev, mode === 'rnn_relu' ? 1 : 0, t.ws];
+    });
+    if (split) return;
+  }
   switch (mode) {
     case 'lstm':
       if (s.peep || clip || s.inputForget) {

@@ -9,6 +9,7 @@ import type { Engine } from '../runtime/engine.js';
 import { fmaTwin } from './pick.js';
 import { mapElements, type Scalar } from './broadcast.js';
 import { binary } from './binary.js';
+import { SPLIT, runSplit } from '../threads/split.js';
 
 export type UnaryKernel = (n: number, x: number, y: number) => void;
 
@@ -19,7 +20,11 @@ export function runUnary(op: string, x: Tensor, pick: (t: Tensor) => UnaryKernel
   if (out) {
     expectOut(op, out, x.shape, x.engine);
   }
-  if (x.numel > 0) pick(x)(x.numel, x.ptr, y.ptr);
+  const n = x.numel;
+  if (n === 0) return y;
+  const k = pick(x);
+  // Over the pool in 16-element-aligned ranges when big enough (elementwise: any split is exact).
+  if (!runSplit(x.engine, k, n, 16, n, SPLIT.elementsPerThread, (s, e) => [e - s, x.ptr + s * 4, y.ptr + s * 4])) k(n, x.ptr, y.ptr);
   return y;
 }
 
