@@ -4,6 +4,7 @@
 export { Tensor, type DType, type TensorData } from './tensor.js';
 export { Engine, getEngine, setEngine, type BuildName, type EngineInfo } from './runtime/engine.js';
 export type { InitOptions, WasmSource } from './runtime/loader.js';
+export type { ThreadsOption } from './threads/plan.js';
 export type { MemoryStats } from './runtime/memory.js';
 export { detectFeatures, type Features } from './runtime/detect.js';
 export * from './runtime/errors.js';
