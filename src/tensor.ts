@@ -58,11 +58,16 @@ export function numelOf(shape: readonly number[]): number {
 
 export function checkShape(shape: readonly number[], what = 'shape'): number[] {
   if (!Array.isArray(shape)) throw new ShapeError(`${what} must be an array of sizes, got ${String(shape)}`);
-  for (const d of shape) {
+  shape.forEach((d, i) => {
+    if (typeof d !== 'number') {
+      const shown = `[${shape.map((x) => (typeof x === 'string' ? JSON.stringify(x) : String(x))).join(', ')}]`;
+      const got = typeof d === 'string' ? `the string ${JSON.stringify(d)}` : d == null ? String(d) : /^[aeiou]/.test(typeof d) ? `an ${typeof d}` : `a ${typeof d}`;
+      throw new ShapeError(`${what} ${shown}: size ${i} is ${got}, expected an integer >= 0${typeof d === 'string' ? ` (convert it: Number(${JSON.stringify(d)}))` : ''}`);
+    }
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(`${what} ${fmtShape(shape)} has an invalid size ${d}: sizes are integers >= 0`);
     }
-  }
+  });
   return shape.slice();
 }
 

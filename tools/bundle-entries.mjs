@@ -64,6 +64,11 @@ for (const [input, file, platform, urls] of BUNDLES) {
   // string literal in new URL(<literal>, import.meta.url), so those go back to "...".
   const code = readFileSync(at(file), 'utf8').replace(/new URL\(`([^`$"\\]+)`,import\.meta\.url\)/g, 'new URL("$1",import.meta.url)');
   writeFileSync(at(file), code);
+  // The inline bundle's map would repeat the 330 KB of base64 wasm as a "source": drop that content.
+  const mapFile = at(`${file}.map`);
+  const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+  map.sourcesContent = map.sourcesContent?.map((c, i) => (/(^|\/)inline-data\.js$/.test(map.sources[i]) ? null : c));
+  writeFileSync(mapFile, JSON.stringify(map));
   const imports = [...code.matchAll(/\bimport\s*(?:[\w*{}\s,$]*from\s*)?["']([^"']+)["']/g)].map((m) => m[1]);
   const foreign = imports.filter((s) => !s.startsWith('node:'));
   if (foreign.length) throw new Error(`bundle-entries: ${file} still imports ${foreign.join(', ')}`);

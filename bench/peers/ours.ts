@@ -2,7 +2,7 @@
  * Our side: one simdnn engine per build (simd, relaxed) through the public API, plus the feature
  * checks that let a workload say "not implemented" until the operator lands on main.
  */
-import { F, Tensor, createEngine, detectFeatures, nn, setEngine, type BuildName, type Engine } from '../../src/entries/node.js';
+import { F, Tensor, createEngine, detectFeatures, nn, setEngine, type BuildName, type Engine } from '../../src/internal.js';
 import { NotAvailable, type Prepared } from '../workloads/types.js';
 
 /**

@@ -53,6 +53,7 @@ export interface LSTMOptions extends RNNBaseOptions {
 }
 
 /**
+ * @internal
  * The four parameters of one recurrent direction, PyTorch's shapes and default init U(-k, k),
  * k = 1/sqrt(hidden), handed to `register(name, tensor)` (names without the layer suffix).
  */
@@ -80,6 +81,7 @@ export function makeRecurrentParams(
 export class RNNState {
   private disposed = false;
 
+  /** @internal States come from initState(). */
   constructor(
     /** [numLayers, B, H]: the hidden state of every layer, updated by each step. */
     readonly h: Tensor,

@@ -30,6 +30,7 @@ export interface Disposable {
 }
 
 export class Engine {
+  /** @internal The allocator over the linear memory (ops and tensors only). */
   readonly arena: Arena;
   private readonly scopes: Set<Disposable>[] = [];
   private readonly kept = new WeakSet<Disposable>();
@@ -40,6 +41,7 @@ export class Engine {
   pool: ThreadPool | undefined;
   private threadsReason = '1 thread';
 
+  /** @internal Engines come from init(), initSync() and createEngine(). */
   constructor(
     instance: WebAssembly.Instance,
     memory: WebAssembly.Memory,
@@ -54,15 +56,17 @@ export class Engine {
     this.arena = new Arena(memory, this.kernels.heap_base(), limitBytes);
   }
 
-  /** The kernels (wasm exports). */
+  /** @internal The kernels (wasm exports). */
   get k(): KernelExports {
     return this.kernels ?? this.disposedError();
   }
 
+  /** @internal */
   get instance(): WebAssembly.Instance {
     return this.wasmInstance ?? this.disposedError();
   }
 
+  /** The engine's one WebAssembly linear memory (DisposedError after dispose()). */
   get memory(): WebAssembly.Memory {
     return this.arena.memory;
   }
@@ -119,7 +123,7 @@ export class Engine {
     return this.build === 'relaxed';
   }
 
-  /** Called by every tensor at birth: the innermost open scope will free it. */
+  /** @internal Called by every tensor at birth: the innermost open scope will free it. */
   track(t: Disposable): void {
     const s = this.scopes[this.scopes.length - 1];
     if (s) s.add(t);
@@ -169,7 +173,7 @@ function collect(v: unknown, out: Set<unknown>, depth = 0): void {
 
 let current: Engine | undefined;
 
-/** The engine tensors and layers use by default. Throws until init() has finished. */
+/** @internal The engine tensors and layers use by default. Throws until init() has finished. */
 export function getEngine(): Engine {
   if (!current) {
     throw new NotInitializedError('simdnn is not initialized: call `await init()` (or `initSync(module)`) first');
@@ -177,11 +181,12 @@ export function getEngine(): Engine {
   return current;
 }
 
-/** Makes `engine` the default for new tensors and layers (init() does this for its engine). */
+/** @internal Makes `engine` the default for new tensors and layers (init() does this for its engine). */
 export function setEngine(engine: Engine): void {
   current = engine;
 }
 
+/** @internal */
 export function hasEngine(): boolean {
   return current !== undefined;
 }

@@ -75,6 +75,7 @@ export class KernelAssertError extends SimdnnError {
   override name = 'KernelAssertError';
 }
 
+/** @internal Formats a shape for error messages: [2, 3]. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }

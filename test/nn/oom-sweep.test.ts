@@ -10,7 +10,7 @@
  * layer still computes the same numbers once the memory is free again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, setEngine, nn, F, Tensor, OutOfMemoryError, type Engine } from '../../dist/src/entries/node.js';
+import { createEngine, setEngine, nn, F, Tensor, OutOfMemoryError, type Engine } from '../../dist/src/internal.js';
 import { TinyCNN, TinyTransformerClassifier, CharLSTM } from '../../dist/examples/index.js';
 import { Rng } from '../helpers/rng.js';
 

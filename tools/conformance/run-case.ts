@@ -9,7 +9,7 @@ import { loadCaseBytes } from './load.js';
 import { RUNNERS } from './registry.js';
 import { compareTensors } from './compare.js';
 import { NotAGoldenCase, Unsupported, type GoldenCase } from './types.js';
-import { Tensor, getEngine } from '../../src/api.js';
+import { Tensor, getEngine } from '../../src/internal.js';
 
 export interface CaseResult {
   status: 'PASS' | 'FAIL' | 'SKIP';
