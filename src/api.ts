@@ -12,6 +12,7 @@ import './tensor-methods.js'; // installs x.sub(), x.mean(), ... on Tensor (see 
 import './tensor-data-methods.js'; // installs x.gather(), x.tril(), ... (same reason)
 export type { Engine, BuildName, EngineInfo, Disposable } from './runtime/engine.js';
 export type { InitOptions, WasmSource } from './runtime/loader.js';
+export type { ThreadsOption } from './threads/plan.js';
 export type { MemoryStats } from './runtime/memory.js';
 export { detectFeatures, type Features } from './runtime/detect.js';
 export {
