@@ -5,7 +5,8 @@
  * OnnxError (or DTypeError for dtypes outside float32) naming the node.
  */
 import { describe, expect, it } from 'vitest';
-import { getEngine, OnnxError, DTypeError } from '../../dist/src/entries/node.js';
+import { OnnxError, DTypeError } from '../../dist/src/entries/node.js';
+import { getEngine } from '../../dist/src/internal.js';
 import { lookupOp } from '../../dist/src/onnx/ops/index.js';
 import { HAVE_NODE_TESTS, compareOutput, loadNodeCase, nodeTestsFor } from '../helpers/onnx-node-case.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
