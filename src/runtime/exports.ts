@@ -139,7 +139,7 @@ export interface BaselineKernels {
   f32_vsoftplus_u8__wasmsimd(n: number, x: Ptr, y: Ptr, beta: number, threshold: number): void;
   f32_vsoftsign_u8__wasmsimd(n: number, x: Ptr, y: Ptr): void;
   f32_vthreshold_u8__wasmsimd(n: number, x: Ptr, y: Ptr, threshold: number, value: number): void;
-  f32_vshrink_u8__wasmsimd(n: number, x: Ptr, y: Ptr, lambd: number, bias: number): void;
+  f32_vshrink_u8__wasmsimd(n: number, x: Ptr, y: Ptr, lambd: number, bias: number, nanToZero: number): void;
   f32_vsub_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
   f32_vsubc_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;
   f32_vrsubc_u8__wasmsimd(rows: number, n: number, a: Ptr, sa: number, b: Ptr, sb: number, y: Ptr): void;

@@ -215,8 +215,8 @@ function checkConvTranspose(node: OnnxNode): void {
   if (node.has('kernel_shape')) kernelShape(node, 2);
 }
 
-/** The geometry of a ConvTranspose node for input x and weight w (spatial dims = w.ndim - 2). */
-function convTransposeGeom(node: OnnxNode, x: Tensor, kh: number, kw: number, nd: 1 | 2): ConvTransposeGeom {
+/** The geometry of a ConvTranspose node for an input of spatial sizes `sizes` and a kh x kw kernel (1-D: kh = 1). */
+function convTransposeGeom(node: OnnxNode, sizes: readonly number[], kh: number, kw: number, nd: 1 | 2): ConvTransposeGeom {
   const stride = intsOf(node, 'strides', nd, 1, 1);
   const dilation = intsOf(node, 'dilations', nd, 1, 1);
   const outPad = intsOf(node, 'output_padding', nd, 0, 0);
@@ -226,7 +226,6 @@ function convTransposeGeom(node: OnnxNode, x: Tensor, kh: number, kw: number, nd
   if (node.has('kernel_shape') && JSON.stringify(node.ints('kernel_shape')) !== JSON.stringify(k)) {
     throw node.error(`kernel_shape ${JSON.stringify(node.ints('kernel_shape'))} does not match the weight's kernel ${JSON.stringify(k)}`);
   }
-  const sizes = x.shape.slice(x.ndim - nd);
   const full = sizes.map((n, i) => convTransposeFull(n, k[i], stride[i], dilation[i]) + outPad[i]);
   const ap = autoPad(node);
   let begin: number[];
@@ -252,11 +251,23 @@ function spatialDims(node: OnnxNode, w: Tensor): 1 | 2 {
 
 function runConvTranspose(node: OnnxNode, x: Tensor, w: ConvTransposeWeights, nd: 1 | 2, bias: Tensor | null): Tensor {
   if (x.ndim !== nd + 2) throw node.error(`input X must have ${nd + 2} dims [N, C, ...], got shape [${x.shape}]`);
-  return convTransposeRun(node.label, nd, x, w, bias, convTransposeGeom(node, x, w.kh, w.kw, nd));
+  return convTransposeRun(node.label, nd, x, w, bias, convTransposeGeom(node, x.shape.slice(2), w.kh, w.kw, nd));
 }
 
 const ConvTranspose: OpDef = {
   check: (node) => checkConvTranspose(node),
+  infer(node, inputs) {
+    const [x, w] = inputs;
+    const dtype = x?.dtype ?? 'float32';
+    if (!x?.shape || !w?.shape || (w.shape.length !== 3 && w.shape.length !== 4) || x.shape.length !== w.shape.length) return [{ dtype, shape: null }];
+    const nd = (w.shape.length - 2) as 1 | 2;
+    const [cout, kh, kw] = [w.shape[1], nd === 2 ? w.shape[2] : 1, w.shape[nd + 1]];
+    const sizes = x.shape.slice(2);
+    const c = isNum(cout) ? cout * node.int('group', 1) : `${node.outputs[0]}_c`;
+    if (!sizes.every(isNum) || !isNum(kh) || !isNum(kw)) return [{ dtype, shape: [x.shape[0], c, ...sizes.map((_, i) => `${node.outputs[0]}_d${i}`)] }];
+    const g = convTransposeGeom(node, sizes, kh, kw, nd);
+    return [{ dtype, shape: [x.shape[0], c, ...(nd === 2 ? g.out : [g.out[1]])] }];
+  },
   run(node, inputs) {
     const x = input0(node, inputs);
     const wt = inputs[1];
