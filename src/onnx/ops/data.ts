@@ -125,7 +125,17 @@ const Split: OpDef = {
     const x = need(node, inputs, 0, 'input');
     const axis = named(node, () => normDim('Split', 'axis', node.int('axis', 0), x.ndim));
     const sizes = splitSizes(node, inputs[1], ctx.opset, x.shape[axis], axis);
-    return named(node, () => x.split(sizes, axis)).map(dense);
+    const parts = named(node, () => x.split(sizes, axis));
+    const outs: Tensor[] = [];
+    try {
+      for (const p of parts) outs.push(p.clone());
+    } catch (e) {
+      outs.forEach((t) => t.dispose()); // no output kept when a later copy fails
+      throw e;
+    } finally {
+      parts.forEach((p) => p.dispose());
+    }
+    return outs;
   },
   infer(node, [x], consts, ctx) {
     const s = knownShape(x);
