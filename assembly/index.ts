@@ -18,3 +18,5 @@ export * from './f32-norm/index';
 export * from './f32-conv2d/index';
 export * from './xn-copy/index';
 export * from './f32-col2im/index';
+export * from './f32-reduce/index';
+export * from './f32-resize/index';

@@ -8,6 +8,7 @@
  * change of surface shows in review.
  */
 export { Tensor, type DType, type TensorData } from './tensor.js';
+import './tensor-methods.js'; // installs x.sub(), x.mean(), ... on Tensor (see the file for why not in the class)
 export type { Engine, BuildName, EngineInfo, Disposable } from './runtime/engine.js';
 export type { InitOptions, WasmSource } from './runtime/loader.js';
 export type { MemoryStats } from './runtime/memory.js';

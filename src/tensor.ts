@@ -367,7 +367,12 @@ export class Tensor implements Disposable {
     const s = this.live();
     const t = Tensor.empty(this.shape, this.dtype, s.engine);
     const E = DTYPE_BYTES[this.dtype];
-    copyStrided(s.engine, E, this.shape, s.ptr + this.offset * E, this.strides, t.storage!.ptr, t.strides);
+    try {
+      copyStrided(s.engine, E, this.shape, s.ptr + this.offset * E, this.strides, t.storage!.ptr, t.strides);
+    } catch (err) {
+      t.dispose(); // copyStrided allocates its params block: out of memory there frees the copy
+      throw err;
+    }
     return t;
   }
 
@@ -658,7 +663,12 @@ export class Tensor implements Disposable {
     const s = this.live();
     const out = Tensor.empty(reps.map((r, i) => r * shape[i]), this.dtype, s.engine);
     const E = DTYPE_BYTES[this.dtype];
-    copyStrided(s.engine, E, vShape, s.ptr + this.offset * E, vStrides, out.storage!.ptr, contiguousStrides(vShape));
+    try {
+      copyStrided(s.engine, E, vShape, s.ptr + this.offset * E, vStrides, out.storage!.ptr, contiguousStrides(vShape));
+    } catch (err) {
+      out.dispose();
+      throw err;
+    }
     return out;
   }
 
@@ -717,7 +727,12 @@ export class Tensor implements Disposable {
     if (c && c.version === s.version && c.epoch === s.epoch) return c.ptr;
     const E = DTYPE_BYTES[this.dtype];
     const p = s.engine.arena.alloc(this.numel * E);
-    copyStrided(s.engine, E, this.shape, s.ptr + this.offset * E, this.strides, p, contiguousStrides(this.shape));
+    try {
+      copyStrided(s.engine, E, this.shape, s.ptr + this.offset * E, this.strides, p, contiguousStrides(this.shape));
+    } catch (err) {
+      s.engine.arena.free(p);
+      throw err;
+    }
     if (c) {
       if (this.stale.length === 0) queueMicrotask(() => this.freeStale());
       this.stale.push(c.ptr);

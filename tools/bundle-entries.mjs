@@ -24,7 +24,7 @@ const at = (p) => new URL(p, root).pathname;
 
 /** [entry source, bundle, platform, literal wasm URLs the bundle must keep]. */
 const BUNDLES = [
-  ['src/index.ts', 'dist/src/index.min.js', 'browser', ['../wasm/simdnn-simd.wasm', '../wasm/simdnn-relaxed.wasm', '../wasm/simdnn-debug.wasm']],
+  ['src/index.ts', 'dist/src/index.min.js', 'browser', ['../wasm/simdnn-simd.wasm', '../wasm/simdnn-relaxed.wasm', '../wasm/simdnn-simd-threads.wasm', '../wasm/simdnn-relaxed-threads.wasm', '../wasm/simdnn-debug.wasm']],
   ['src/entries/node.ts', 'dist/src/entries/node.min.js', 'node', []],
   ['src/entries/inline.ts', 'dist/src/entries/inline.min.js', 'neutral', []],
 ];

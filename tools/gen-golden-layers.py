@@ -165,7 +165,33 @@ def gen_conv_transpose():
                     (cin // g) * int(torch.tensor(k).prod()), seed)
 
 
-GENERATORS = {'pool1d': gen_pool1d, 'adaptive': gen_adaptive, 'norms': gen_norms, 'conv_transpose': gen_conv_transpose}
+def gen_interpolate():
+    I = [  # shape, size, scale_factor, mode, align_corners, recompute
+        ([1, 2, 3, 4], None, 2, 'nearest', None, None),
+        ([2, 3, 5, 7], [4, 9], None, 'nearest', None, None),
+        ([1, 2, 9], None, 1.7, 'nearest', None, None),
+        ([1, 3, 4, 5], None, [1.5, 0.6], 'nearest-exact', None, None),
+        ([1, 2, 7], None, 2.5, 'linear', False, None),
+        ([1, 2, 7], [12], None, 'linear', True, None),
+        ([1, 2, 5, 6], None, 2, 'bilinear', False, None),
+        ([2, 2, 5, 6], [9, 4], None, 'bilinear', True, None),
+        ([1, 3, 8, 9], None, 0.6, 'bilinear', False, None),
+        ([1, 3, 8, 9], None, 1.3, 'bilinear', False, True),
+        ([1, 2, 5, 4], None, 2, 'bicubic', False, None),
+        ([1, 2, 5, 4], [7, 11], None, 'bicubic', True, None),
+        ([1, 3, 9, 10], [4, 3], None, 'area', None, None),
+    ]
+    for shape, size, sf, mode, ac, rc in I:
+        tag = f'size{"x".join(map(str, size))}' if size else f'scale{"x".join(map(str, sf if isinstance(sf, list) else [sf]))}'
+        case = f'{shape_name(shape)}_{mode}_{tag}' + ('' if ac is None else f'_ac{int(ac)}') + ('_recompute' if rc else '')
+        seed = start('interpolate', case)
+        x = torch.randn(shape)
+        fn_case('interpolate', case, {'size': size, 'scale_factor': sf, 'mode': mode, 'align_corners': ac, 'recompute_scale_factor': rc, 'input_shape': shape},
+                lambda t: F.interpolate(t, size=size, scale_factor=sf, mode=mode, align_corners=ac, recompute_scale_factor=rc), {'input': x},
+                f'F.interpolate(input, size={size}, scale_factor={sf}, mode={mode!r}, align_corners={ac}, recompute_scale_factor={rc})', 16, seed)
+
+
+GENERATORS = {'pool1d': gen_pool1d, 'adaptive': gen_adaptive, 'norms': gen_norms, 'conv_transpose': gen_conv_transpose, 'interpolate': gen_interpolate}
 
 
 def main():

@@ -6,6 +6,7 @@
  *   /html/...   an HTML page with status 200 (what SPA dev servers answer for unknown paths)
  *   /csp/...    as /ok/, with the minimal Content-Security-Policy the README documents
  *   /csp-no-wasm/...  as /ok/, with a CSP that lacks 'wasm-unsafe-eval'
+ *   /coi/...    as /ok/, cross-origin isolated (COOP same-origin + COEP require-corp): threads allowed
  * Other files are served from `root` with their usual types; `pages` adds in-memory files.
  */
 import { createServer, type Server } from 'node:http';
@@ -69,7 +70,7 @@ export async function startStaticServer(root: string, pages: Record<string, stri
     const [, mode, ...rest] = url.pathname.split('/');
     const rel = normalize(rest.join('/'));
     try {
-      if (!['ok', 'octet', 'html', ...Object.keys(CSP)].includes(mode) || rel.startsWith('..')) throw new Error('bad path');
+      if (!['ok', 'octet', 'html', 'coi', ...Object.keys(CSP)].includes(mode) || rel.startsWith('..')) throw new Error('bad path');
       const ext = extname(rel);
       if (ext === '.wasm' && mode === 'html') {
         res.writeHead(200, { 'content-type': 'text/html' }).end('<!DOCTYPE html><html><body>app shell</body></html>');
@@ -79,6 +80,7 @@ export async function startStaticServer(root: string, pages: Record<string, stri
       const type = ext === '.wasm' ? (mode === 'octet' ? 'application/octet-stream' : 'application/wasm') : (TYPES[ext] ?? 'application/octet-stream');
       const headers: Record<string, string> = { 'content-type': type, 'cache-control': 'no-store' };
       if (CSP[mode]) headers['content-security-policy'] = CSP[mode];
+      if (mode === 'coi') Object.assign(headers, { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' });
       res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');

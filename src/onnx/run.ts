@@ -37,8 +37,8 @@ export function execute(cg: CompiledGraph, feeds: Map<string, Tensor>, opts: Exe
       const { node } = s;
       const cached = cache && s.perSignature;
       if (cached && !opts.building) continue;
-      const ins = node.inputs.map((i) => {
-        if (!i) return null;
+      const ins = node.inputs.map((i, j) => {
+        if (!i || s.absorbed.has(j)) return null;
         const t = lookup(i);
         if (!t) throw new OnnxError(`onnx: ${node.label}: input ${JSON.stringify(i)} was not produced (an optional output no node computed?)`);
         return t;

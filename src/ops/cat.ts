@@ -32,8 +32,11 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     let at = 0;
     for (const t of used) {
       const slab = out.narrow(d, at, t.shape[d]);
-      copyInto(slab, t);
-      slab.dispose();
+      try {
+        copyInto(slab, t); // may throw (out of memory for its params): the view must not keep out's block alive
+      } finally {
+        slab.dispose();
+      }
       at += t.shape[d];
     }
     return out;

@@ -83,10 +83,16 @@ function borders(out: Tensor, inShape: readonly number[], lo: number[], hi: numb
     for (const [count, at, [first, step]] of [[l, 0, left], [hi[d], l + n, right]] as [number, number, number[]][]) {
       if (count === 0) continue;
       const dst = stepView(region, d, at, count, 1);
-      const src = stepView(region, d, first, count, step);
-      copyInto(dst, src);
-      dst.dispose();
-      src.dispose();
+      try {
+        const src = stepView(region, d, first, count, step);
+        try {
+          copyInto(dst, src); // may throw: the views must not keep out's block alive
+        } finally {
+          src.dispose();
+        }
+      } finally {
+        dst.dispose();
+      }
     }
   } finally {
     region.dispose();

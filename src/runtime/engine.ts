@@ -6,6 +6,7 @@ import { Arena, type MemoryStats } from './memory.js';
 import type { Features } from './detect.js';
 import type { KernelExports } from './exports.js';
 import { DisposedError, NotInitializedError } from './errors.js';
+import type { ThreadPool } from '../threads/pool.js';
 
 export type BuildName = 'simd' | 'relaxed' | 'debug';
 
@@ -16,8 +17,10 @@ export interface EngineInfo {
   features: Features;
   /** Why this build was chosen, in words. */
   reason: string;
-  /** Threads used by kernels (always 1 for now). */
+  /** Threads the kernels run on, the calling thread included. */
   threads: number;
+  /** Why that many, in words (e.g. "1 thread: the page is not cross-origin isolated (...)"). */
+  threadsReason: string;
 }
 
 /** Anything the engine can free at the end of a scope. */
@@ -34,6 +37,9 @@ export class Engine {
   // Nulled by dispose(), so nothing of the engine keeps the instance or its memory alive.
   private kernels: KernelExports | null;
   private wasmInstance: WebAssembly.Instance | null;
+  /** The worker pool when the engine runs on more than one thread (operators split work over it). */
+  pool: ThreadPool | undefined;
+  private threadsReason = '1 thread';
 
   /** @internal Engines come from init(), initSync() and createEngine(). */
   constructor(
@@ -74,11 +80,13 @@ export class Engine {
    * them (wasm memory never shrinks, so this is the only way to give it back), and frees every
    * tensor, module and packed weight at once. Afterwards each of them (and the engine) throws
    * DisposedError; a new engine (createEngine(), or init() again for the default one) starts
-   * small. Idempotent. Typed-array views taken with data()/bytes() keep the old memory alive
+   * small. Ends the engine's worker threads, if any. Idempotent. Typed-array views taken with data()/bytes() keep the old memory alive
    * as long as they are referenced: do not keep them.
    */
   dispose(): void {
     if (this.kernels === null) return;
+    this.pool?.close();
+    this.pool = undefined;
     this.kernels = null;
     this.wasmInstance = null;
     this.scopes.length = 0;
@@ -92,7 +100,17 @@ export class Engine {
 
   info(): EngineInfo {
     if (this.isDisposed) this.disposedError();
-    return { build: this.build, features: { ...this.features }, reason: this.reason, threads: 1 };
+    const pool = this.pool;
+    const threads = pool ? pool.size : 1;
+    const problem = pool?.problem;
+    const threadsReason = problem ? `${threads} thread${threads > 1 ? 's' : ''}: ${problem} (asked: ${this.threadsReason})` : this.threadsReason;
+    return { build: this.build, features: { ...this.features }, reason: this.reason, threads, threadsReason };
+  }
+
+  /** Internal (loader): the pool this engine splits work over, and why it has that many threads. */
+  setThreads(pool: ThreadPool | undefined, reason: string): void {
+    this.pool = pool;
+    this.threadsReason = reason;
   }
 
   memoryStats(): MemoryStats {

@@ -87,3 +87,8 @@ export function fmtShape(shape: readonly number[]): string {
 export class OnnxError extends SimdnnError {
   override name = 'OnnxError';
 }
+
+/** A task failed on a pool worker (a trap or an exception), or a worker died: see the message. */
+export class ThreadError extends SimdnnError {
+  override name = 'ThreadError';
+}

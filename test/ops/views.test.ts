@@ -6,7 +6,7 @@
  * arguments are typed errors naming the argument.
  */
 import { describe, expect, it } from 'vitest';
-import { F, Tensor, ArgumentError, ShapeError, type Engine } from '../../dist/src/entries/node.js';
+import { F, nn, Tensor, ArgumentError, ShapeError, type Engine } from '../../dist/src/entries/node.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 import { expandRef, nd, permuteRef, pySlice, repeatRef, selectRef, takeRef, type Nd } from '../reference/data.js';
@@ -154,6 +154,15 @@ describe.each(runnableBuilds())('Tensor views [%s build]', (build) => {
     expect(flat(F.add(tr, ref))).toEqual(flat(F.add(ref, ref)));
     expect(flat(F.matmul(tr, base))).toEqual(flat(F.matmul(ref, base)));
     expect(flat(F.softmax(base.at(':', '1:'), -1))).toEqual(flat(F.softmax(base.at(':', '1:').contiguous(), -1)));
+    // a strided view as a state_dict value, and as an sdpa mask
+    const lin = new nn.Linear(6, 4);
+    const wT = Tensor.from(rng.f32(24), [6, 4]);
+    lin.loadStateDict({ weight: wT.t(), bias: Tensor.zeros([4]) });
+    expect(flat(lin.weight)).toEqual(flat(wT.t().contiguous()));
+    const q = Tensor.from(rng.f32(2 * 3 * 4), [1, 2, 3, 4]);
+    const maskBase = Tensor.from(rng.f32(9), [3, 3]);
+    const mask = maskBase.t();
+    expect(flat(F.scaledDotProductAttention(q, q, q, { attnMask: mask }))).toEqual(flat(F.scaledDotProductAttention(q, q, q, { attnMask: mask.contiguous() })));
     // the cached copy follows writes to the shared memory: through data() and through an op's `out`
     base.data<'float32'>().fill(-1);
     expect(flat(F.relu(tr)).every((v) => v === 0)).toBe(true);

@@ -7,12 +7,18 @@ import { nnOps } from './nn.js';
 import { graphOps } from './graph.js';
 import { dataOps } from './data.js';
 import { layerOps } from './layers.js';
+import { elementwiseOps } from './elementwise.js';
+import { reduceOps } from './reduce.js';
+import { rnnOps } from './rnn.js';
 
 const tables: OpTable[] = [
   nnOps,
   graphOps,
   dataOps,
   layerOps,
+  elementwiseOps,
+  reduceOps,
+  rnnOps,
 ];
 
 const registry: OpTable = Object.assign({}, ...tables);

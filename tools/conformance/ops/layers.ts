@@ -1,9 +1,10 @@
 /**
  * Runners for the layer family: maxpool1d, avgpool1d, adaptive_avg_pool1d, adaptive_max_pool2d,
- * batchnorm1d, group_norm, instance_norm1d/2d, conv_transpose1d/2d (cases by tools/gen-golden-layers.py).
+ * batchnorm1d, group_norm, instance_norm1d/2d, conv_transpose1d/2d, interpolate (cases by
+ * tools/gen-golden-layers.py).
  * adaptive_avg_pool2d (any size) is run by the conv family's runner.
  */
-import { nn, type Tensor } from '../../../src/api.js';
+import { F, nn, type Tensor } from '../../../src/api.js';
 import { stateDictOf, type GoldenCase, type OpRunner } from '../types.js';
 
 /** Loads the case's state dict into m, runs forward on `input`, disposes m. */
@@ -25,6 +26,11 @@ function convTranspose(c: GoldenCase, M: typeof nn.ConvTranspose1d | typeof nn.C
 }
 
 export const runners: Record<string, OpRunner> = {
+  interpolate: (c) => {
+    const p = c.params;
+    const o = { size: p.size, scaleFactor: p.scale_factor, mode: p.mode, alignCorners: p.align_corners, recomputeScaleFactor: p.recompute_scale_factor };
+    return { output: F.interpolate(c.tensors.input, o) };
+  },
   conv_transpose1d: (c) => convTranspose(c, nn.ConvTranspose1d),
   conv_transpose2d: (c) => convTranspose(c, nn.ConvTranspose2d),
   maxpool1d: (c) => {
