@@ -4,7 +4,7 @@
  * non-last dim, broadcast and flat binary ops, layer_norm, on 2 and 3 threads: bitwise 1 thread.
  */
 import { describe, expect, it } from 'vitest';
-import { Tensor, F, type Engine } from '../../dist/src/entries/node.js';
+import { Tensor, F, type Engine } from '../../dist/src/internal.js';
 import { Rng } from '../helpers/rng.js';
 import { firstBitDiff, splitEverything, threadsEngine } from '../helpers/threads.js';
 
