@@ -16,3 +16,5 @@ export * from './f32-vbinary/index';
 export * from './f32-softmax/index';
 export * from './f32-norm/index';
 export * from './f32-conv2d/index';
+export * from './qd8-f32-qc8w-gemm/index';
+export * from './f32-qd8-convert/index';
