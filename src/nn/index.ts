@@ -20,3 +20,4 @@ export { LeakyReLU, GELU, SiLU, Sigmoid, Tanh, Softmax, LogSoftmax } from './act
 export { LayerNorm, type LayerNormOptions } from './normalization.js';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, type TransformerLayerOptions, type EncoderLayerForwardOptions, type EncoderForwardOptions, type DecoderLayerForwardOptions } from './transformer.js';
 export { Identity, Dropout } from './identity.js';
+export { quantizeDynamic, type QuantizeDynamicOptions } from './quantize.js';

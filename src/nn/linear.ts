@@ -9,6 +9,8 @@ import { getEngine, type Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { PackedWeights, gemm, type Activation } from '../ops/gemm.js';
 import { linearPacked } from '../ops/linear.js';
+import { QPackedWeights, qgemm, qlinearPacked } from '../ops/qgemm.js';
+import { quantizeParameter, type DynamicQuantizable } from './quantize.js';
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
@@ -21,10 +23,12 @@ function uniformInit(t: Tensor, bound: number): void {
   for (let i = 0; i < d.length; i++) d[i] = (Math.random() * 2 - 1) * bound;
 }
 
-export class Linear extends Module {
+export class Linear extends Module implements DynamicQuantizable {
+  /** [out, in] float32, or int8 after nn.quantizeDynamic (then `weight_scale` [out] holds the scales). */
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   private packed: PackedWeights | null = null;
+  private qpacked: QPackedWeights | null = null;
 
   constructor(
     readonly inFeatures: number,
@@ -48,6 +52,7 @@ export class Linear extends Module {
   forward(x: Tensor, out?: Tensor): Tensor {
     this.checkLive();
     this.freshPacks();
+    if (this.qpacked) return qlinearPacked('Linear', x, this.qpacked, 'none', out);
     return linearPacked('Linear', x, this.packed!, 'none', out);
   }
 
@@ -58,6 +63,7 @@ export class Linear extends Module {
   forwardFused(x: Tensor, act: Activation): Tensor {
     this.checkLive();
     this.freshPacks();
+    if (this.qpacked) return qlinearPacked('Linear', x, this.qpacked, act);
     return linearPacked('Linear', x, this.packed!, act);
   }
 
@@ -69,20 +75,37 @@ export class Linear extends Module {
   project(m: number, a: number, lda: number, c: number, ldc: number, act: Activation = 'none'): void {
     this.checkLive();
     this.freshPacks();
-    gemm(this.engine, { m, a, lda, c, ldc, act }, this.packed!);
+    if (this.qpacked) qgemm(this.engine, { m, a, lda, c, ldc, act }, this.qpacked);
+    else gemm(this.engine, { m, a, lda, c, ldc, act }, this.packed!);
+  }
+
+  /** Internal (nn.quantizeDynamic): weight becomes int8 per output channel + `weight_scale`, in place. */
+  _quantizeDynamic(): void {
+    this.checkLive();
+    if (this.weight.dtype === 'int8') return;
+    (this as { weight: Tensor }).weight = quantizeParameter(this, 'weight', (n, t) => this.registerParameter(n, t));
+    this.repack();
+  }
+
+  /** True once quantized (int8 weights, int8 GEMM). */
+  get quantized(): boolean {
+    return this.weight.dtype === 'int8';
   }
 
   protected onLoad(): void {
-    this.packed?.dispose();
-    this.packed = PackedWeights.fromTensor(this.weight, this.bias);
+    this.onDispose();
+    if (this.weight.dtype === 'int8') this.qpacked = QPackedWeights.fromTensors(this.weight, this.param('weight_scale'), this.bias);
+    else this.packed = PackedWeights.fromTensor(this.weight, this.bias);
   }
 
   protected onDispose(): void {
     this.packed?.dispose();
     this.packed = null;
+    this.qpacked?.dispose();
+    this.qpacked = null;
   }
 
   protected extraRepr(): string {
-    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? 'True' : 'False'}`;
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? 'True' : 'False'}${this.quantized ? ', dtype=int8' : ''}`;
   }
 }
