@@ -18,3 +18,4 @@ export * from './f32-norm/index';
 export * from './f32-conv2d/index';
 export * from './qd8-f32-qc8w-gemm/index';
 export * from './f32-qd8-convert/index';
+export * from './qd8-f32-qc8w-rnn/index';

@@ -21,7 +21,7 @@ import { vsigmoid, vtanh } from '../common/vmath';
 import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride } from './rnn-matvec';
 
 // @ts-ignore: decorator
-@inline function gruRow(h: usize, np: usize, acc: usize, x: usize, hp: usize, y: usize): void {
+@inline export function gruRow(h: usize, np: usize, acc: usize, x: usize, hp: usize, y: usize): void {
   const xo = h << 2;
   for (let p: usize = 0; p < np; p++) {
     const u = p << 2;

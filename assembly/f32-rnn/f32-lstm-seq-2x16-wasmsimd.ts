@@ -20,7 +20,7 @@ import { vsigmoid, vtanh } from '../common/vmath';
 import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride } from './rnn-matvec';
 
 // @ts-ignore: decorator
-@inline function lstmRow(h: usize, np: usize, acc: usize, x: usize, c: usize, y: usize): void {
+@inline export function lstmRow(h: usize, np: usize, acc: usize, x: usize, c: usize, y: usize): void {
   const xo = h << 2; // bytes between gate blocks of an xp row
   for (let p: usize = 0; p < np; p++) {
     const u = p << 2;

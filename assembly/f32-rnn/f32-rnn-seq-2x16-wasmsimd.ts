@@ -19,7 +19,7 @@ import { vtanh } from '../common/vmath';
 import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride } from './rnn-matvec';
 
 // @ts-ignore: decorator
-@inline function rnnRow(h: usize, relu: i32, acc: usize, x: usize, y: usize): void {
+@inline export function rnnRow(h: usize, relu: i32, acc: usize, x: usize, y: usize): void {
   for (let u: usize = 0; u < h; u += 4) {
     const va = f32x4.add(v128.load(acc + (u << 2)), v128.load(x + (u << 2)));
     const vy = relu ? v128.bitselect(f32x4.splat(0), va, f32x4.lt(va, f32x4.splat(0))) : vtanh(va);

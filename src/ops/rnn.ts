@@ -13,6 +13,7 @@ import type { Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import type { Tensor } from '../tensor.js';
 import { PackedWeights, gemm } from './gemm.js';
+import { QPackedWeights, qgemm, qgemmWorkspaceBytes } from './qgemm.js';
 
 export type RnnMode = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
 
@@ -67,9 +68,38 @@ export function packedRecurrentFloats(mode: RnnMode, hidden: number): number {
   return stripCount(mode, hidden) * (hidden + 1) * 4;
 }
 
-/** Bytes of the scratch the sequence kernels need for `batch` rows (one accumulator row each). */
-export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number): number {
-  return batch * stripCount(mode, hidden) * 16;
+/**
+ * Bytes of the scratch the sequence kernels need for `batch` rows (one accumulator row each; the
+ * int8 kernels add zero h rows and the int8 GEMM's workspace).
+ */
+export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number, int8 = false): number {
+  const acc = batch * stripCount(mode, hidden) * 16;
+  return int8 ? acc + Math.ceil((batch * hidden * 4) / 16) * 16 + qgemmWorkspaceBytes(batch, hidden) : acc;
+}
+
+/**
+ * Packs int8 W_hh ([G*H, H]) with its per-row scales and b_hh as qc8w panels whose columns are in
+ * the strip order of the sequence kernels (column 4s + q = gate s % G of unit 4 floor(s/G) + q;
+ * zero past H), so the int8 GEMM writes their accumulator rows directly
+ * (assembly/qd8-f32-qc8w-rnn).
+ */
+export function packRecurrentInt8(engine: Engine, mode: RnnMode, hidden: number, whh: Int8Array, scales: Float32Array, bhh: Float32Array | null): QPackedWeights {
+  const G = gateCount(mode);
+  const H = hidden;
+  const cols = stripCount(mode, H) * 4;
+  const q = new Int8Array(cols * H);
+  const sc = new Float32Array(cols);
+  const b = new Float32Array(cols);
+  for (let col = 0; col < cols; col++) {
+    const s = col >> 2;
+    const u = 4 * Math.floor(s / G) + (col & 3);
+    if (u >= H) continue;
+    const row = (s % G) * H + u;
+    q.set(whh.subarray(row * H, row * H + H), col * H);
+    sc[col] = scales.length === 1 ? scales[0] : scales[row];
+    if (bhh) b[col] = bhh[row];
+  }
+  return QPackedWeights.fromInt8(engine, cols, H, q, sc, b);
 }
 
 /** One direction's parameters of one layer, PyTorch layouts. */
@@ -78,6 +108,9 @@ export interface DirectionParams {
   weightHh: Tensor; // [G*H, H]
   biasIh: Tensor | null; // [G*H]
   biasHh: Tensor | null; // [G*H]
+  /** int8 weights (nn.quantizeDynamic): their per-row scales ([G*H] or [1]). */
+  weightIhScale?: Tensor | null;
+  weightHhScale?: Tensor | null;
 }
 
 /** The packed weights of one layer, every direction. Owns its memory. */
@@ -90,13 +123,50 @@ export class RnnLayerPack {
     readonly inputSize: number,
     readonly hidden: number,
     readonly directions: number,
-    /** W_ih of every direction stacked: [D*G*H, in], with b_ih (when present). */
-    readonly wih: PackedWeights,
+    /** W_ih of every direction stacked: [D*G*H, in], with b_ih (when present); int8 when quantized. */
+    readonly wih: PackedWeights | QPackedWeights,
     /** Packed W_hh + b_hh per direction (byte addresses). */
     private readonly whh: number[],
+    /** int8 W_hh packs (owning the memory of whh), when quantized. */
+    private readonly qwhh: QPackedWeights[] = [],
   ) {}
 
+  /** True when the weights are int8 (the int8 GEMM and sequence kernels run). */
+  get int8(): boolean {
+    return this.wih instanceof QPackedWeights;
+  }
+
+  private static buildInt8(engine: Engine, mode: RnnMode, hidden: number, dirs: DirectionParams[]): RnnLayerPack {
+    const n = gateCount(mode) * hidden;
+    const inSize = dirs[0].weightIh.shape[1];
+    const D = dirs.length;
+    const scalesOf = (t: Tensor | null | undefined, what: string) => {
+      if (!t) throw new ArgumentError(`rnn: int8 ${what} needs its scales`);
+      const v = t.toFloat32Array();
+      return v.length === 1 ? new Float32Array(n).fill(v[0]) : v;
+    };
+    const q = new Int8Array(D * n * inSize);
+    const sc = new Float32Array(D * n);
+    const bias = dirs[0].biasIh ? new Float32Array(D * n) : null;
+    dirs.forEach((d, i) => {
+      q.set(d.weightIh.toTypedArray() as Int8Array, i * n * inSize);
+      sc.set(scalesOf(d.weightIhScale, 'weight_ih'), i * n);
+      if (bias) bias.set(d.biasIh!.toFloat32Array(), i * n);
+    });
+    const qwhh: QPackedWeights[] = [];
+    const wih = QPackedWeights.fromInt8(engine, D * n, inSize, q, sc, bias);
+    try {
+      for (const d of dirs) qwhh.push(packRecurrentInt8(engine, mode, hidden, d.weightHh.toTypedArray() as Int8Array, scalesOf(d.weightHhScale, 'weight_hh'), d.biasHh ? d.biasHh.toFloat32Array() : null));
+    } catch (e) {
+      wih.dispose();
+      for (const p of qwhh) p.dispose();
+      throw e;
+    }
+    return new RnnLayerPack(engine, mode, inSize, hidden, D, wih, qwhh.map((p) => p._w), qwhh);
+  }
+
   static build(engine: Engine, mode: RnnMode, hidden: number, dirs: DirectionParams[]): RnnLayerPack {
+    if (dirs[0].weightIh.dtype === 'int8') return RnnLayerPack.buildInt8(engine, mode, hidden, dirs);
     const G = gateCount(mode);
     const D = dirs.length;
     const inSize = dirs[0].weightIh.shape[1];
@@ -142,7 +212,8 @@ export class RnnLayerPack {
     if (this.disposed) return;
     this.disposed = true;
     this.wih.dispose();
-    for (const p of this.whh) this.engine.arena.free(p);
+    if (this.qwhh.length) for (const p of this.qwhh) p.dispose();
+    else for (const p of this.whh) this.engine.arena.free(p);
   }
 }
 
@@ -169,10 +240,16 @@ export interface ScanArgs {
   ws: number;
 }
 
-/** Runs one direction of one layer over the whole sequence: ONE wasm call. */
-export function scan(engine: Engine, mode: RnnMode, hidden: number, whh: number, s: ScanArgs): void {
+/** Runs one direction of one layer over the whole sequence: ONE wasm call (int8: the qd8-f32-qc8w twins, W_hh from packRecurrentInt8). */
+export function scan(engine: Engine, mode: RnnMode, hidden: number, whh: number, s: ScanArgs, int8 = false): void {
   const k = engine.k;
   const rev = s.reverse ? 1 : 0;
+  if (int8) {
+    if (mode === 'lstm') k.qd8_f32_qc8w_lstm_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+    else if (mode === 'gru') k.qd8_f32_qc8w_gru_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+    else k.qd8_f32_qc8w_rnn_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, mode === 'rnn_relu' ? 1 : 0, s.ws);
+    return;
+  }
   switch (mode) {
     case 'lstm':
       k.f32_lstm_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
@@ -210,11 +287,11 @@ export interface RunScratch {
 }
 
 /** Bytes of each RunScratch buffer for a run of T steps and B rows. */
-export function runScratchBytes(mode: RnnMode, hidden: number, layers: number, dirs: number, T: number, B: number) {
+export function runScratchBytes(mode: RnnMode, hidden: number, layers: number, dirs: number, T: number, B: number, int8 = false) {
   return {
     xp: T * B * dirs * gateCount(mode) * hidden * 4,
     mid: layers > 1 ? T * B * dirs * hidden * 4 : 0,
-    ws: recurrentScratchBytes(mode, hidden, B),
+    ws: recurrentScratchBytes(mode, hidden, B, int8),
   };
 }
 
@@ -238,7 +315,9 @@ export function runLayers(engine: Engine, packs: RnnLayerPack[], io: RunIO, scra
   let x = io.x;
   for (let l = 0; l < L; l++) {
     const pack = packs[l];
-    gemm(engine, { m: T * B, a: x, lda: pack.inputSize, c: scratch.xp, ldc: xw }, pack.wih);
+    const proj = { m: T * B, a: x, lda: pack.inputSize, c: scratch.xp, ldc: xw };
+    if (pack.wih instanceof QPackedWeights) qgemm(engine, proj, pack.wih);
+    else gemm(engine, proj, pack.wih);
     const y = l === L - 1 ? io.y : scratch.mid;
     for (let d = 0; d < D; d++) {
       const slice = (l * D + d) * state;
@@ -262,7 +341,7 @@ export function runLayers(engine: Engine, packs: RnnLayerPack[], io: RunIO, scra
         hn: io.hn ? io.hn + slice : 0,
         reverse: d === 1,
         ws: scratch.ws,
-      });
+      }, pack.int8);
     }
     x = y;
   }

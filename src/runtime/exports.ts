@@ -103,6 +103,9 @@ export interface BaselineKernels {
   qd8_f32_qc8w_gemm_1x1__scalar: QGemmDriver;
   qd8_f32_qc8w_gemm_2x8__wasmsimd_dot16x2: QGemmDriver;
   f32_qd8_convert_u16__wasmsimd(m: number, k: number, x: Ptr, ldx: number, kp: number, q: Ptr, qp: Ptr): void;
+  qd8_f32_qc8w_lstm_seq__wasmsimd: BaselineKernels['f32_lstm_seq_2x16__wasmsimd'];
+  qd8_f32_qc8w_gru_seq__wasmsimd: BaselineKernels['f32_gru_seq_2x16__wasmsimd'];
+  qd8_f32_qc8w_rnn_seq__wasmsimd: BaselineKernels['f32_rnn_seq_2x16__wasmsimd'];
 }
 
 export type RelaxedKernels = {
@@ -181,4 +184,7 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'qd8_f32_qc8w_gemm_1x1__scalar',
   'qd8_f32_qc8w_gemm_2x8__wasmsimd_dot16x2',
   'f32_qd8_convert_u16__wasmsimd',
+  'qd8_f32_qc8w_lstm_seq__wasmsimd',
+  'qd8_f32_qc8w_gru_seq__wasmsimd',
+  'qd8_f32_qc8w_rnn_seq__wasmsimd',
 ];

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Tensor, nn, loadSafetensors, saveSafetensors, type Engine } from '../../dist/src/entries/node.js';
-import { TinyTransformerClassifier, optionsFromKwargs } from '../../dist/examples/index.js';
+import { TinyTransformerClassifier, CharLSTM, optionsFromKwargs } from '../../dist/examples/index.js';
 import { loadCaseBytes } from '../../dist/tools/conformance/load.js';
 import { stateDictOf } from '../../dist/tools/conformance/types.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
@@ -40,6 +40,29 @@ function argmaxRows(v: Float32Array, n: number): number[] {
     out.push(best);
   }
   return out;
+}
+
+type RnnKind = 'lstm' | 'gru' | 'rnn';
+/** Runs a recurrent golden case, quantized or not; returns output and h_n as float arrays. */
+function runRnn(kind: RnnKind, name: string, e: Engine, quantize: boolean): { out: Float32Array; hn: Float32Array; ref: Float32Array; refH: Float32Array; bytes: number } {
+  const g = golden(kind, name);
+  const p = g.params;
+  const o = { numLayers: p.num_layers ?? 1, bias: p.bias ?? true, batchFirst: p.batch_first ?? false, bidirectional: p.bidirectional ?? false };
+  const m = kind === 'lstm' ? new nn.LSTM(p.input_size, p.hidden_size, o, e) : kind === 'gru' ? new nn.GRU(p.input_size, p.hidden_size, o, e) : new nn.RNN(p.input_size, p.hidden_size, { ...o, nonlinearity: p.nonlinearity ?? 'tanh' }, e);
+  m.loadStateDict(g.stateDict);
+  if (quantize) {
+    nn.quantizeDynamic(m);
+    expect(m.quantized).toBe(true);
+  }
+  const bytes = Object.values(m.stateDict()).reduce((s, t) => s + t.byteLength, 0);
+  const t = g.t;
+  let out: Tensor;
+  let hn: Tensor;
+  if (m instanceof nn.LSTM) [out, [hn]] = m.forward(t.input, t.h0 ? ([t.h0, t.c0] as [Tensor, Tensor]) : undefined);
+  else [out, hn] = (m as nn.GRU).forward(t.input, t.h0);
+  const r = { out: out.toFloat32Array(), hn: hn.toFloat32Array(), ref: t.output.toFloat32Array(), refH: t.h_n.toFloat32Array(), bytes };
+  m.dispose();
+  return r;
 }
 
 const report = (what: string, s: { maxAbs: number; rel: number }, extra = '') => console.info(`[int8 accuracy] ${what}: max abs ${s.maxAbs.toExponential(3)}, rel to output scale ${(100 * s.rel).toFixed(3)}%${extra}`);
@@ -118,6 +141,44 @@ describe.each(runnableBuilds())('nn.quantizeDynamic [%s build]', (build) => {
       expect(y[18 + j]).toBe(b[j]);
     }
     lin.dispose();
+  });
+
+  it('RNN / GRU / LSTM golden cases quantized (W_ih and W_hh int8): error vs float32 bounded', async () => {
+    const e = await useBuild(build);
+    const cases: [RnnKind, string][] = [
+      ['lstm', 'I16_H32_L2_T16_B4_uni_tf_h0'], ['lstm', 'I32_H64_L2_T32_B2_bi_bf'], ['lstm', 'I4_H7_L2_T9_unbatched_bi_tf_h0'], ['lstm', 'I16_H32_L1_T8_B2_uni_tf_nobias'],
+      ['gru', 'I32_H128_L1_T64_B2_uni_bf_h0'], ['gru', 'I6_H13_L1_T1_B3_bi_bf_h0_nobias'], ['gru', 'I8_H16_L2_T16_B2_bi_tf_h0'], ['rnn', 'relu_I8_H16_L2_T16_B2_bi_tf_h0'], ['rnn', 'tanh_I32_H128_L1_T64_B2_uni_bf_h0'], ['rnn', 'tanh_I4_H1_L1_T16_B2_uni_tf'],
+    ];
+    for (const [kind, name] of cases) {
+      const f = runRnn(kind, name, e, false);
+      const q = runRnn(kind, name, e, true);
+      const s = errorStats(q.out, f.ref);
+      const sh = errorStats(q.hn, f.refH);
+      report(`${kind}/${name}`, s, `, h_n rel ${(100 * sh.rel).toFixed(3)}%, state ${f.bytes} -> ${q.bytes} bytes`);
+      expect(s.rel, `${kind}/${name}`).toBeLessThan(0.05);
+      expect(sh.rel, `${kind}/${name} h_n`).toBeLessThan(0.05);
+      if (f.bytes > 1000) expect(q.bytes).toBeLessThan(f.bytes * 0.45); // (tiny layers: the f32 biases dominate)
+      expect(errorStats(f.out, f.ref).rel).toBeLessThan(1e-4); // the float path is untouched
+    }
+  });
+
+  it('CharLSTM quantized: next-character argmax agrees with float32 on most positions', async () => {
+    const e = await useBuild(build);
+    const g = golden('model', 'char_lstm_2x32');
+    const m = new CharLSTM({ ...optionsFromKwargs(g.params.kwargs), alphabet: g.params.alphabet }, e).loadStateDict(g.stateDict);
+    nn.quantizeDynamic(m);
+    const [logits] = m.forward(g.t.input);
+    const got = logits.toFloat32Array();
+    const ref = g.t.output.toFloat32Array();
+    const classes = g.t.output.shape[g.t.output.ndim - 1];
+    const a = argmaxRows(got, classes);
+    const b = argmaxRows(ref, classes);
+    const agree = a.filter((c, i) => c === b[i]).length;
+    const s = errorStats(got, ref);
+    report('model/char_lstm_2x32', s, `, argmax ${agree}/${a.length}`);
+    expect(agree / a.length).toBeGreaterThanOrEqual(0.9);
+    expect(s.rel).toBeLessThan(0.05);
+    m.dispose();
   });
 
   it('TinyTransformerClassifier quantized: logits error bounded, argmax agrees with float32', async () => {
