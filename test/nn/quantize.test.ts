@@ -181,6 +181,31 @@ describe.each(runnableBuilds())('nn.quantizeDynamic [%s build]', (build) => {
     m.dispose();
   });
 
+  it('MultiheadAttention quantized (in_proj and out_proj int8): error vs float32 bounded, keys documented', async () => {
+    const e = await useBuild(build);
+    const rng = new Rng(11);
+    for (const [E, H, kdim] of [[32, 4, 32], [24, 3, 16]]) {
+      const m = new nn.MultiheadAttention(E, H, { batchFirst: true, kdim, vdim: kdim }, e);
+      const q = Tensor.from(rng.f32(2 * 5 * E), [2, 5, E], 'float32', e);
+      const kv = kdim === E ? q : Tensor.from(rng.f32(2 * 7 * kdim), [2, 7, kdim], 'float32', e);
+      const [ref] = m.forward(q, kv, kv);
+      const refV = ref.toFloat32Array();
+      nn.quantizeDynamic(m);
+      const keys = Object.keys(m.stateDict());
+      expect(keys).toContain(kdim === E ? 'in_proj_weight_scale' : 'k_proj_weight_scale');
+      expect(keys).toContain('out_proj.weight_scale');
+      const [got] = m.forward(q, kv, kv);
+      const s = errorStats(got.toFloat32Array(), refV);
+      report(`multihead_attention E=${E} heads=${H} kdim=${kdim}`, s);
+      expect(s.rel).toBeLessThan(0.05);
+      // round trip into a fresh quantized module
+      const m2 = nn.quantizeDynamic(new nn.MultiheadAttention(E, H, { batchFirst: true, kdim, vdim: kdim }, e)).loadStateDict(loadSafetensors(saveSafetensors(m.stateDict()), e));
+      expect(Array.from(m2.forward(q, kv, kv)[0].toFloat32Array())).toEqual(Array.from(got.toFloat32Array()));
+      m.dispose();
+      m2.dispose();
+    }
+  });
+
   it('TinyTransformerClassifier quantized: logits error bounded, argmax agrees with float32', async () => {
     const e = await useBuild(build);
     const g = golden('model', 'tiny_transformer_classifier_2x16');
