@@ -19,3 +19,5 @@ export * from './f32-conv2d/index';
 export * from './qd8-f32-qc8w-gemm/index';
 export * from './f32-qd8-convert/index';
 export * from './qd8-f32-qc8w-rnn/index';
+export * from './xn-copy/index';
+export * from './f32-col2im/index';

@@ -221,6 +221,25 @@ async function loadPeers(builds: BuildName[], wanted: Set<string>): Promise<{ pe
   return { peers: { ours, ort, tf, skipped }, versions, buildInfo };
 }
 
+/** Exits with the list of workload names when --filter is not a regex or matches none of them. */
+function workloadFilter(source: string | undefined, quick: boolean): RegExp | null {
+  if (source === undefined) return null;
+  const names = ALL_WORKLOADS.filter((w) => !quick || w.quick !== false).map((w) => w.name);
+  const list = `workloads${quick ? ' (--quick)' : ''}:\n${names.map((n) => `  ${n}`).join('\n')}`;
+  let re: RegExp;
+  try {
+    re = new RegExp(source);
+  } catch (e) {
+    console.error(`bench: --filter ${JSON.stringify(source)} is not a regular expression (${(e as Error).message})\n${list}`);
+    process.exit(2);
+  }
+  if (!names.some((n) => re.test(n))) {
+    console.error(`bench: --filter ${JSON.stringify(source)} matches no workload. ${list}`);
+    process.exit(2);
+  }
+  return re;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -233,8 +252,8 @@ async function main(): Promise<void> {
       rounds: { type: 'string' },
     },
   });
-  const filter = values.filter ? new RegExp(values.filter) : null;
   const quick = values.quick!;
+  const filter = workloadFilter(values.filter, quick);
   const opts = quick ? QUICK : FULL;
   const rounds = values.rounds ? Number(values.rounds) : quick ? 1 : 2;
   const builds = values.builds!.split(',').map((b) => b.trim()) as BuildName[];

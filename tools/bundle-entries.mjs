@@ -3,6 +3,10 @@
  * Last build step (run by `npm run build:ts`, after tsc and build-entries.mjs): bundles the
  * browser/default, node/bun and inline entries into single minified ES modules with rolldown
  * (vite's bundler), @assemblyscript/loader included, which package.json `exports` point at.
+ * Each bundle has a source map beside it (x.min.js.map, sources inlined) that leads back to
+ * src/*.ts, in Node (`node --enable-source-maps`) and in browsers' devtools; and the bundle keeps
+ * its line breaks (minified names, no comments, short lines) so a stack trace without the map
+ * still shows a readable line instead of the whole bundle.
  * 52 separate modules cost Node ~65 ms of import time and Chromium one request each.
  *
  * Each bundle sits next to its entry's compiled file (dist/src/index.min.js,
@@ -18,23 +22,42 @@ import { rolldown } from 'rolldown';
 const root = new URL('../', import.meta.url);
 const at = (p) => new URL(p, root).pathname;
 
-/** [compiled entry, bundle, platform, literal wasm URLs the bundle must keep]. */
+/** [entry source, bundle, platform, literal wasm URLs the bundle must keep]. */
 const BUNDLES = [
-  ['dist/src/index.js', 'dist/src/index.min.js', 'browser', ['../wasm/simdnn-simd.wasm', '../wasm/simdnn-relaxed.wasm', '../wasm/simdnn-debug.wasm']],
-  ['dist/src/entries/node.js', 'dist/src/entries/node.min.js', 'node', []],
-  ['dist/src/entries/inline.js', 'dist/src/entries/inline.min.js', 'neutral', []],
+  ['src/index.ts', 'dist/src/index.min.js', 'browser', ['../wasm/simdnn-simd.wasm', '../wasm/simdnn-relaxed.wasm', '../wasm/simdnn-debug.wasm']],
+  ['src/entries/node.ts', 'dist/src/entries/node.min.js', 'node', []],
+  ['src/entries/inline.ts', 'dist/src/entries/inline.min.js', 'neutral', []],
 ];
 
+/** The base64 builds exist only in dist (written by build-entries.mjs), not under src/. */
+const inlineData = {
+  name: 'simdnn-inline-data',
+  resolveId: (source, importer) => (source === './inline-data.js' && importer?.endsWith('/src/entries/inline.ts') ? at('dist/src/entries/inline-data.js') : null),
+};
+
 for (const [input, file, platform, urls] of BUNDLES) {
+  // Bundled from the TypeScript sources (rolldown strips the types), so the source map points at
+  // src/*.ts directly; `import './x.js'` resolves to x.ts as tsc does.
   const bundle = await rolldown({
     input: at(input),
     platform,
     // Only node: builtins stay imports; everything else (our modules, @assemblyscript/loader) is inlined.
     external: [/^node:/],
+    resolve: { extensionAlias: { '.js': ['.ts', '.js'] } },
+    plugins: [inlineData],
     treeshake: true,
     logLevel: 'warn',
   });
-  await bundle.write({ file: at(file), format: 'esm', minify: true, keepNames: true });
+  // Minified but not on one line (codegen keeps line breaks), so a stack trace shows a short
+  // line; the source map (chained through tsc's maps, sources inlined) leads back to src/*.ts.
+  await bundle.write({
+    file: at(file),
+    format: 'esm',
+    minify: { compress: true, mangle: true, codegen: { removeWhitespace: false } },
+    keepNames: true,
+    comments: { legal: true, annotation: false, jsdoc: false },
+    sourcemap: true,
+  });
   await bundle.close();
 
   // The minifier prints string literals as `...`; webpack and older tools only look for a plain

@@ -11,10 +11,20 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // Flags verified in RUNTIMES.md (no sandbox as root in CI, no GPU, no network side traffic).
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+/** What to do when Chromium is absent, in one line (the install command). */
+export const INSTALL_HINT = `${CHROMIUM} not found: install Chromium with \`sudo apt-get install -y chromium\` (Debian/Ubuntu; any Chromium or Chrome works through CHROMIUM_PATH=/path/to/chrome)`;
+
+/** undefined when Chromium is there, else the reason a browser test cannot run. */
+export function chromiumMissing(): string | undefined {
+  return existsSync(CHROMIUM) ? undefined : INSTALL_HINT;
+}
+
+/** CI=true (or 1): a missing prerequisite fails instead of skipping. */
+export const IN_CI = /^(1|true)$/i.test(process.env.CI ?? '');
+
 export async function launchChromium(timeoutMs = 30_000): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} not found: install it with apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
+  const missing = chromiumMissing();
+  if (missing) throw new Error(missing);
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS, timeout: timeoutMs });
 }
 

@@ -1,16 +1,31 @@
 /**
  * Node entry (also Bun): reads the packaged .wasm next to this module with node:fs.
  * Node 20's fetch cannot read file: URLs, so paths and file URLs go through readFile too.
+ * Each packaged build is compiled once per process: later engines (one per model lifetime,
+ * see engine.dispose()) instantiate the same WebAssembly.Module instead of compiling again.
  */
 import { readFile } from 'node:fs/promises';
 import { makeEntry } from '../runtime/entry.js';
-import { WASM_FILES } from '../runtime/loader.js';
+import { WASM_FILES, compileError } from '../runtime/loader.js';
+import type { BuildName } from '../runtime/engine.js';
 export * from '../api.js';
 
 const wasmDir = new URL('../../wasm/', import.meta.url);
+const compiled = new Map<BuildName, Promise<WebAssembly.Module>>();
+
+function packaged(build: BuildName): Promise<WebAssembly.Module> {
+  let m = compiled.get(build);
+  if (!m) {
+    const file = new URL(WASM_FILES[build], wasmDir);
+    m = readFile(file).then((bytes) => WebAssembly.compile(bytes).catch((e) => Promise.reject(compileError(e, file.href))));
+    m.catch(() => compiled.delete(build)); // a failure is not cached (init() keeps its own sticky failure)
+    compiled.set(build, m);
+  }
+  return m;
+}
 
 const entry = makeEntry({
-  locate: (build) => readFile(new URL(WASM_FILES[build], wasmDir)),
+  locate: packaged,
   fetchUrl: (url) => {
     const s = String(url);
     if (/^https?:/.test(s)) return fetch(s);

@@ -2,7 +2,10 @@
 export { relu } from '../ops/unary.js';
 export { scaledDotProductAttention, type SdpaOptions } from '../ops/sdpa.js';
 export { conv2d, conv1d } from '../ops/conv2d.js';
+export { convTranspose1d, convTranspose2d } from '../ops/conv-transpose.js';
 export { maxPool2d, avgPool2d, adaptiveAvgPool2d } from '../ops/pool.js';
+export { maxPool1d, avgPool1d, adaptiveAvgPool1d, adaptiveMaxPool1d, adaptiveMaxPool2d } from '../ops/pool.js';
+export { groupNorm, instanceNorm } from '../ops/groupnorm.js';
 export { batchNorm } from '../ops/batchnorm.js';
 export { flatten } from './flatten.js';
 export { leakyRelu, gelu, silu, sigmoid, tanh, type GeluOptions } from '../ops/unary.js';
@@ -11,3 +14,6 @@ export { softmax, logSoftmax } from '../ops/softmax.js';
 export { layerNorm } from '../ops/layernorm.js';
 export { linear } from '../ops/linear.js';
 export { matmul } from '../ops/matmul.js';
+export { pad, type PadMode } from '../ops/pad.js';
+export { pixelShuffle, pixelUnshuffle, channelShuffle } from '../ops/pixel-shuffle.js';
+export { oneHot, type OneHotOptions } from '../ops/factories.js';

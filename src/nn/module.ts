@@ -305,6 +305,7 @@ export abstract class Module {
 
   protected checkLive(): void {
     if (this.disposed) throw new DisposedError(`${this.constructor.name} was used after dispose()`);
+    if (this.engineRef?.isDisposed) throw new DisposedError(`${this.constructor.name} was used after its engine was disposed (engine.dispose())`);
   }
 }
 

@@ -10,6 +10,7 @@ import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectEngine, expectInt, expectTensor } from '../ops/check.js';
+import { owning } from '../ops/own.js';
 import { RnnLayerPack, runLayers, runScratchBytes, type RnnMode } from '../ops/rnn.js';
 import { makeRecurrentParams } from './rnn.js';
 
@@ -85,29 +86,28 @@ export abstract class RNNCellBase extends Module {
     }
     expectEngine(op, this.engine, { input, hx, cx });
     const e = input.engine;
-    const h = Tensor.empty(shape, 'float32', e);
-    const c = this.mode === 'lstm' ? Tensor.empty(shape, 'float32', e) : null;
     const bytes = runScratchBytes(this.mode, H, 1, 1, 1, B);
     let xp = 0; // arena pointers are never 0 (the heap starts above it)
     let ws = 0;
-    try {
-      xp = e.arena.alloc(bytes.xp);
-      ws = e.arena.alloc(bytes.ws);
-      runLayers(
-        e,
-        [this.pack!],
-        { T: 1, B, batchFirst: false, x: input.ptr, h0: hx ? hx.ptr : 0, c0: cx ? cx.ptr : 0, y: h.ptr, hn: 0, cn: c ? c.ptr : 0 },
-        { xp, mid: 0, ws },
-      );
-    } catch (err) {
-      h.dispose();
-      c?.dispose();
-      throw err;
-    } finally {
-      if (xp) e.arena.free(xp);
-      if (ws) e.arena.free(ws);
-    }
-    return { h, c };
+    // The outputs, then the scratch: a failure anywhere frees what came before it.
+    return owning((own) => {
+      const h = own(Tensor.empty(shape, 'float32', e));
+      const c = this.mode === 'lstm' ? own(Tensor.empty(shape, 'float32', e)) : null;
+      try {
+        xp = e.arena.alloc(bytes.xp);
+        ws = e.arena.alloc(bytes.ws);
+        runLayers(
+          e,
+          [this.pack!],
+          { T: 1, B, batchFirst: false, x: input.ptr, h0: hx ? hx.ptr : 0, c0: cx ? cx.ptr : 0, y: h.ptr, hn: 0, cn: c ? c.ptr : 0 },
+          { xp, mid: 0, ws },
+        );
+      } finally {
+        if (xp) e.arena.free(xp);
+        if (ws) e.arena.free(ws);
+      }
+      return { h, c };
+    });
   }
 }
 

@@ -19,6 +19,7 @@ import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectEngine, expectInt, expectTensor } from '../ops/check.js';
 import { quantizeParameter } from './quantize.js';
+import { owning } from '../ops/own.js';
 import {
   RnnLayerPack,
   gateCount,
@@ -251,45 +252,43 @@ export abstract class RNNBase extends Module {
     const e = input.engine;
     const stateShape = unbatched ? [LD, H] : [LD, B, H];
     const outShape = unbatched ? [T, D * H] : this.batchFirst ? [B, T, D * H] : [T, B, D * H];
-    const output = Tensor.empty(outShape, 'float32', e);
-    const hn = Tensor.empty(stateShape, 'float32', e);
-    const cn = this.mode === 'lstm' ? Tensor.empty(stateShape, 'float32', e) : null;
     const bytes = runScratchBytes(this.mode, H, this.numLayers, D, T, B, this.quantized);
     const a = e.arena;
     let xp = 0; // arena pointers are never 0 (the heap starts above it)
     let mid = 0;
     let ws = 0;
-    try {
-      xp = a.alloc(bytes.xp);
-      if (bytes.mid) mid = a.alloc(bytes.mid);
-      ws = a.alloc(bytes.ws);
-      runLayers(
-        e,
-        this.packs,
-        {
-          T,
-          B,
-          batchFirst: this.batchFirst && !unbatched,
-          x: input.ptr,
-          h0: h0 ? h0.ptr : 0,
-          c0: c0 ? c0.ptr : 0,
-          y: output.ptr,
-          hn: hn.ptr,
-          cn: cn ? cn.ptr : 0,
-        },
-        { xp, mid, ws },
-      );
-    } catch (err) {
-      output.dispose();
-      hn.dispose();
-      cn?.dispose();
-      throw err;
-    } finally {
-      if (xp) a.free(xp);
-      if (mid) a.free(mid);
-      if (ws) a.free(ws);
-    }
-    return { output, hn, cn };
+    // Each output, then the scratch: a failure anywhere frees what came before it.
+    return owning((own) => {
+      const output = own(Tensor.empty(outShape, 'float32', e));
+      const hn = own(Tensor.empty(stateShape, 'float32', e));
+      const cn = this.mode === 'lstm' ? own(Tensor.empty(stateShape, 'float32', e)) : null;
+      try {
+        xp = a.alloc(bytes.xp);
+        if (bytes.mid) mid = a.alloc(bytes.mid);
+        ws = a.alloc(bytes.ws);
+        runLayers(
+          e,
+          this.packs,
+          {
+            T,
+            B,
+            batchFirst: this.batchFirst && !unbatched,
+            x: input.ptr,
+            h0: h0 ? h0.ptr : 0,
+            c0: c0 ? c0.ptr : 0,
+            y: output.ptr,
+            hn: hn.ptr,
+            cn: cn ? cn.ptr : 0,
+          },
+          { xp, mid, ws },
+        );
+      } finally {
+        if (xp) a.free(xp);
+        if (mid) a.free(mid);
+        if (ws) a.free(ws);
+      }
+      return { output, hn, cn };
+    });
   }
 
   /**
@@ -306,12 +305,19 @@ export abstract class RNNBase extends Module {
     const H = this.hiddenSize;
     const L = this.numLayers;
     const bytes = runScratchBytes(this.mode, H, L, 1, 1, batch, this.quantized);
-    const h = e.keep(Tensor.zeros([L, batch, H], 'float32', e));
-    const c = this.mode === 'lstm' ? e.keep(Tensor.zeros([L, batch, H], 'float32', e)) : null;
-    const output = e.keep(Tensor.zeros([batch, H], 'float32', e));
     const a = e.arena;
-    const scratch = { xp: a.alloc(bytes.xp), mid: bytes.mid ? a.alloc(bytes.mid) : 0, ws: a.alloc(bytes.ws) };
-    return new RNNState(h, c, output, scratch, batch, e);
+    return owning((own) => {
+      const block = (n: number) => {
+        const p = a.alloc(n);
+        own({ dispose: () => a.free(p) });
+        return p;
+      };
+      const h = e.keep(own(Tensor.zeros([L, batch, H], 'float32', e)));
+      const c = this.mode === 'lstm' ? e.keep(own(Tensor.zeros([L, batch, H], 'float32', e))) : null;
+      const output = e.keep(own(Tensor.zeros([batch, H], 'float32', e)));
+      const scratch = { xp: block(bytes.xp), mid: bytes.mid ? block(bytes.mid) : 0, ws: block(bytes.ws) };
+      return new RNNState(h, c, output, scratch, batch, e);
+    });
   }
 
   /**

@@ -15,6 +15,8 @@ export type Dim = number | string;
 export interface ValueType {
   dtype: DType;
   shape: Dim[] | null;
+  /** The element type as the file names it when it differs from dtype ('float16', 'int8', 'double'...): stored as dtype. */
+  onnxType?: string;
 }
 
 /** A constant tensor as decoded from a TensorProto (before it is put into wasm memory). */
@@ -24,6 +26,10 @@ export interface OnnxTensorData {
   dims: number[];
   /** Little-endian element bytes in `dtype` (int64 as 8 bytes, bool as 1). */
   bytes: Uint8Array;
+  /** The element type as the file names it when it differs from dtype ('float16' is widened to float32...). */
+  onnxType?: string;
+  /** data_location = EXTERNAL: where the bytes are (then `bytes` is empty until resolved). */
+  external?: { location: string; offset: number; length: number | null };
 }
 
 /** A decoded (sub)graph: what `If` branches and `Loop` bodies carry. */
@@ -33,6 +39,8 @@ export interface OnnxGraph {
   inputs: { name: string; type: ValueType | null }[];
   outputs: { name: string; type: ValueType | null }[];
   initializers: OnnxTensorData[];
+  /** value_info: the types the file records for intermediate values (optional). */
+  valueInfo?: { name: string; type: ValueType | null }[];
 }
 
 export type AttrValue =
@@ -118,6 +126,8 @@ export interface OpContext {
   readonly opset: number;
   /** Runs a subgraph (If branches): inputs are the outer values it reads by name. */
   runGraph?(graph: OnnxGraph, outer: (name: string) => Tensor | null): Tensor[];
+  /** The values visible at this node by name (what a subgraph of this node may read), null when unknown. */
+  lookup?(name: string): Tensor | null;
 }
 
 /**

@@ -6,6 +6,7 @@
 import { Tensor } from '../tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectShape, expectTensor } from './check.js';
+import { owning } from './own.js';
 
 /** Per-channel [scale, shift] (float64) of an inference BatchNorm. */
 export function bnScaleShift(runningMean: Tensor, runningVar: Tensor, weight: Tensor | null, bias: Tensor | null, eps: number): [Float64Array, Float64Array] {
@@ -44,19 +45,21 @@ export function batchNorm(
   if (!(eps >= 0)) throw new ArgumentError(`${op}: eps must be >= 0, got ${eps}`);
   const [scale, shift] = bnScaleShift(runningMean, runningVar, weight, bias, eps);
   const e = input.engine;
-  const y = Tensor.empty(input.shape, 'float32', e);
   const n = input.shape[0];
   const inner = input.shape.slice(2).reduce((a, b) => a * b, 1);
-  if (n * c * inner === 0) return y;
-  const ps = e.arena.alloc(c * 8);
-  try {
-    e.arena.f32(ps, c).set(scale);
-    e.arena.f32(ps + c * 4, c).set(shift);
-    for (let i = 0; i < n; i++) {
-      e.k.f32_vmulcaddc_cw_u8__wasmsimd(c, inner, input.ptr + i * c * inner * 4, ps, ps + c * 4, y.ptr + i * c * inner * 4);
+  return owning((own) => {
+    const y = own(Tensor.empty(input.shape, 'float32', e));
+    if (n * c * inner === 0) return y;
+    const ps = e.arena.alloc(c * 8);
+    try {
+      e.arena.f32(ps, c).set(scale);
+      e.arena.f32(ps + c * 4, c).set(shift);
+      for (let i = 0; i < n; i++) {
+        e.k.f32_vmulcaddc_cw_u8__wasmsimd(c, inner, input.ptr + i * c * inner * 4, ps, ps + c * 4, y.ptr + i * c * inner * 4);
+      }
+    } finally {
+      e.arena.free(ps);
     }
-  } finally {
-    e.arena.free(ps);
-  }
-  return y;
+    return y;
+  });
 }

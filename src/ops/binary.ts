@@ -14,6 +14,7 @@ import { Tensor } from '../tensor.js';
 import { ShapeError, fmtShape } from '../runtime/errors.js';
 import type { Engine } from '../runtime/engine.js';
 import { expectTensor, sameEngine } from './check.js';
+import { owning } from './own.js';
 
 type Op = 'add' | 'mul';
 
@@ -107,14 +108,15 @@ function spreadInner(e: Engine, op: Op, dims: Dim[], a: number, b: number, y: nu
   const outerDims = dims.slice(0, -1).map((d) => ({ ...d }));
   const m = outerDims.reduce((p, d) => p * d.size, 1);
   const tmp = e.arena.alloc(4 * m);
-  const ones = e.arena.alloc(4 * n);
+  let ones = 0;
   try {
+    ones = e.arena.alloc(4 * n);
     e.arena.f32(ones, n).fill(1);
     runDims(e, op, outerDims.length ? outerDims : [{ size: 1, sa: 1, sb: 1 }], a, b, tmp);
     e.k.f32_vmulc_u8__wasmsimd(m, n, ones, 0, tmp, 1, y);
   } finally {
     e.arena.free(tmp);
-    e.arena.free(ones);
+    if (ones) e.arena.free(ones);
   }
 }
 
@@ -145,12 +147,14 @@ function binary(op: Op, a: Tensor, b: Tensor | number): Tensor {
   try {
     const e = sameEngine(op, a, bt);
     const shape = broadcastShapes(op, a.shape, bt.shape);
-    const y = Tensor.empty(shape, 'float32', e);
-    if (y.numel > 0) {
-      const dims = mergeDims(shape, alignedStrides(a.shape, shape), alignedStrides(bt.shape, shape));
-      runDims(e, op, dims, a.ptr, bt.ptr, y.ptr);
-    }
-    return y;
+    return owning((own) => {
+      const y = own(Tensor.empty(shape, 'float32', e));
+      if (y.numel > 0) {
+        const dims = mergeDims(shape, alignedStrides(a.shape, shape), alignedStrides(bt.shape, shape));
+        runDims(e, op, dims, a.ptr, bt.ptr, y.ptr); // may allocate (spreadInner)
+      }
+      return y;
+    });
   } finally {
     if (scalar) bt.dispose();
   }

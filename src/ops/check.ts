@@ -64,10 +64,13 @@ export function expectEngine(op: string, engine: Engine, named: Record<string, T
   }
 }
 
-/** Checks a caller-supplied output: a live float32 tensor of `shape` in `engine` (the kernel writes through its pointer). */
+/** Checks a caller-supplied output: a live, contiguous float32 tensor of `shape` in `engine` (the kernel writes through its pointer). */
 export function expectOut(op: string, out: unknown, shape: readonly number[], engine: Engine): Tensor {
   const t = expectTensor(op, 'out', out);
   expectShape(op, 'out', t, shape);
   expectEngine(op, engine, { out: t });
+  if (!t.isContiguous()) {
+    throw new ArgumentError(`${op}: out must be a contiguous tensor (the kernel writes dense rows), got a view of shape ${fmtShape(t.shape)} with strides ${fmtShape(t.strides)}: write into a contiguous tensor and copy`);
+  }
   return t;
 }

@@ -28,6 +28,7 @@ import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { blockBytes } from '../runtime/memory.js';
 import { PackedWeights, gemm, gemmWorkspaceBytes, packedWeightsBytes, packedWeightsFloats, type Activation } from './gemm.js';
 import { expectRank, expectTensor, sameEngine } from './check.js';
+import { owning } from './own.js';
 import { GEOM_BLOCK_BYTES, convOut, pair, withGeom, type Geom } from './conv-geom.js';
 
 export type Padding = 'valid' | 'same' | number | readonly number[];
@@ -273,10 +274,13 @@ export function convNd(op: string, dims: 1 | 2, input: Tensor, weight: Tensor, b
     throw new ShapeError(`${op}: input of shape ${fmtShape(input.shape)} is smaller than the (dilated) kernel ${dims === 2 ? `${dh * (kh - 1) + 1}x${dw * (kw - 1) + 1}` : dw * (kw - 1) + 1} after padding: output size would be ${dims === 2 ? `${oh}x${ow}` : ow}`);
   }
   const spatial = dims === 2 ? [oh, ow] : [ow];
-  const y = Tensor.empty(batched ? [n, o, ...spatial] : [o, ...spatial], 'float32', engine);
   const spec: ConvSpec = { n, c, o, groups, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw };
-  runConv(engine, spec, input.ptr, weight.ptr, bias ? bias.ptr : 0, y.ptr, args.act ?? 'none');
-  return y;
+  return owning((own) => {
+    // The workspace is allocated after the output: an OutOfMemoryError there frees the output.
+    const y = own(Tensor.empty(batched ? [n, o, ...spatial] : [o, ...spatial], 'float32', engine));
+    runConv(engine, spec, input.ptr, weight.ptr, bias ? bias.ptr : 0, y.ptr, args.act ?? 'none');
+    return y;
+  });
 }
 
 /** F.conv2d(input, weight, bias?, stride=1, padding=0, dilation=1, groups=1), NCHW. */

@@ -6,6 +6,7 @@
 import { Tensor } from '../tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectNumber, expectShape, expectTensor, sameEngine } from './check.js';
+import { owning } from './own.js';
 
 /** Normalizes `normalizedShape` (an int or a list of ints, as torch) to a list. */
 export function normalizedShapeOf(op: string, normalizedShape: number | readonly number[]): number[] {
@@ -41,16 +42,18 @@ export function layerNorm(
     expectShape(op, 'bias', bias, ns);
   }
   const e = sameEngine(op, x, ...[weight, bias].filter((t): t is Tensor => !!t));
-  const y = Tensor.empty(x.shape, 'float32', e);
   const n = ns.reduce((p, d) => p * d, 1);
-  if (x.numel === 0) return y;
-  // The kernel takes weight without bias, or neither; bias alone gets a weight of ones.
-  const ones = !weight && bias ? Tensor.full(ns, 1, e) : null;
-  try {
-    const w = weight ?? ones;
-    e.k.f32_layernorm_u16__wasmsimd(x.numel / n, n, x.ptr, w ? w.ptr : 0, bias ? bias.ptr : 0, eps, y.ptr);
-  } finally {
-    ones?.dispose();
-  }
-  return y;
+  return owning((own) => {
+    const y = own(Tensor.empty(x.shape, 'float32', e));
+    if (x.numel === 0) return y;
+    // The kernel takes weight without bias, or neither; bias alone gets a weight of ones.
+    const ones = !weight && bias ? Tensor.full(ns, 1, e) : null;
+    try {
+      const w = weight ?? ones;
+      e.k.f32_layernorm_u16__wasmsimd(x.numel / n, n, x.ptr, w ? w.ptr : 0, bias ? bias.ptr : 0, eps, y.ptr);
+    } finally {
+      ones?.dispose();
+    }
+    return y;
+  });
 }

@@ -7,6 +7,7 @@ import { Tensor } from '../tensor.js';
 import { ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectEngine, expectOut, expectShape, expectTensor, sameEngine } from './check.js';
 import { PackedWeights, gemm, type Activation } from './gemm.js';
+import { owning } from './own.js';
 
 /** y[..., n] = act(x[..., k] · W^T + bias) with W packed; into `out` when given. */
 export function linearPacked(op: string, x: Tensor, w: PackedWeights, act: Activation = 'none', out?: Tensor): Tensor {
@@ -16,13 +17,14 @@ export function linearPacked(op: string, x: Tensor, w: PackedWeights, act: Activ
   }
   expectEngine(op, w.engine, { input: x });
   const shape = [...x.shape.slice(0, -1), w.n];
-  const y = out ?? Tensor.empty(shape, 'float32', x.engine);
-  if (out) {
-    expectOut(op, out, shape, x.engine);
-  }
+  if (out) expectOut(op, out, shape, x.engine);
   const m = x.numel / w.k;
-  if (m > 0) gemm(x.engine, { m, a: x.ptr, c: y.ptr, act }, w);
-  return y;
+  // The GEMM's workspace is allocated after a fresh output: a failure there frees it (never `out`).
+  return owning((own) => {
+    const y = out ?? own(Tensor.empty(shape, 'float32', x.engine));
+    if (m > 0) gemm(x.engine, { m, a: x.ptr, c: y.ptr, act }, w);
+    return y;
+  });
 }
 
 /** F.linear(input, weight, bias): weight [out, in], bias [out] or null. */

@@ -11,6 +11,7 @@ import { Tensor, numelOf } from '../tensor.js';
 import { ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectTensor, sameEngine } from './check.js';
 import { PackedWeights, gemm } from './gemm.js';
+import { owning } from './own.js';
 
 /** Broadcast of two batch shapes (numpy rules), or a ShapeError naming both operands. */
 function broadcastBatch(a: readonly number[], b: readonly number[], sa: readonly number[], sb: readonly number[]): number[] {
@@ -72,43 +73,46 @@ export function matmul(input: Tensor, other: Tensor): Tensor {
   const full = [...batch, m, n];
   const shape = full.filter((_, i) => !(input.ndim === 1 && i === full.length - 2) && !(other.ndim === 1 && i === full.length - 1));
   if (numelOf(full) === 0 || k === 0) return Tensor.zeros(shape, 'float32', e);
-  const y = Tensor.empty(shape, 'float32', e);
-  if (other.ndim === 1) {
-    // A (all batches) is the weight matrix [rows, k]; b is the single row of the GEMV.
-    const rows = numelOf(batchA) * m;
-    const w = PackedWeights.fromOutIn(e, rows, k, input.ptr);
-    try {
-      gemm(e, { m: 1, a: other.ptr, c: y.ptr }, w);
-    } finally {
-      w.dispose();
-    }
-    return y;
-  }
-  if (batchB.length === 0 || numelOf(batchB) === 1) {
-    // One B for every batch of A: fold A's batch into M (A is contiguous), one call.
-    const w = PackedWeights.fromKN(e, k, n, other.ptr);
-    try {
-      if (numelOf(batchA) === numelOf(batch)) gemm(e, { m: numelOf(batchA) * m, a: input.ptr, c: y.ptr }, w);
-      else for (let i = 0; i < numelOf(batch); i++) gemm(e, { m, a: input.ptr, c: y.ptr + i * m * n * 4 }, w);
-    } finally {
-      w.dispose();
-    }
-    return y;
-  }
-  const offA = batchOffsets(batch, batchA);
-  const offB = batchOffsets(batch, batchB);
-  const packs = new Map<number, PackedWeights>();
-  try {
-    for (let i = 0; i < offA.length; i++) {
-      let w = packs.get(offB[i]);
-      if (!w) {
-        w = PackedWeights.fromKN(e, k, n, other.ptr + offB[i] * k * n * 4);
-        packs.set(offB[i], w);
+  // Packing and the GEMM workspace are allocated after the output: a failure there frees it.
+  return owning((own) => {
+    const y = own(Tensor.empty(shape, 'float32', e));
+    if (other.ndim === 1) {
+      // A (all batches) is the weight matrix [rows, k]; b is the single row of the GEMV.
+      const rows = numelOf(batchA) * m;
+      const w = PackedWeights.fromOutIn(e, rows, k, input.ptr);
+      try {
+        gemm(e, { m: 1, a: other.ptr, c: y.ptr }, w);
+      } finally {
+        w.dispose();
       }
-      gemm(e, { m, a: input.ptr + offA[i] * m * k * 4, c: y.ptr + i * m * n * 4 }, w);
+      return y;
     }
-  } finally {
-    for (const w of packs.values()) w.dispose();
-  }
-  return y;
+    if (batchB.length === 0 || numelOf(batchB) === 1) {
+      // One B for every batch of A: fold A's batch into M (A is contiguous), one call.
+      const w = PackedWeights.fromKN(e, k, n, other.ptr);
+      try {
+        if (numelOf(batchA) === numelOf(batch)) gemm(e, { m: numelOf(batchA) * m, a: input.ptr, c: y.ptr }, w);
+        else for (let i = 0; i < numelOf(batch); i++) gemm(e, { m, a: input.ptr, c: y.ptr + i * m * n * 4 }, w);
+      } finally {
+        w.dispose();
+      }
+      return y;
+    }
+    const offA = batchOffsets(batch, batchA);
+    const offB = batchOffsets(batch, batchB);
+    const packs = new Map<number, PackedWeights>();
+    try {
+      for (let i = 0; i < offA.length; i++) {
+        let w = packs.get(offB[i]);
+        if (!w) {
+          w = PackedWeights.fromKN(e, k, n, other.ptr + offB[i] * k * n * 4);
+          packs.set(offB[i], w);
+        }
+        gemm(e, { m, a: input.ptr + offA[i] * m * k * 4, c: y.ptr + i * m * n * 4 }, w);
+      }
+    } finally {
+      for (const w of packs.values()) w.dispose();
+    }
+    return y;
+  });
 }

@@ -5,7 +5,7 @@
 import { Arena, type MemoryStats } from './memory.js';
 import type { Features } from './detect.js';
 import type { KernelExports } from './exports.js';
-import { NotInitializedError } from './errors.js';
+import { DisposedError, NotInitializedError } from './errors.js';
 
 export type BuildName = 'simd' | 'relaxed' | 'debug';
 
@@ -27,29 +27,72 @@ export interface Disposable {
 }
 
 export class Engine {
-  readonly k: KernelExports;
   readonly arena: Arena;
   private readonly scopes: Set<Disposable>[] = [];
   private readonly kept = new WeakSet<Disposable>();
+  // Nulled by dispose(), so nothing of the engine keeps the instance or its memory alive.
+  private kernels: KernelExports | null;
+  private wasmInstance: WebAssembly.Instance | null;
 
   constructor(
-    readonly instance: WebAssembly.Instance,
-    readonly memory: WebAssembly.Memory,
+    instance: WebAssembly.Instance,
+    memory: WebAssembly.Memory,
     readonly build: BuildName,
     readonly features: Features,
     readonly reason: string,
     limitBytes: number,
     kernels?: KernelExports,
   ) {
-    this.k = kernels ?? (instance.exports as unknown as KernelExports);
-    this.arena = new Arena(memory, this.k.heap_base(), limitBytes);
+    this.wasmInstance = instance;
+    this.kernels = kernels ?? (instance.exports as unknown as KernelExports);
+    this.arena = new Arena(memory, this.kernels.heap_base(), limitBytes);
+  }
+
+  /** The kernels (wasm exports). */
+  get k(): KernelExports {
+    return this.kernels ?? this.disposedError();
+  }
+
+  get instance(): WebAssembly.Instance {
+    return this.wasmInstance ?? this.disposedError();
+  }
+
+  get memory(): WebAssembly.Memory {
+    return this.arena.memory;
+  }
+
+  get isDisposed(): boolean {
+    return this.kernels === null;
+  }
+
+  /**
+   * Releases the engine: drops its WebAssembly instance and memory so the runtime can collect
+   * them (wasm memory never shrinks, so this is the only way to give it back), and frees every
+   * tensor, module and packed weight at once. Afterwards each of them (and the engine) throws
+   * DisposedError; a new engine (createEngine(), or init() again for the default one) starts
+   * small. Idempotent. Typed-array views taken with data()/bytes() keep the old memory alive
+   * as long as they are referenced: do not keep them.
+   */
+  dispose(): void {
+    if (this.kernels === null) return;
+    this.kernels = null;
+    this.wasmInstance = null;
+    this.scopes.length = 0;
+    this.arena.dispose();
+    if (current === this) current = undefined;
+  }
+
+  private disposedError(): never {
+    throw new DisposedError(`this ${this.build} engine was disposed (engine.dispose()): create a new one with createEngine() or init()`);
   }
 
   info(): EngineInfo {
+    if (this.isDisposed) this.disposedError();
     return { build: this.build, features: { ...this.features }, reason: this.reason, threads: 1 };
   }
 
   memoryStats(): MemoryStats {
+    if (this.isDisposed) this.disposedError();
     return this.arena.stats();
   }
 

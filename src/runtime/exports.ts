@@ -79,7 +79,10 @@ export interface BaselineKernels {
   f32_dwconv_5x5s2__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
   f32_dwconv_generic__wasmsimd(g: Ptr, channels: number, mult: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, ldws: number, y: Ptr, lo: number, hi: number): void;
   f32_maxpool2d__wasmsimd(g: Ptr, channels: number, x: Ptr, y: Ptr): void;
-  f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, x: Ptr, y: Ptr): void;
+  f32_avgpool2d__wasmsimd(g: Ptr, channels: number, countIncludePad: number, padEndH: number, padEndW: number, x: Ptr, y: Ptr): void;
+  f32_adaptive_avgpool2d__scalar(channels: number, h: number, w: number, oh: number, ow: number, x: Ptr, y: Ptr): void;
+  f32_adaptive_maxpool2d__scalar(channels: number, h: number, w: number, oh: number, ow: number, x: Ptr, y: Ptr): void;
+  f32_col2im__wasmsimd(g: Ptr, channels: number, iy0: number, niy: number, cols: Ptr, y: Ptr): void;
   f32_gavgpool_cw__wasmsimd(channels: number, n: number, x: Ptr, y: Ptr): void;
   f32_vmulcaddc_cw_u8__wasmsimd(channels: number, n: number, x: Ptr, scale: Ptr, shift: Ptr, y: Ptr): void;
   f32_vlrelu_u8__wasmsimd(n: number, x: Ptr, y: Ptr, slope: number): void;
@@ -106,6 +109,10 @@ export interface BaselineKernels {
   qd8_f32_qc8w_lstm_seq__wasmsimd: BaselineKernels['f32_lstm_seq_2x16__wasmsimd'];
   qd8_f32_qc8w_gru_seq__wasmsimd: BaselineKernels['f32_gru_seq_2x16__wasmsimd'];
   qd8_f32_qc8w_rnn_seq__wasmsimd: BaselineKernels['f32_rnn_seq_2x16__wasmsimd'];
+  x8_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x16_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x32_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
+  x64_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
 }
 
 export type RelaxedKernels = {
@@ -162,6 +169,9 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'f32_maxpool2d__wasmsimd',
   'f32_avgpool2d__wasmsimd',
   'f32_gavgpool_cw__wasmsimd',
+  'f32_adaptive_avgpool2d__scalar',
+  'f32_adaptive_maxpool2d__scalar',
+  'f32_col2im__wasmsimd',
   'f32_vmulcaddc_cw_u8__wasmsimd',
   'f32_vlrelu_u8__wasmsimd',
   'f32_vgelu_u8__wasmsimd',
@@ -187,4 +197,8 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'qd8_f32_qc8w_lstm_seq__wasmsimd',
   'qd8_f32_qc8w_gru_seq__wasmsimd',
   'qd8_f32_qc8w_rnn_seq__wasmsimd',
+  'x8_copy_nd6__wasmsimd',
+  'x16_copy_nd6__wasmsimd',
+  'x32_copy_nd6__wasmsimd',
+  'x64_copy_nd6__wasmsimd',
 ];

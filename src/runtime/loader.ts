@@ -342,6 +342,7 @@ export class InitState {
 
   init(arg?: WasmSource | InitOptions): Promise<Engine> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
+    this.forgetDisposed();
     this.promise ??= createEngine(arg, this.hooks).then(
       (e) => {
         this.engine = e;
@@ -358,6 +359,7 @@ export class InitState {
 
   initSync(arg: WasmSource | InitOptions): Engine {
     if (this.failure !== undefined) throw this.failure;
+    this.forgetDisposed();
     if (this.engine) return this.engine;
     if (this.promise) throw new InitError('initSync: an asynchronous init() is already under way');
     try {
@@ -369,6 +371,14 @@ export class InitState {
     } catch (err) {
       this.failure = err;
       throw err;
+    }
+  }
+
+  /** After engine.dispose() of the default engine, the next init() starts a new one. */
+  private forgetDisposed(): void {
+    if (this.engine?.isDisposed) {
+      this.engine = undefined;
+      this.promise = undefined;
     }
   }
 }

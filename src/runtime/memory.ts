@@ -8,7 +8,7 @@
  * `memory.grow` detaches every ArrayBuffer view: never keep a view across a call that may
  * allocate; use `f32(ptr, n)` and friends, which make a fresh view each time.
  */
-import { ArgumentError, OutOfMemoryError } from './errors.js';
+import { ArgumentError, DisposedError, OutOfMemoryError } from './errors.js';
 
 export const PAGE_BYTES = 65536;
 export const ALIGN = 16;
@@ -32,6 +32,8 @@ interface FreeBlock {
   size: number;
 }
 
+const disposedMemory = () => new DisposedError('the engine of this memory was disposed (engine.dispose()): create a new engine');
+
 const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 
 /** Bytes a request of `bytes` occupies in the arena: rounded up to 16, plus the 16-byte tail pad. */
@@ -46,13 +48,34 @@ export class Arena {
   private freeList: FreeBlock[] = [];
   private inUse = 0;
   private highWater = 0;
+  private mem: WebAssembly.Memory | null;
 
   constructor(
-    readonly memory: WebAssembly.Memory,
+    memory: WebAssembly.Memory,
     heapBase: number,
     readonly limitBytes: number,
   ) {
+    this.mem = memory;
     this.base = align(Math.max(heapBase, ALIGN));
+    this.top = this.base;
+  }
+
+  /** The linear memory (DisposedError once the engine was disposed). */
+  get memory(): WebAssembly.Memory {
+    if (!this.mem) throw disposedMemory();
+    return this.mem;
+  }
+
+  get isDisposed(): boolean {
+    return this.mem === null;
+  }
+
+  /** Drops the memory (engine.dispose()): every block is gone; free() becomes a no-op, alloc() throws. */
+  dispose(): void {
+    this.mem = null;
+    this.live.clear();
+    this.freeList = [];
+    this.inUse = 0;
     this.top = this.base;
   }
 
@@ -66,6 +89,7 @@ export class Arena {
       throw new ArgumentError(`alloc: byte count must be a finite number >= 0, got ${bytes}`);
     }
     const size = blockBytes(bytes);
+    if (!this.mem) throw disposedMemory();
     let best = -1;
     for (let i = 0; i < this.freeList.length; i++) {
       const b = this.freeList[i];
@@ -96,6 +120,7 @@ export class Arena {
 
   /** Frees a block returned by alloc. Freeing an unknown address is an error (double free). */
   free(ptr: number): void {
+    if (!this.mem) return; // the engine was disposed: everything is already gone
     const size = this.live.get(ptr);
     if (size === undefined) throw new ArgumentError(`free: ${ptr} is not a live block (double free?)`);
     this.live.delete(ptr);

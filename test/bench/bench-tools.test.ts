@@ -1,7 +1,9 @@
 /**
- * The bench's own logic, without timing anything: statistics, layout conversions, and that an
- * ONNX model built by OnnxGraph runs in onnxruntime-web and computes what it should.
+ * The bench's own logic, without timing anything: statistics, layout conversions, that an
+ * ONNX model built by OnnxGraph runs in onnxruntime-web and computes what it should, and that
+ * `npm run bench -- --filter` which matches nothing fails with the list of workload names.
  */
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../dist/bench/harness.js';
 import { fromNHWC, toNHWC, transpose } from '../../dist/bench/workloads/layout.js';
@@ -62,5 +64,26 @@ describe('OnnxGraph + onnxruntime-web', () => {
     const g = new OnnxGraph().input('a', [1, 2]).constant('b', [2, 2], Float32Array.from([1, 2, 3, 4]));
     expect(() => g.constant('c', [3], new Float32Array(2))).toThrow(/2 values for dims \[3\]/);
     expect(g.node('MatMul', ['a', 'b'], ['y']).output('y', [1, 2]).encode().length).toBeGreaterThan(40);
+  });
+});
+
+describe('bench --filter', () => {
+  const bench = (...args: string[]) =>
+    spawnSync(process.execPath, [new URL('../../dist/bench/run.js', import.meta.url).pathname, ...args], { encoding: 'utf8', timeout: 60_000 });
+
+  it('a filter that matches no workload exits non-zero and prints the workload names', () => {
+    const r = bench('--filter', 'no-such-workload');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--filter "no-such-workload" matches no workload/);
+    expect(r.stderr).toMatch(/^ {2}softmax\/2048x1024$/m);
+    expect(r.stderr).toMatch(/^ {2}gemm\/M=256,N=256,K=256$/m);
+    expect(r.stdout).toBe(''); // nothing was loaded or run
+  });
+
+  it('a filter that is not a regular expression says so, with the names', () => {
+    const r = bench('--filter', 'gemm(');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/is not a regular expression/);
+    expect(r.stderr).toMatch(/^ {2}conv2d\//m);
   });
 });

@@ -57,8 +57,7 @@ describe.each(runnableBuilds())('pooling, batch norm, flatten [%s build]', (buil
       const ref = Array.from({ length: 2 * c }, (_, i) => xs.subarray(i * h * w, (i + 1) * h * w).reduce((a, b) => a + b, 0) / (h * w));
       expectClose(`seed=${SEED + 2} gavgpool ${c}x${h}x${w}`, y.toFloat32Array(), ref, 1e-6);
     }
-    expect(() => new nn.AdaptiveAvgPool2d(2)).toThrow(ArgumentError);
-    expect(() => F.adaptiveAvgPool2d(Tensor.zeros([1, 2, 3, 3]), [1, 2])).toThrow(ArgumentError);
+    expect(() => F.adaptiveAvgPool2d(Tensor.zeros([1, 2, 3, 3]), [1, 0])).toThrow(ArgumentError);
     expect(() => new nn.MaxPool2d(3, { padding: 2 }).forward(Tensor.zeros([1, 1, 8, 8]))).toThrow(ArgumentError);
     expect(() => new nn.MaxPool2d(5).forward(Tensor.zeros([1, 1, 3, 3]))).toThrow(ShapeError);
     expect(() => new nn.AvgPool2d(2, { divisorOverride: 3 })).toThrow(ArgumentError);

@@ -9,6 +9,7 @@ import { runners as model } from './ops/model.js';
 import { runners as linear } from './ops/linear.js';
 import { runners as rnn } from './ops/rnn.js';
 import { runners as conv } from './ops/conv.js';
+import { runners as layers } from './ops/layers.js';
 
 export const RUNNERS: Record<string, OpRunner> = {
   ...elementwise,
@@ -17,4 +18,5 @@ export const RUNNERS: Record<string, OpRunner> = {
   ...linear,
   ...rnn,
   ...conv,
+  ...layers,
 };

@@ -3,8 +3,17 @@
  * importing its table here; the runtime looks ops up only through `lookupOp`.
  */
 import type { OpDef, OpTable } from '../node.js';
+import { nnOps } from './nn.js';
+import { graphOps } from './graph.js';
+import { dataOps } from './data.js';
+import { layerOps } from './layers.js';
 
-const tables: OpTable[] = [];
+const tables: OpTable[] = [
+  nnOps,
+  graphOps,
+  dataOps,
+  layerOps,
+];
 
 const registry: OpTable = Object.assign({}, ...tables);
 

@@ -1,0 +1,186 @@
+/**
+ * A validated graph made ready to run, once at load: its initializers in wasm memory, nodes whose
+ * inputs are all constants folded into constants (and the constants only they read freed), every
+ * remaining node's op prepared with its constant inputs (packed weights), the last use of every
+ * value (intermediates are freed there), and which nodes can be folded once per input-shape
+ * signature: those that read only constants and values computed from the input shapes (Shape,
+ * Size and what is computed from them). Sub-graphs (If branches) are compiled the same way.
+ */
+import type { Tensor } from '../tensor.js';
+import type { Engine } from '../runtime/engine.js';
+import { OnnxError } from '../runtime/errors.js';
+import type { OnnxGraph, OnnxNode, OpContext, OpDef, PreparedOp } from './node.js';
+import { freeNames, subgraphs, validateGraph } from './graph.js';
+import { tensorFromData } from './values.js';
+
+export interface Step {
+  node: OnnxNode;
+  op: OpDef;
+  opset: number;
+  prepared: PreparedOp | null;
+  /** Inputs plus the outer names its sub-graphs read. */
+  reads: string[];
+  /** Computed once per input-shape signature (reads only constants and shape-derived values). */
+  perSignature: boolean;
+}
+
+/** Ops whose output shapes depend on input values, not only on input shapes. */
+const DATA_DEPENDENT = new Set(['NonZero', 'Unique', 'Compress', 'Loop', 'Scan', 'NonMaxSuppression', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial']);
+/** Ops never folded (random outputs). */
+const NEVER_FOLD = new Set(['RandomNormal', 'RandomUniform', 'RandomNormalLike', 'RandomUniformLike', 'Multinomial', 'Bernoulli']);
+
+/** Input positions whose values decide an op's output shape. */
+function shapeInputs(opType: string): number[] {
+  if (opType.startsWith('Reduce')) return [1];
+  switch (opType) {
+    case 'Reshape': case 'Expand': case 'Tile': case 'Squeeze': case 'Unsqueeze': case 'Split': case 'TopK': case 'OneHot': case 'Upsample': case 'CenterCropPad': case 'Trilu':
+      return [1];
+    case 'ConstantOfShape': case 'If':
+      return [0];
+    case 'Range':
+      return [0, 1, 2];
+    case 'Slice':
+      return [1, 2, 3, 4];
+    case 'Pad': case 'Resize':
+      return [1, 2, 3];
+    default:
+      return [];
+  }
+}
+
+export class CompiledGraph {
+  readonly consts = new Map<string, Tensor>();
+  readonly steps: Step[] = [];
+  readonly subs = new Map<OnnxGraph, CompiledGraph>();
+  /** Graph inputs that are not initializers, in file order. */
+  readonly inputs: string[];
+  readonly outputs: string[];
+  /** name -> index of the last step that reads it. */
+  readonly lastUse = new Map<string, number>();
+  private disposed = false;
+
+  constructor(
+    readonly graph: OnnxGraph,
+    readonly engine: Engine,
+  ) {
+    const inits = new Set(graph.initializers.map((t) => t.name));
+    this.inputs = graph.inputs.map((i) => i.name).filter((n) => !inits.has(n));
+    this.outputs = graph.outputs.map((o) => o.name);
+  }
+
+  /** Bytes of wasm memory the constants hold. */
+  get constBytes(): number {
+    let n = 0;
+    for (const t of this.consts.values()) n += t.byteLength;
+    for (const s of this.subs.values()) n += s.constBytes;
+    return n;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const s of this.steps) s.prepared?.dispose();
+    for (const t of this.consts.values()) t.dispose();
+    this.consts.clear();
+    for (const s of this.subs.values()) s.dispose();
+  }
+}
+
+/**
+ * Compiles `g`: validation (throws one OnnxError listing every problem), constants, folding,
+ * preparation. On any error everything allocated so far is freed.
+ */
+export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, engine: Engine, outer: ReadonlySet<string> = new Set()): CompiledGraph {
+  const order = validateGraph(g, opsets, engine, outer);
+  const cg = new CompiledGraph(g, engine);
+  try {
+    for (const t of g.initializers) {
+      if (t.external && !t.bytes.byteLength && t.dims.reduce((a, b) => a * b, 1) > 0) {
+        throw new OnnxError(`onnx: initializer ${JSON.stringify(t.name)} has external data (${t.external.location}) that was not provided: pass options.externalData`);
+      }
+      cg.consts.set(t.name, tensorFromData(t, engine));
+    }
+    const visible = new Set<string>([...outer, ...cg.inputs, ...cg.consts.keys()]);
+    for (const r of order) for (const o of r.node.outputs) if (o) visible.add(o);
+    const ctx: OpContext = { engine, opset: 0 };
+    for (const { node, op, opset } of order) {
+      const sgs = subgraphs(node);
+      const reads = [...node.inputs.filter((i) => i)];
+      for (const sg of sgs) {
+        cg.subs.set(sg, compileGraph(sg, opsets, engine, visible));
+        for (const f of freeNames(sg)) reads.push(f);
+      }
+      if (!sgs.length && !NEVER_FOLD.has(node.opType) && reads.every((i) => cg.consts.has(i))) {
+        foldNode(cg, node, op, { ...ctx, opset });
+        continue;
+      }
+      cg.steps.push({ node, op, opset, prepared: null, reads, perSignature: false });
+    }
+    dropUnread(cg, outer);
+    for (const s of cg.steps) {
+      if (!s.op.prepare) continue;
+      const consts = s.node.inputs.map((i) => (i ? (cg.consts.get(i) ?? null) : null));
+      if (consts.every((c) => c === null)) continue;
+      s.prepared = s.op.prepare(s.node, consts, { engine, opset: s.opset });
+    }
+    markPerSignature(cg);
+    cg.steps.forEach((s, k) => s.reads.forEach((i) => cg.lastUse.set(i, k)));
+    return cg;
+  } catch (e) {
+    cg.dispose();
+    throw e;
+  }
+}
+
+/** Runs a node whose inputs are all constants; its outputs become constants. */
+function foldNode(cg: CompiledGraph, node: OnnxNode, op: OpDef, ctx: OpContext): void {
+  const ins = node.inputs.map((i) => (i ? cg.consts.get(i)! : null));
+  let outs: Tensor[];
+  try {
+    outs = op.run(node, ins, ctx);
+  } catch (e) {
+    throw e instanceof OnnxError ? e : new OnnxError(`onnx: ${node.label}: ${(e as Error).message}`);
+  }
+  outs.forEach((t, j) => {
+    const name = node.outputs[j];
+    // An op may return an input itself (Identity): the constant gets its own view.
+    const own = ins.includes(t) || outs.indexOf(t) !== j ? t.reshape(t.shape) : t;
+    if (name) cg.consts.set(name, own);
+    else own.dispose();
+  });
+}
+
+/** Frees constants no remaining step, sub-graph or output reads (inputs of folded nodes only). */
+function dropUnread(cg: CompiledGraph, outer: ReadonlySet<string>): void {
+  const read = new Set<string>(cg.outputs);
+  for (const s of cg.steps) for (const i of s.reads) read.add(i);
+  void outer;
+  for (const [name, t] of cg.consts) {
+    if (!read.has(name)) {
+      t.dispose();
+      cg.consts.delete(name);
+    }
+  }
+}
+
+/**
+ * Marks the steps computed once per input-shape signature: all their reads are constants or
+ * per-signature values, or they are Shape/Size of a value whose shape the signature decides.
+ */
+function markPerSignature(cg: CompiledGraph): void {
+  const valueStatic = new Set<string>(cg.consts.keys());
+  const shapeStatic = new Set<string>([...cg.consts.keys(), ...cg.inputs]);
+  for (const s of cg.steps) {
+    const { node } = s;
+    const t = node.opType;
+    const shapeOnly = (t === 'Shape' || t === 'Size') && !node.domain && shapeStatic.has(node.input(0));
+    s.perSignature = shapeOnly || (!NEVER_FOLD.has(t) && s.reads.every((i) => valueStatic.has(i)));
+    const si = shapeInputs(t);
+    const shapesKnown = s.perSignature || (!DATA_DEPENDENT.has(t) && node.inputs.every((i, k) => !i || valueStatic.has(i) || (shapeStatic.has(i) && !si.includes(k))));
+    for (const o of node.outputs) {
+      if (!o) continue;
+      if (s.perSignature) valueStatic.add(o);
+      if (shapesKnown) shapeStatic.add(o);
+    }
+  }
+}

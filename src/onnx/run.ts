@@ -1,0 +1,102 @@
+/**
+ * Runs a compiled graph: steps in topological order, each value looked up in this run's live
+ * values, the per-signature cache, the constants, then the enclosing scope; every intermediate
+ * is freed right after its last use, outputs are handed to the caller (copies when they are
+ * constants, cached values or values the run does not own). On any error everything the run
+ * made is freed and the error names the node.
+ */
+import type { Tensor } from '../tensor.js';
+import { OnnxError } from '../runtime/errors.js';
+import type { OnnxGraph, OpContext } from './node.js';
+import type { CompiledGraph } from './compile.js';
+
+export type Lookup = (name: string) => Tensor | null;
+
+export interface ExecOptions {
+  /** Values of enclosing graphs (If branches read them by name). */
+  outer?: Lookup;
+  /** Per-signature values: read (and written when `building`) for perSignature steps. */
+  cache?: Map<string, Tensor>;
+  /** True on the first run of a signature: perSignature steps run and fill `cache`. */
+  building?: boolean;
+}
+
+/**
+ * Runs `cg` with `feeds` (graph input name -> tensor; the run takes ownership of them and frees
+ * them) and returns the graph outputs in order, owned by the caller.
+ */
+export function execute(cg: CompiledGraph, feeds: Map<string, Tensor>, opts: ExecOptions = {}): Tensor[] {
+  const live = new Map<string, Tensor>(feeds);
+  const cache = opts.cache;
+  const keepOut = new Set(cg.outputs);
+  const result: Tensor[] = [];
+  const lookup: Lookup = (name) => live.get(name) ?? cache?.get(name) ?? cg.consts.get(name) ?? opts.outer?.(name) ?? null;
+  try {
+    for (let k = 0; k < cg.steps.length; k++) {
+      const s = cg.steps[k];
+      const { node } = s;
+      const cached = cache && s.perSignature;
+      if (cached && !opts.building) continue;
+      const ins = node.inputs.map((i) => {
+        if (!i) return null;
+        const t = lookup(i);
+        if (!t) throw new OnnxError(`onnx: ${node.label}: input ${JSON.stringify(i)} was not produced (an optional output no node computed?)`);
+        return t;
+      });
+      const ctx: OpContext = {
+        engine: cg.engine,
+        opset: s.opset,
+        lookup,
+        runGraph: (g: OnnxGraph, outer: Lookup) => runSubgraph(cg, g, outer),
+      };
+      let outs: Tensor[];
+      try {
+        outs = s.prepared ? s.prepared.run(ins, ctx) : s.op.run(node, ins, ctx);
+      } catch (e) {
+        throw e instanceof OnnxError ? e : new OnnxError(`onnx: ${node.label}: ${(e as Error).message}`);
+      }
+      const dest = cached ? cache : live;
+      outs.forEach((t, j) => {
+        const name = node.outputs[j];
+        // An op may return one of its inputs itself (Identity): the output gets its own view.
+        const own = ins.includes(t) || outs.indexOf(t) !== j ? t.reshape(t.shape) : t;
+        if (name && (cached || keepOut.has(name) || cg.lastUse.has(name))) dest.set(name, own);
+        else own.dispose();
+      });
+      for (const i of s.reads) {
+        if (cg.lastUse.get(i) === k && !keepOut.has(i)) {
+          const t = live.get(i);
+          if (t) {
+            live.delete(i);
+            t.dispose();
+          }
+        }
+      }
+    }
+    for (const name of cg.outputs) {
+      const own = live.get(name);
+      if (own) {
+        live.delete(name);
+        result.push(own);
+        continue;
+      }
+      const t = lookup(name);
+      if (!t) throw new OnnxError(`onnx: graph ${JSON.stringify(cg.graph.name)}: output ${JSON.stringify(name)} was not produced`);
+      result.push(t.clone());
+    }
+    return result;
+  } catch (e) {
+    for (const t of result) t.dispose();
+    throw e;
+  } finally {
+    for (const t of live.values()) t.dispose();
+  }
+}
+
+/** Runs a sub-graph without inputs (an If branch) in the scope `outer`. */
+function runSubgraph(cg: CompiledGraph, g: OnnxGraph, outer: Lookup): Tensor[] {
+  const sub = cg.subs.get(g);
+  if (!sub) throw new OnnxError(`onnx: subgraph ${JSON.stringify(g.name)} was not compiled with its graph`);
+  if (sub.inputs.length) throw new OnnxError(`onnx: subgraph ${JSON.stringify(g.name)} takes inputs (${sub.inputs.join(', ')}): only input-less branches (If) are supported`);
+  return execute(sub, new Map(), { outer });
+}

@@ -1,0 +1,66 @@
+/**
+ * The layer family's ONNX OpDefs (src/onnx/ops/layers.ts) against the ONNX backend node tests
+ * (libonnx-testdata), one node at a time, before and independently of the graph runtime: each
+ * test in EXPECTED must pass with the backend tolerance; the others must be refused with an
+ * OnnxError (or DTypeError for dtypes outside float32) naming the node.
+ */
+import { describe, expect, it } from 'vitest';
+import { getEngine, OnnxError, DTypeError } from '../../dist/src/entries/node.js';
+import { lookupOp } from '../../dist/src/onnx/ops/index.js';
+import { HAVE_NODE_TESTS, compareOutput, loadNodeCase, nodeTestsFor } from '../helpers/onnx-node-case.js';
+import { runnableBuilds, useBuild } from '../helpers/engines.js';
+
+const FAMILIES = ['test_maxpool', 'test_averagepool', 'test_globalaveragepool', 'test_globalmaxpool', 'test_convtranspose'];
+
+/** Tests of FAMILIES that are not expected to pass, with the reason (3-D windows, uint8, ...). */
+const REFUSED: Record<string, string> = {
+  test_maxpool_3d_default: '3-D windows',
+  test_averagepool_3d_default: '3-D windows',
+  test_maxpool_2d_uint8: 'uint8 input',
+  test_convtranspose_3d: '3-D windows',
+  test_maxpool_with_argmax_2d_precomputed_pads: 'Indices output',
+  test_maxpool_with_argmax_2d_precomputed_strides: 'Indices output',
+};
+
+describe.skipIf(!HAVE_NODE_TESTS).each(runnableBuilds())('ONNX layer ops vs the backend node tests [%s build]', (build) => {
+  it('pooling', async () => {
+    await useBuild(build);
+    const engine = getEngine();
+    const names = nodeTestsFor(FAMILIES);
+    expect(names.length).toBeGreaterThan(20);
+    let passed = 0;
+    for (const name of names) {
+      const c = loadNodeCase(name);
+      const op = lookupOp(c.node.domain, c.node.opType);
+      if (!op) throw new Error(`${name}: ${c.node.opType} is not registered`);
+      const ctx = { engine, opset: c.opset };
+      const attempt = () => {
+        op.check?.(c.node, ctx);
+        const outs = op.run(c.node, c.inputs, ctx);
+        c.expected.forEach((e, i) => compareOutput(`${build} ${name} output ${i}`, outs[i], e));
+        if (op.infer) {
+          const types = op.infer(c.node, c.inputs.map((t) => (t ? { dtype: t.dtype, shape: [...t.shape] } : null)), c.inputs.map(() => null), ctx);
+          types.forEach((t, i) => expect(t.shape, `${name} infer`).toEqual([...outs[i].shape]));
+        }
+        for (const o of outs) o.dispose();
+        // The prepared form (every input taken as a constant) gives the same outputs.
+        const prep = op.prepare?.(c.node, c.inputs, ctx);
+        if (prep) {
+          const again = prep.run(c.inputs, ctx);
+          c.expected.forEach((e, i) => compareOutput(`${build} ${name} prepared output ${i}`, again[i], e));
+          for (const o of again) o.dispose();
+          prep.dispose();
+        }
+      };
+      if (REFUSED[name]) {
+        expect(attempt, `${name} (${REFUSED[name]})`).toThrow(/./);
+        try { attempt(); } catch (e) { expect(e instanceof OnnxError || e instanceof DTypeError, `${name}: ${String(e)}`).toBe(true); }
+      } else {
+        attempt();
+        passed++;
+      }
+      for (const t of c.inputs) t?.dispose();
+    }
+    expect(passed).toBeGreaterThan(15);
+  });
+});

@@ -1,0 +1,188 @@
+#!/usr/bin/python3
+"""Golden cases of the layer family (pooling 1-D and adaptive, BatchNorm1d, GroupNorm, InstanceNorm,
+ConvTranspose1d/2d, interpolate/Upsample, weight_norm, nn.Transformer/TransformerDecoder) in the
+format of shared/golden/README.md (nn-golden/1), float64 references.
+
+Run by hand with Debian's PyTorch 1.13 (torch is not a JS dependency):
+
+    /usr/bin/python3 tools/gen-golden-layers.py [OUT_DIR=test/fixtures] [--filter OP[,OP]]
+
+Writes OUT_DIR/<op>/<case>.safetensors (small files: KBs). The writer, the float64 reference and
+the tolerance rule are those of tools/gen-fixtures.py (imported, not copied); seeds are crc32 of
+"layers/<op>/<case>". The conformance runners are tools/conformance/ops/layers.ts.
+"""
+import copy
+import importlib.util
+import os
+import sys
+import zlib
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+_spec = importlib.util.spec_from_file_location('gen_fixtures', os.path.join(HERE, 'gen-fixtures.py'))
+gf = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(gf)
+
+META = {'set': 'layers', 'generator': 'tools/gen-golden-layers.py'}
+
+
+def start(op, case):
+    s = zlib.crc32(f'layers/{op}/{case}'.encode()) & 0x7FFFFFFF
+    torch.manual_seed(s)
+    return s
+
+
+def shape_name(shape):
+    return 'x'.join(map(str, shape))
+
+
+def fn_case(op, case, params, fn, inputs, torch_call, reduction_len, seed):
+    f32 = fn(*inputs.values())
+    ref = fn(*[(v.double() if v.dtype == torch.float32 else v) for v in inputs.values()])
+    gf.write_case(op, case, params, inputs, {}, {'output': ref}, {'output': f32}, seed, torch_call, reduction_len,
+                  extra_meta=META)
+
+
+def module_case(op, case, params, m, inputs, torch_call, reduction_len, seed, overwrite=None, call=None, out_names=('output',)):
+    gf.module_case(op, case, params, lambda: m, inputs, list(out_names), torch_call, reduction_len, seed,
+                   overwrite=overwrite, call=call, extra_meta=META)
+
+
+# ---------------------------------------------------------------------------------------------
+def gen_pool1d():
+    for shape, k, s_, p, d, ceil in [([2, 3, 17], 3, 2, 1, 1, True), ([1, 4, 9], 2, 2, 0, 1, False), ([1, 2, 33], 5, 3, 2, 2, True),
+                                     ([3, 16], 3, 1, 1, 1, False)]:
+        case = f'{shape_name(shape)}_k{k}_s{s_}_p{p}_d{d}' + ('_ceil' if ceil else '')
+        seed = start('maxpool1d', case)
+        x = torch.randn(shape)
+        fn_case('maxpool1d', case, {'kernel_size': k, 'stride': s_, 'padding': p, 'dilation': d, 'ceil_mode': ceil, 'input_shape': shape},
+                lambda t: F.max_pool1d(t, k, s_, p, d, ceil_mode=ceil), {'input': x},
+                f'nn.MaxPool1d({k},{s_},{p},{d},ceil_mode={ceil})(input)', k, seed)
+    for shape, k, s_, p, ceil, cip in [([2, 3, 17], 3, 2, 1, True, True), ([1, 4, 9], 4, 3, 2, True, False), ([1, 5, 8], 2, 2, 0, False, True),
+                                       ([3, 13], 3, 1, 1, False, False)]:
+        case = f'{shape_name(shape)}_k{k}_s{s_}_p{p}_{"cip" if cip else "nocip"}' + ('_ceil' if ceil else '')
+        seed = start('avgpool1d', case)
+        x = torch.randn(shape)
+        fn_case('avgpool1d', case, {'kernel_size': k, 'stride': s_, 'padding': p, 'ceil_mode': ceil, 'count_include_pad': cip, 'input_shape': shape},
+                lambda t: F.avg_pool1d(t, k, s_, p, ceil_mode=ceil, count_include_pad=cip), {'input': x},
+                f'nn.AvgPool1d({k},{s_},{p},ceil_mode={ceil},count_include_pad={cip})(input)', k, seed)
+
+
+def gen_adaptive():
+    for shape, out in [([2, 3, 7, 5], [3, 2]), ([1, 4, 10, 13], [4, 5]), ([1, 2, 5, 5], [7, 7]), ([1, 3, 9, 9], [3, None]), ([3, 6, 6], 4)]:
+        case = f'{shape_name(shape)}_to{"x".join("None" if o is None else str(o) for o in (out if isinstance(out, list) else [out, out]))}'
+        seed = start('adaptive_avg_pool2d', case)
+        x = torch.randn(shape)
+        fn_case('adaptive_avg_pool2d', case, {'output_size': out, 'input_shape': shape},
+                lambda t: F.adaptive_avg_pool2d(t, out), {'input': x}, f'nn.AdaptiveAvgPool2d({out})(input)', shape[-1] * shape[-2], seed)
+        seed = start('adaptive_max_pool2d', case)
+        x = torch.randn(shape)
+        fn_case('adaptive_max_pool2d', case, {'output_size': out, 'input_shape': shape},
+                lambda t: F.adaptive_max_pool2d(t, out), {'input': x}, f'nn.AdaptiveMaxPool2d({out})(input)', shape[-1] * shape[-2], seed)
+    for shape, out in [([2, 3, 17], 5), ([1, 4, 6], 6), ([1, 2, 5], 8), ([3, 10], 1)]:
+        case = f'{shape_name(shape)}_to{out}'
+        seed = start('adaptive_avg_pool1d', case)
+        x = torch.randn(shape)
+        fn_case('adaptive_avg_pool1d', case, {'output_size': out, 'input_shape': shape},
+                lambda t: F.adaptive_avg_pool1d(t, out), {'input': x}, f'nn.AdaptiveAvgPool1d({out})(input)', shape[-1], seed)
+
+
+def gen_norms():
+    for shape, eps, affine in [([5, 6], 1e-5, True), ([3, 7, 9], 1e-3, True), ([2, 4, 5], 1e-5, False)]:
+        c = shape[1]
+        case = f'{shape_name(shape)}_eps{eps:g}_{"affine" if affine else "noaffine"}'
+        seed = start('batchnorm1d', case)
+
+        def over(m, c=c, affine=affine):
+            if affine:
+                gf.randomize(m.weight, m.bias)
+            gf.randomize(m.running_mean)
+            m.running_var.copy_(torch.rand(c) * 2 + 0.05)
+            m.num_batches_tracked.fill_(7)
+        x = torch.randn(shape)
+        module_case('batchnorm1d', case, {'num_features': c, 'eps': eps, 'momentum': 0.1, 'affine': affine, 'input_shape': shape},
+                    nn.BatchNorm1d(c, eps=eps, affine=affine), {'input': x}, f'nn.BatchNorm1d({c},eps={eps},affine={affine}).eval()(input)',
+                    1, seed, overwrite=over)
+    for shape, g, eps, affine, offset in [([2, 6, 5, 7], 3, 1e-5, True, 0.0), ([1, 4, 9], 2, 1e-3, True, 20.0), ([3, 5, 7, 3], 5, 1e-5, False, 0.0),
+                                          ([2, 8, 33], 1, 1e-5, True, 0.0), ([1, 32, 4, 4], 8, 1e-6, True, -5.0)]:
+        c = shape[1]
+        case = f'{shape_name(shape)}_g{g}_eps{eps:g}_{"affine" if affine else "noaffine"}' + (f'_offset{offset:g}' if offset else '')
+        seed = start('group_norm', case)
+        x = torch.randn(shape) + offset
+
+        def over(m, affine=affine):
+            if affine:
+                gf.randomize(m.weight, m.bias)
+        module_case('group_norm', case, {'num_groups': g, 'num_channels': c, 'eps': eps, 'affine': affine, 'input_shape': shape, 'input_offset': offset},
+                    nn.GroupNorm(g, c, eps=eps, affine=affine), {'input': x}, f'nn.GroupNorm({g},{c},eps={eps},affine={affine})(input)',
+                    (c // g) * int(torch.tensor(shape[2:]).prod()), seed, overwrite=over)
+    for dims, shape, affine, track in [(1, [2, 3, 17], False, False), (1, [4, 9], True, False), (1, [2, 3, 8], True, True),
+                                       (2, [2, 3, 5, 7], True, False), (2, [3, 4, 4], False, False), (2, [1, 2, 6, 5], False, True)]:
+        Inst = nn.InstanceNorm1d if dims == 1 else nn.InstanceNorm2d
+        op = f'instance_norm{dims}d'
+        c = shape[-dims - 1]
+        case = f'{shape_name(shape)}_{"affine" if affine else "noaffine"}_{"track" if track else "notrack"}'
+        seed = start(op, case)
+        x = torch.randn(shape)
+
+        def over(m, affine=affine, track=track, c=c):
+            if affine:
+                gf.randomize(m.weight, m.bias)
+            if track:
+                gf.randomize(m.running_mean)
+                m.running_var.copy_(torch.rand(c) * 2 + 0.05)
+                m.num_batches_tracked.fill_(3)
+        module_case(op, case, {'num_features': c, 'eps': 1e-5, 'momentum': 0.1, 'affine': affine, 'track_running_stats': track, 'input_shape': shape},
+                    Inst(c, affine=affine, track_running_stats=track), {'input': x},
+                    f'nn.InstanceNorm{dims}d({c},affine={affine},track_running_stats={track}).eval()(input)',
+                    int(torch.tensor(shape[-dims:]).prod()), seed, overwrite=over)
+
+
+def gen_conv_transpose():
+    C = [  # dims, n, cin, cout, spatial, k, s, p, op, d, g, bias
+        (2, 1, 3, 4, [5, 7], [3, 3], [2, 2], [1, 1], [1, 1], [1, 1], 1, True),
+        (2, 2, 4, 6, [3, 4], [4, 3], [2, 1], [1, 0], [0, 0], [1, 2], 2, False),
+        (2, 1, 6, 6, [4, 5], [3, 3], [3, 2], [0, 1], [2, 1], [1, 1], 3, True),
+        (2, 1, 8, 8, [6, 6], [2, 2], [2, 2], [0, 0], [0, 0], [1, 1], 8, True),
+        (1, 2, 4, 3, [9], [4], [2], [1], [1], [1], 1, True),
+        (1, 1, 6, 4, [13], [5], [3], [2], [0], [2], 2, False),
+        (1, 3, 2, 5, [1], [3], [1], [0], [0], [1], 1, True),
+    ]
+    for dims, n, cin, cout, sp, k, s_, p, op_, d, g, bias in C:
+        Conv = nn.ConvTranspose2d if dims == 2 else nn.ConvTranspose1d
+        op = f'conv_transpose{dims}d'
+        j = lambda v: 'x'.join(map(str, v))
+        case = f'b{n}_c{cin}to{cout}_{j(sp)}_k{j(k)}_s{j(s_)}_p{j(p)}_op{j(op_)}_d{j(d)}_g{g}_{"bias" if bias else "nobias"}'
+        seed = start(op, case)
+        m = Conv(cin, cout, k, stride=s_, padding=p, output_padding=op_, groups=g, bias=bias, dilation=d)
+        x = torch.randn([n, cin] + sp)
+        module_case(op, case, {'in_channels': cin, 'out_channels': cout, 'kernel_size': k, 'stride': s_, 'padding': p, 'output_padding': op_,
+                               'groups': g, 'bias': bias, 'dilation': d, 'input_shape': [n, cin] + sp},
+                    m, {'input': x}, f'nn.ConvTranspose{dims}d({cin},{cout},{k},stride={s_},padding={p},output_padding={op_},groups={g},bias={bias},dilation={d})(input)',
+                    (cin // g) * int(torch.tensor(k).prod()), seed)
+
+
+GENERATORS = {'pool1d': gen_pool1d, 'adaptive': gen_adaptive, 'norms': gen_norms, 'conv_transpose': gen_conv_transpose}
+
+
+def main():
+    args = sys.argv[1:]
+    if '--filter' in args:
+        i = args.index('--filter')
+        gf.FILTER = set(args[i + 1].split(','))
+        del args[i:i + 2]
+    gf.OUT = args[0] if args else os.path.join(HERE, '..', 'test', 'fixtures')
+    torch.set_num_threads(1)
+    for g in GENERATORS.values():
+        g()
+    counts = {}
+    for f in gf.MANIFEST:
+        counts[f['op']] = counts.get(f['op'], 0) + 1
+    print(counts, sum(counts.values()), 'files,', sum(f['bytes'] for f in gf.MANIFEST), 'bytes')
+
+
+if __name__ == '__main__':
+    main()
