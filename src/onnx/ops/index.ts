@@ -7,12 +7,14 @@ import { nnOps } from './nn.js';
 import { graphOps } from './graph.js';
 import { dataOps } from './data.js';
 import { layerOps } from './layers.js';
+import { quantOps } from './quant.js';
 
 const tables: OpTable[] = [
   nnOps,
   graphOps,
   dataOps,
   layerOps,
+  quantOps,
 ];
 
 const registry: OpTable = Object.assign({}, ...tables);

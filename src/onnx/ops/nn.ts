@@ -15,6 +15,7 @@ import { layerNorm } from '../../ops/layernorm.js';
 import { batchNorm } from '../../ops/batchnorm.js';
 import type { OnnxNode, OpDef, OpTable, PreparedOp } from '../node.js';
 import { axisOf } from '../values.js';
+import { prepareQdqMatMul } from './quant.js';
 
 function f32(node: OnnxNode, t: Tensor | null, what: string): Tensor {
   if (!t) throw node.error(`input ${what} is required`);
@@ -267,6 +268,8 @@ const MatMul: OpDef = {
     return [matmul(f32(node, a, 'A'), f32(node, b, 'B'))];
   },
   prepare(node, [, b]): PreparedOp | null {
+    const qdq = prepareQdqMatMul(node, b); // B = DequantizeLinear(int8 constant): the int8 GEMM (quant.ts)
+    if (qdq) return qdq;
     if (!b || b.dtype !== 'float32' || b.ndim !== 2 || b.numel === 0) return null;
     const [k, n] = b.shape;
     const w = PackedWeights.fromKN(b.engine, k, n, b.ptr);
