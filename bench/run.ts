@@ -25,6 +25,7 @@ import { gemmWorkloads } from './workloads/gemm.js';
 import { normWorkloads } from './workloads/norm.js';
 import { rnnWorkloads } from './workloads/rnn.js';
 import { transformerWorkloads } from './workloads/transformer.js';
+import { int8Workloads } from './workloads/int8.js';
 import { NotAvailable, type Prepared, type Workload } from './workloads/types.js';
 
 const QUICK: HarnessOptions = { warmupMinCalls: 3, warmupMinMs: 300, warmupMaxMs: 800, maxTimeS: 0.1, minSamples: 3, budgetMs: 300, singleCallAboveMs: 600 };
@@ -38,7 +39,7 @@ const FULL: HarnessOptions = { warmupMinCalls: 5, warmupMinMs: 500, warmupMaxMs:
  */
 const REWARM_MIN_MS = 100;
 
-const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads];
+const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads, ...int8Workloads];
 
 interface Peers {
   ours: Map<BuildName, Engine>;

@@ -1,0 +1,110 @@
+/**
+ * int8 rows (issue 15): the dynamic-int8 GEMM (src/ops/qgemm.ts) and the int8 LSTM
+ * (nn.quantizeDynamic), each next to the same shape in float32 simdnn, so one
+ * `npm run bench -- --filter int8` gives the ratios: GEMM 1024^3 and 128x768x3072, GEMV
+ * 4096x4096, LSTM batch 1 (T 128, input and hidden 256), conv 3x3 64 channels. Row names:
+ * `int8/<shape>` (int8) and `int8/f32/<shape>` (float32). Ours only: the onnxruntime-web side
+ * of the quantized models (QDQ / MatMulInteger files) is not written yet.
+ * GFLOP/s counts 2·M·N·K (the LSTM: its two matrix products); GEMV rows give GB/s of weight
+ * traffic at each dtype's width (int8: N·K bytes, float32: 4·N·K).
+ */
+import { Tensor, nn } from '../../src/entries/node.js';
+import { PackedWeights, gemm } from '../../src/ops/gemm.js';
+import { QPackedWeights, qgemm } from '../../src/ops/qgemm.js';
+import { Rng } from '../../test/helpers/rng.js';
+import { oursCase } from '../peers/ours.js';
+import { NotAvailable, workload, type Workload } from './types.js';
+
+interface GemmData {
+  a: Float32Array;
+  w: Float32Array;
+  bias: Float32Array;
+}
+
+function gemmRows(m: number, k: number, n: number): Workload[] {
+  const shape = m === 1 ? `gemv/K=${k},N=${n}` : `gemm/M=${m},N=${n},K=${k}`;
+  const data = (): GemmData => {
+    const r = new Rng(3 + m + k + n);
+    const s = 1 / Math.sqrt(k);
+    return { a: r.f32(m * k), w: r.f32(n * k, -s, s), bias: r.f32(n, -s, s) };
+  };
+  return [true, false].map((int8) =>
+    workload<GemmData>({
+      name: `int8/${int8 ? '' : 'f32/'}${shape}`,
+      flops: 2 * m * n * k,
+      bytes: m === 1 ? n * k * (int8 ? 1 : 4) : undefined,
+      data,
+      sides: {
+        ours(engine, d) {
+          const a = Tensor.from(d.a, [m, k], 'float32', engine);
+          const c = Tensor.empty([m, n], 'float32', engine);
+          const pw = int8 ? QPackedWeights.quantize(engine, n, k, d.w, d.bias) : engine.scope(() => PackedWeights.fromTensor(Tensor.from(d.w, [n, k], 'float32', engine), Tensor.from(d.bias, [n], 'float32', engine)));
+          const run = int8 ? () => qgemm(engine, { m, a: a.ptr, c: c.ptr }, pw as QPackedWeights) : () => gemm(engine, { m, a: a.ptr, c: c.ptr }, pw as PackedWeights);
+          return {
+            run,
+            output: () => {
+              run();
+              return c.toFloat32Array();
+            },
+            dispose: () => {
+              pw.dispose();
+              a.dispose();
+              c.dispose();
+            },
+            note: `weights ${(pw.bytes / 1048576).toFixed(2)} MiB`,
+          };
+        },
+      },
+    }),
+  );
+}
+
+interface LstmData {
+  x: Float32Array;
+  seed: number;
+}
+
+function lstmRows(T: number, B: number, H: number): Workload[] {
+  return [true, false].map((int8) =>
+    workload<LstmData>({
+      name: `int8/${int8 ? '' : 'f32/'}lstm/T=${T},B=${B},I=${H},H=${H}`,
+      flops: 2 * T * B * 4 * H * (H + H),
+      data: () => ({ x: new Rng(17).f32(T * B * H), seed: 17 }),
+      sides: {
+        ours(engine, d) {
+          const m = new nn.LSTM(H, H, {}, engine);
+          const r = new Rng(d.seed);
+          const sd = m.stateDict();
+          for (const t of Object.values(sd)) t.data<'float32'>().set(r.f32(t.numel, -1 / 16, 1 / 16));
+          m.loadStateDict(sd);
+          if (int8) nn.quantizeDynamic(m);
+          const x = Tensor.from(d.x, [T, B, H], 'float32', engine);
+          return oursCase(engine, () => m.forward(x)[0], () => {
+            m.dispose();
+            x.dispose();
+          });
+        },
+      },
+    }),
+  );
+}
+
+const convRows: Workload[] = [
+  workload<null>({
+    name: 'int8/conv/N=1,C=64,H=56,W=56,O=64,k3x3',
+    data: () => null,
+    sides: {
+      ours() {
+        throw new NotAvailable('ours: int8 Conv2d is not implemented yet (quantizeDynamic leaves Conv1d/Conv2d in float32)');
+      },
+    },
+  }),
+];
+
+export const int8Workloads: Workload[] = [
+  ...gemmRows(1024, 1024, 1024),
+  ...gemmRows(128, 768, 3072),
+  ...gemmRows(1, 4096, 4096),
+  ...lstmRows(128, 1, 256),
+  ...convRows,
+];
