@@ -13,7 +13,7 @@ import { PackedWeights, gemm } from '../../src/ops/gemm.js';
 import { QPackedWeights, qgemm } from '../../src/ops/qgemm.js';
 import { Rng } from '../../test/helpers/rng.js';
 import { oursCase } from '../peers/ours.js';
-import { NotAvailable, workload, type Workload } from './types.js';
+import { workload, type Workload } from './types.js';
 
 interface GemmData {
   a: Float32Array;
@@ -89,22 +89,35 @@ function lstmRows(T: number, B: number, H: number): Workload[] {
   );
 }
 
-const convRows: Workload[] = [
-  workload<null>({
-    name: 'int8/conv/N=1,C=64,H=56,W=56,O=64,k3x3',
-    data: () => null,
-    sides: {
-      ours() {
-        throw new NotAvailable('ours: int8 Conv2d is not implemented yet (quantizeDynamic leaves Conv1d/Conv2d in float32)');
+function convRows(c: number, hw: number): Workload[] {
+  return [true, false].map((int8) =>
+    workload<Float32Array>({
+      name: `int8/${int8 ? '' : 'f32/'}conv/N=1,C=${c},H=${hw},W=${hw},O=${c},k3x3`,
+      flops: 2 * c * c * 9 * hw * hw,
+      data: () => new Rng(29).f32(c * hw * hw),
+      sides: {
+        ours(engine, d) {
+          const m = new nn.Conv2d(c, c, 3, { padding: 1 }, engine);
+          const r = new Rng(31);
+          const sd = m.stateDict();
+          for (const t of Object.values(sd)) t.data<'float32'>().set(r.f32(t.numel, -1 / 24, 1 / 24));
+          m.loadStateDict(sd);
+          if (int8) nn.quantizeDynamic(m);
+          const x = Tensor.from(d, [1, c, hw, hw], 'float32', engine);
+          return oursCase(engine, () => m.forward(x), () => {
+            m.dispose();
+            x.dispose();
+          });
+        },
       },
-    },
-  }),
-];
+    }),
+  );
+}
 
 export const int8Workloads: Workload[] = [
   ...gemmRows(1024, 1024, 1024),
   ...gemmRows(128, 768, 3072),
   ...gemmRows(1, 4096, 4096),
   ...lstmRows(128, 1, 256),
-  ...convRows,
+  ...convRows(64, 56),
 ];

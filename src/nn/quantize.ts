@@ -3,15 +3,20 @@
  * torch.ao.quantization.quantize_dynamic, IN PLACE: the module passed in (and every supported
  * submodule) is changed and returned; nothing is copied, the float32 weights are freed.
  *
- * Supported layers: Linear (and so MultiheadAttention's out_proj and Transformer feed-forwards),
- * RNN / GRU / LSTM (W_ih and W_hh). Each weight becomes int8 per output channel, symmetric
+ * Supported layers: Linear (and so Transformer feed-forwards), MultiheadAttention (input and
+ * output projections), RNN / GRU / LSTM (W_ih and W_hh), Conv1d / Conv2d (im2col or 1x1 rows
+ * through the int8 GEMM: ops/qconv.ts). Not: the RNN cells (RNNCell/GRUCell/LSTMCell), Embedding,
+ * depthwise-heavy models gain nothing (their GEMMs are tiny). TinyCNN's BatchNorm folding reads
+ * float weights: quantize a model built with foldBatchNorm: false. Each weight becomes int8 per output channel, symmetric
  * (zero point 0, codes -127..127, scale = max|row| / 127, src/ops/qgemm.ts), and its scales a
  * float32 parameter next to it. Activations are quantized per row at run time (7-bit codes with a
  * per-row zero point); the GEMM accumulates in int32 and writes float32.
  *
  * State dict (safetensors-ready, saveSafetensors writes I8 + F32): the weight key keeps its
  * PyTorch name and its shape, now int8, and the scales take the key `<weight key>_scale`:
- *   Linear: `weight` I8 [out, in], `weight_scale` F32 [out], `bias` F32 [out]
+ *   Linear, Conv1d/Conv2d: `weight` I8 (PyTorch's shape), `weight_scale` F32 [out], `bias` F32 [out]
+ *   MultiheadAttention: `in_proj_weight` I8 [3E, E] + `in_proj_weight_scale` F32 [3E] (or
+ *     q/k/v_proj_weight + `_scale` when kdim/vdim differ), `out_proj.weight` + `out_proj.weight_scale`
  *   RNN/GRU/LSTM: `weight_ih_l{k}[_reverse]` I8 [G*H, in] + `weight_ih_l{k}[_reverse]_scale` F32 [G*H],
  *     `weight_hh_l{k}...` I8 + `..._scale` F32, biases F32 unchanged.
  * A quantized module loads such a dict with loadStateDict (the scales may also be [1]: per

@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { Tensor, nn, loadSafetensors, saveSafetensors, type Engine } from '../../dist/src/entries/node.js';
-import { TinyTransformerClassifier, CharLSTM, optionsFromKwargs } from '../../dist/examples/index.js';
+import { TinyTransformerClassifier, CharLSTM, TinyCNN, optionsFromKwargs } from '../../dist/examples/index.js';
 import { loadCaseBytes } from '../../dist/tools/conformance/load.js';
 import { stateDictOf } from '../../dist/tools/conformance/types.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
@@ -63,6 +63,16 @@ function runRnn(kind: RnnKind, name: string, e: Engine, quantize: boolean): { ou
   const r = { out: out.toFloat32Array(), hn: hn.toFloat32Array(), ref: t.output.toFloat32Array(), refH: t.h_n.toFloat32Array(), bytes };
   m.dispose();
   return r;
+}
+
+/** Classifier logits vs the reference: the error stats, argmax agreement count and rows (reported). */
+function classify(what: string, got: Float32Array, ref: Float32Array, classes: number) {
+  const a = argmaxRows(got, classes);
+  const b = argmaxRows(ref, classes);
+  const agree = a.filter((c, i) => c === b[i]).length;
+  const s = errorStats(got, ref);
+  report(what, s, `, argmax ${agree}/${a.length}`);
+  return { ...s, agree, rows: a.length };
 }
 
 const report = (what: string, s: { maxAbs: number; rel: number }, extra = '') => console.info(`[int8 accuracy] ${what}: max abs ${s.maxAbs.toExponential(3)}, rel to output scale ${(100 * s.rel).toFixed(3)}%${extra}`);
@@ -168,16 +178,9 @@ describe.each(runnableBuilds())('nn.quantizeDynamic [%s build]', (build) => {
     const m = new CharLSTM({ ...optionsFromKwargs(g.params.kwargs), alphabet: g.params.alphabet }, e).loadStateDict(g.stateDict);
     nn.quantizeDynamic(m);
     const [logits] = m.forward(g.t.input);
-    const got = logits.toFloat32Array();
-    const ref = g.t.output.toFloat32Array();
-    const classes = g.t.output.shape[g.t.output.ndim - 1];
-    const a = argmaxRows(got, classes);
-    const b = argmaxRows(ref, classes);
-    const agree = a.filter((c, i) => c === b[i]).length;
-    const s = errorStats(got, ref);
-    report('model/char_lstm_2x32', s, `, argmax ${agree}/${a.length}`);
-    expect(agree / a.length).toBeGreaterThanOrEqual(0.9);
-    expect(s.rel).toBeLessThan(0.05);
+    const r = classify('model/char_lstm_2x32', logits.toFloat32Array(), g.t.output.toFloat32Array(), g.t.output.shape[g.t.output.ndim - 1]);
+    expect(r.agree / r.rows).toBeGreaterThanOrEqual(0.9);
+    expect(r.rel).toBeLessThan(0.05);
     m.dispose();
   });
 
@@ -203,6 +206,58 @@ describe.each(runnableBuilds())('nn.quantizeDynamic [%s build]', (build) => {
       expect(Array.from(m2.forward(q, kv, kv)[0].toFloat32Array())).toEqual(Array.from(got.toFloat32Array()));
       m.dispose();
       m2.dispose();
+    }
+  });
+
+  it('Conv2d / Conv1d golden cases quantized (im2col and 1x1 paths, groups, strides, dilation): error bounded', async () => {
+    const e = await useBuild(build);
+    const cases: [string, string][] = [
+      ['conv2d', 'b1_c64to64_16x16_k3x3_s1x1_p1x1_d1x1_g1_bias'], ['conv2d', 'b2_c16to32_16x16_k1x1_s1x1_p0x0_d1x1_g1_bias'], ['conv2d', 'b2_c16to32_16x16_k1x1_s2x2_p0x0_d1x1_g1_nobias'],
+      ['conv2d', 'b2_c16to32_16x16_k3x3_s2x2_p1x1_d1x1_g2_nobias'], ['conv2d', 'b1_c7to14_19x13_k3x3_s3x2_p1x0_d1x1_g7_bias'], ['conv2d', 'b1_c3to5_10x9_k4x2_s1x1_same_d2x3_g1_bias'],
+      ['conv2d', 'b2_c3to16_32x32_k7x7_s2x2_p3x3_d1x1_g1_bias'], ['conv1d', 'b2_c8to16_L32_k3_s1_p1_d1_g1_bias'], ['conv1d', 'b1_c3to4_L9_k2_s1_same_d3_g1_bias'],
+    ];
+    for (const [dir, name] of cases) {
+      const g = golden(dir, name);
+      const p = g.params;
+      const w = g.stateDict.weight;
+      const dims = dir === 'conv2d' ? 2 : 1;
+      const opts = { stride: p.stride, padding: p.padding, dilation: p.dilation, groups: p.groups ?? 1, bias: 'bias' in g.stateDict };
+      const m = dims === 2 ? new nn.Conv2d(p.in_channels, p.out_channels, p.kernel_size, opts, e) : new nn.Conv1d(p.in_channels, p.out_channels, p.kernel_size, opts, e);
+      m.loadStateDict(g.stateDict);
+      nn.quantizeDynamic(m);
+      expect(m.weight.dtype).toBe('int8');
+      expect(m.weight.shape).toEqual(w.shape);
+      const got = m.forward(g.t.input).toFloat32Array();
+      const s = errorStats(got, g.t.output.toFloat32Array());
+      report(`${dir}/${name}`, s);
+      expect(s.rel, name).toBeLessThan(0.04);
+      const m2 = (dims === 2 ? new nn.Conv2d(p.in_channels, p.out_channels, p.kernel_size, opts, e) : new nn.Conv1d(p.in_channels, p.out_channels, p.kernel_size, opts, e));
+      nn.quantizeDynamic(m2).loadStateDict(loadSafetensors(saveSafetensors(m.stateDict()), e));
+      expect(Array.from(m2.forward(g.t.input).toFloat32Array())).toEqual(Array.from(got));
+      m.dispose();
+      m2.dispose();
+    }
+  });
+
+  it('TinyCNN quantized (convs and the classifier int8): argmax agrees with float32', async () => {
+    const e = await useBuild(build);
+    for (const name of ['tiny_cnn_1x3x32x32', 'tiny_cnn_in_ch-3_c1-13_c2-17_hw-13_num_classes-1_2x3x13x13']) {
+      const g = golden('model', name);
+      const m = new TinyCNN({ ...(g.params.kwargs ? optionsFromKwargs(g.params.kwargs) : {}), foldBatchNorm: false }, e).loadStateDict(g.stateDict);
+      nn.quantizeDynamic(m);
+      const classes = g.t.output.shape[g.t.output.ndim - 1];
+      const r = classify(`model/${name}`, m.forward(g.t.input).toFloat32Array(), g.t.output.toFloat32Array(), classes);
+      expect(r.agree).toBe(r.rows);
+      expect(r.rel).toBeLessThan(0.05);
+      if (name === 'tiny_cnn_1x3x32x32') {
+        // the golden file has one image: 32 more (seeded, golden weights) against the float32 model
+        const f = new TinyCNN({ foldBatchNorm: false }, e).loadStateDict(g.stateDict);
+        const x = Tensor.from(new Rng(21).randn(32 * 3 * 32 * 32), [32, 3, 32, 32], 'float32', e);
+        const rr = classify('model/tiny_cnn 32 random images vs float32 simdnn', m.forward(x).toFloat32Array(), f.forward(x).toFloat32Array(), classes);
+        expect(rr.agree).toBeGreaterThanOrEqual(30);
+        f.dispose();
+      }
+      m.dispose();
     }
   });
 
