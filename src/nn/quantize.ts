@@ -22,7 +22,12 @@
  * A quantized module loads such a dict with loadStateDict (the scales may also be [1]: per
  * tensor, as PyTorch's default qint8 weights); quantize the freshly built module first so its
  * keys and dtypes match. PyTorch's own quantized state dicts hold packed C++ objects in a pickle;
- * tools/torch-qdynamic-to-safetensors.py turns a quantize_dynamic'ed model into this layout.
+ * tools/torch-qdynamic-to-safetensors.py turns a quantize_dynamic'ed model into this layout:
+ * supported are its dynamic Linear layers with qint8 weights, per tensor or per channel (axis 0),
+ * zero points 0 (torch's defaults); not its dynamic RNN modules (packed params with no int8 view)
+ * nor float16 dynamic weights. The codes load unchanged; the activations are then quantized by our
+ * rule (7-bit, per row), so outputs differ from torch's int8 output by about 1.5-1.9% of the
+ * output scale (test/fixtures/int8, tools/gen-int8-fixtures.py).
  */
 import { Module } from './module.js';
 import { Tensor } from '../tensor.js';

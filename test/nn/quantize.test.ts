@@ -261,6 +261,24 @@ describe.each(runnableBuilds())('nn.quantizeDynamic [%s build]', (build) => {
     }
   });
 
+  it('PyTorch quantize_dynamic state dicts (converted by tools/torch-qdynamic-to-safetensors.py) load and match torch', async () => {
+    const e = await useBuild(build);
+    for (const name of ['mlp_per_tensor', 'mlp_per_channel']) {
+      const file = loadSafetensors(new Uint8Array(readFileSync(fixture('int8', name))), e);
+      const dict = Object.fromEntries(Object.entries(file).filter(([k]) => k.startsWith('model.')).map(([k, v]) => [k.slice(6), v]));
+      expect(dict['0.weight'].dtype).toBe('int8');
+      const m = nn.quantizeDynamic(new nn.Sequential(new nn.Linear(32, 64, {}, e), new nn.ReLU(), new nn.Linear(64, 10, {}, e))).loadStateDict(dict);
+      expect(Array.from(m.stateDict()['0.weight'].toTypedArray())).toEqual(Array.from(dict['0.weight'].toTypedArray()));
+      const y = m.forward(file.input).toFloat32Array();
+      const vsTorch = classify(`torch quantize_dynamic ${name} vs torch's int8 output`, y, file.output_torch_int8.toFloat32Array(), 10);
+      const vsF32 = classify(`torch quantize_dynamic ${name} vs float32`, y, file.output_float32.toFloat32Array(), 10);
+      expect(vsTorch.rel).toBeLessThan(0.03);
+      expect(vsF32.rel).toBeLessThan(0.04);
+      expect(vsTorch.agree).toBeGreaterThanOrEqual(15);
+      m.dispose();
+    }
+  });
+
   it('TinyTransformerClassifier quantized: logits error bounded, argmax agrees with float32', async () => {
     const e = await useBuild(build);
     const g = golden('model', 'tiny_transformer_classifier_2x16');
