@@ -21,3 +21,4 @@ export * from './f32-qd8-convert/index';
 export * from './qd8-f32-qc8w-rnn/index';
 export * from './xn-copy/index';
 export * from './f32-col2im/index';
+export * from './f32-f16w-gemm/index';

@@ -93,8 +93,12 @@ export function quantize_rows_u7(m: usize, k: usize, x: usize, ldx: usize, kp: u
   let y1 = f32x4.convert_i32x4_s(i32x4.sub(vacc1, i32x4.mul(vzp, v128.load(hd, 16))));
   y0 = f32x4.add(f32x4.mul(y0, f32x4.mul(vs, v128.load(hd, 32))), v128.load(hd, 64));
   y1 = f32x4.add(f32x4.mul(y1, f32x4.mul(vs, v128.load(hd, 48))), v128.load(hd, 80));
-  y0 = vact(y0, act, vmin, vmax);
-  y1 = vact(y1, act, vmin, vmax);
+  store_f32x8(c, vact(y0, act, vmin, vmax), vact(y1, act, vmin, vmax), nc);
+}
+
+// Stores y0 (columns 0..3) and y1 (4..7) at c, only the first nc <= 8 columns (lane stores).
+// @ts-ignore: decorator
+@inline export function store_f32x8(c: usize, y0: v128, y1: v128, nc: usize): void {
   if (nc >= 8) {
     v128.store(c, y0);
     v128.store(c, y1, 16);

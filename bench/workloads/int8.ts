@@ -6,11 +6,15 @@
  * `int8/<shape>` (int8) and `int8/f32/<shape>` (float32). Ours only: the onnxruntime-web side
  * of the quantized models (QDQ / MatMulInteger files) is not written yet.
  * GFLOP/s counts 2·M·N·K (the LSTM: its two matrix products); GEMV rows give GB/s of weight
- * traffic at each dtype's width (int8: N·K bytes, float32: 4·N·K).
+ * traffic at each dtype's width (int8: N·K bytes, fp16: 2·N·K, float32: 4·N·K). The GEMM rows also
+ * run the fp16-storage GEMM (`int8/f16w/<shape>`: weights kept as halves, widened in the kernel):
+ * the speed cost of fp16 storage.
  */
 import { Tensor, nn } from '../../src/entries/node.js';
 import { PackedWeights, gemm } from '../../src/ops/gemm.js';
 import { QPackedWeights, qgemm } from '../../src/ops/qgemm.js';
+import { HPackedWeights, hgemm } from '../../src/ops/hgemm.js';
+import { f32BitsToF16 } from '../../src/io/half.js';
 import { Rng } from '../../test/helpers/rng.js';
 import { oursCase } from '../peers/ours.js';
 import { workload, type Workload } from './types.js';
@@ -28,18 +32,34 @@ function gemmRows(m: number, k: number, n: number): Workload[] {
     const s = 1 / Math.sqrt(k);
     return { a: r.f32(m * k), w: r.f32(n * k, -s, s), bias: r.f32(n, -s, s) };
   };
-  return [true, false].map((int8) =>
+  return (['int8', 'f32', 'f16w'] as const).map((kind) =>
     workload<GemmData>({
-      name: `int8/${int8 ? '' : 'f32/'}${shape}`,
+      name: `int8/${kind === 'int8' ? '' : kind + '/'}${shape}`,
       flops: 2 * m * n * k,
-      bytes: m === 1 ? n * k * (int8 ? 1 : 4) : undefined,
+      bytes: m === 1 ? n * k * (kind === 'int8' ? 1 : kind === 'f16w' ? 2 : 4) : undefined,
       data,
       sides: {
         ours(engine, d) {
           const a = Tensor.from(d.a, [m, k], 'float32', engine);
           const c = Tensor.empty([m, n], 'float32', engine);
-          const pw = int8 ? QPackedWeights.quantize(engine, n, k, d.w, d.bias) : engine.scope(() => PackedWeights.fromTensor(Tensor.from(d.w, [n, k], 'float32', engine), Tensor.from(d.bias, [n], 'float32', engine)));
-          const run = int8 ? () => qgemm(engine, { m, a: a.ptr, c: c.ptr }, pw as QPackedWeights) : () => gemm(engine, { m, a: a.ptr, c: c.ptr }, pw as PackedWeights);
+          let pw: QPackedWeights | PackedWeights | HPackedWeights;
+          let run: () => void;
+          if (kind === 'int8') {
+            const q = QPackedWeights.quantize(engine, n, k, d.w, d.bias);
+            run = () => qgemm(engine, { m, a: a.ptr, c: c.ptr }, q);
+            pw = q;
+          } else if (kind === 'f16w') {
+            const bits = new Uint16Array(n * k);
+            const f = new Uint32Array(d.w.buffer, d.w.byteOffset, n * k);
+            for (let i = 0; i < bits.length; i++) bits[i] = f32BitsToF16(f[i]);
+            const h = HPackedWeights.fromHalf(engine, n, k, bits, d.bias)!;
+            run = () => hgemm(engine, { m, a: a.ptr, c: c.ptr }, h);
+            pw = h;
+          } else {
+            const p = engine.scope(() => PackedWeights.fromTensor(Tensor.from(d.w, [n, k], 'float32', engine), Tensor.from(d.bias, [n], 'float32', engine)));
+            run = () => gemm(engine, { m, a: a.ptr, c: c.ptr }, p);
+            pw = p;
+          }
           return {
             run,
             output: () => {

@@ -27,7 +27,7 @@ export const ST_DTYPES: Record<StDType, { size: number; dtype: DType; half?: 'f1
 };
 
 /** The file dtype each tensor dtype is saved as. */
-export const SAVE_DTYPE: Record<DType, StDType> = { float32: 'F32', int32: 'I32', int64: 'I64', bool: 'BOOL', uint8: 'U8', int8: 'I8' };
+export const SAVE_DTYPE: Record<DType, StDType> = { float32: 'F32', int32: 'I32', int64: 'I64', bool: 'BOOL', uint8: 'U8', int8: 'I8', float16: 'F16' };
 
 export interface TensorEntry {
   name: string;

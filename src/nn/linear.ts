@@ -8,8 +8,9 @@ import { Tensor } from '../tensor.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { PackedWeights, gemm, type Activation } from '../ops/gemm.js';
-import { linearPacked } from '../ops/linear.js';
+import { linearPacked, linearRows } from '../ops/linear.js';
 import { QPackedWeights, qgemm, qlinearPacked } from '../ops/qgemm.js';
+import { HPackedWeights, hgemm } from '../ops/hgemm.js';
 import { quantizeParameter, type DynamicQuantizable } from './quantize.js';
 
 export interface LinearOptions {
@@ -29,6 +30,7 @@ export class Linear extends Module implements DynamicQuantizable {
   readonly bias: Tensor | null;
   private packed: PackedWeights | null = null;
   private qpacked: QPackedWeights | null = null;
+  private hpacked: HPackedWeights | null = null;
 
   constructor(
     readonly inFeatures: number,
@@ -52,19 +54,22 @@ export class Linear extends Module implements DynamicQuantizable {
   forward(x: Tensor, out?: Tensor): Tensor {
     this.checkLive();
     this.freshPacks();
-    if (this.qpacked) return qlinearPacked('Linear', x, this.qpacked, 'none', out);
-    return linearPacked('Linear', x, this.packed!, 'none', out);
+    return this.forwardFused(x, 'none', out);
   }
 
   /**
    * act(x W^T + b) with the activation fused into the GEMM epilogue (for layers that follow a
    * Linear by an activation, e.g. the Transformer feed-forward block). Not part of torch.nn.
    */
-  forwardFused(x: Tensor, act: Activation): Tensor {
+  forwardFused(x: Tensor, act: Activation, out?: Tensor): Tensor {
     this.checkLive();
     this.freshPacks();
-    if (this.qpacked) return qlinearPacked('Linear', x, this.qpacked, act);
-    return linearPacked('Linear', x, this.packed!, act);
+    if (this.qpacked) return qlinearPacked('Linear', x, this.qpacked, act, out);
+    if (this.hpacked) {
+      const h = this.hpacked;
+      return linearRows('Linear', x, h, (m, a, c) => hgemm(this.engine, { m, a, c, act }, h), out);
+    }
+    return linearPacked('Linear', x, this.packed!, act, out);
   }
 
   /**
@@ -76,6 +81,7 @@ export class Linear extends Module implements DynamicQuantizable {
     this.checkLive();
     this.freshPacks();
     if (this.qpacked) qgemm(this.engine, { m, a, lda, c, ldc, act }, this.qpacked);
+    else if (this.hpacked) hgemm(this.engine, { m, a, lda, c, ldc, act }, this.hpacked);
     else gemm(this.engine, { m, a, lda, c, ldc, act }, this.packed!);
   }
 
@@ -95,7 +101,11 @@ export class Linear extends Module implements DynamicQuantizable {
   protected onLoad(): void {
     this.onDispose();
     if (this.weight.dtype === 'int8') this.qpacked = QPackedWeights.fromTensors(this.weight, this.param('weight_scale'), this.bias);
-    else this.packed = PackedWeights.fromTensor(this.weight, this.bias);
+    else if (this.weight.dtype === 'float16') {
+      const [n, k] = this.weight.shape;
+      this.hpacked = HPackedWeights.fromHalf(this.engine, n, k, this.weight.toTypedArray() as Uint16Array, this.bias?.toFloat32Array());
+      if (!this.hpacked) this.packed = this.engine.scope(() => PackedWeights.fromTensor(Tensor.from(this.weight.toFloat32Array(), [n, k], 'float32', this.engine), this.bias)); // Inf/NaN weights: widened f32 panels
+    } else this.packed = PackedWeights.fromTensor(this.weight, this.bias);
   }
 
   protected onDispose(): void {
@@ -103,6 +113,17 @@ export class Linear extends Module implements DynamicQuantizable {
     this.packed = null;
     this.qpacked?.dispose();
     this.qpacked = null;
+    this.hpacked?.dispose();
+    this.hpacked = null;
+  }
+
+  /** The weight may stay float16 (loadSafetensors(..., { keep: 'f16' })): the fp16-weight GEMM runs. */
+  protected override halfParams(): readonly string[] {
+    return ['weight'];
+  }
+
+  protected override onParamReplaced(name: string, t: Tensor): void {
+    if (name === 'weight') (this as { weight: Tensor }).weight = t;
   }
 
   protected extraRepr(): string {

@@ -37,7 +37,7 @@ export class InferenceSession {
     const outs: Record<string, Tensor> = this.model.run(feeds);
     const result: Record<string, OrtLikeTensor> = {};
     for (const [k, t] of Object.entries(outs)) {
-      result[k] = { data: t.toTypedArray() as OrtLikeTensor['data'], dims: t.shape.slice(), type: t.dtype };
+      result[k] = { data: t.toTypedArray() as OrtLikeTensor['data'], dims: t.shape.slice(), type: t.dtype as OrtLikeTensor['type'] };
       t.dispose();
     }
     return result;

@@ -25,7 +25,8 @@ import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { blockBytes } from '../runtime/memory.js';
 import { Tensor } from '../tensor.js';
 import { actCode, type Activation } from './gemm.js';
-import { expectEngine, expectOut, expectTensor } from './check.js';
+import { expectTensor } from './check.js';
+import { linearRows } from './linear.js';
 
 const NR = 8;
 const PANEL_HEAD = 96;
@@ -219,20 +220,7 @@ export function qgemm(engine: Engine, args: QGemmArgs, w: QPackedWeights): void 
 
 /** y[..., n] = act(x[..., k] · Wq^T + bias) (the quantized twin of linearPacked); into `out` when given. */
 export function qlinearPacked(op: string, x: Tensor, w: QPackedWeights, act: Activation = 'none', out?: Tensor): Tensor {
-  expectTensor(op, 'input', x);
-  if (x.ndim < 1 || x.shape[x.ndim - 1] !== w.k) throw new ShapeError(`${op}: input must have shape [..., ${w.k}], got ${fmtShape(x.shape)}`);
-  expectEngine(op, w.engine, { input: x });
-  const shape = [...x.shape.slice(0, -1), w.n];
-  const y = out ?? Tensor.empty(shape, 'float32', x.engine);
-  if (out) expectOut(op, out, shape, x.engine);
-  const m = x.numel / w.k;
-  try {
-    if (m > 0) qgemm(x.engine, { m, a: x.ptr, c: y.ptr, act }, w);
-  } catch (e) {
-    if (!out) y.dispose();
-    throw e;
-  }
-  return y;
+  return linearRows(op, x, w, (m, a, c) => qgemm(x.engine, { m, a, c, act }, w), out);
 }
 
 /** What the relaxed dot instructions do in this runtime (probed once per engine). */

@@ -106,6 +106,7 @@ export interface BaselineKernels {
   qd8_f32_qc8w_gemm_1x1__scalar: QGemmDriver;
   qd8_f32_qc8w_gemm_2x8__wasmsimd_dot16x2: QGemmDriver;
   f32_qd8_convert_u16__wasmsimd(m: number, k: number, x: Ptr, ldx: number, kp: number, q: Ptr, qp: Ptr): void;
+  f32_f16w_gemm_4x8__wasmsimd(m: number, n: number, k: number, a: Ptr, lda: number, w: Ptr, c: Ptr, ldc: number, act: number, minv: number, maxv: number): void;
   qd8_f32_qc8w_lstm_seq__wasmsimd: BaselineKernels['f32_lstm_seq_2x16__wasmsimd'];
   qd8_f32_qc8w_gru_seq__wasmsimd: BaselineKernels['f32_gru_seq_2x16__wasmsimd'];
   qd8_f32_qc8w_rnn_seq__wasmsimd: BaselineKernels['f32_rnn_seq_2x16__wasmsimd'];
@@ -194,6 +195,7 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = [
   'qd8_f32_qc8w_gemm_1x1__scalar',
   'qd8_f32_qc8w_gemm_2x8__wasmsimd_dot16x2',
   'f32_qd8_convert_u16__wasmsimd',
+  'f32_f16w_gemm_4x8__wasmsimd',
   'qd8_f32_qc8w_lstm_seq__wasmsimd',
   'qd8_f32_qc8w_gru_seq__wasmsimd',
   'qd8_f32_qc8w_rnn_seq__wasmsimd',
