@@ -101,7 +101,7 @@ const CHECK_TOL = 2e-3;
  * Runs every engine once (untimed) and compares its output with the reference engine's
  * (onnxruntime-web when it ran, else the first that did): the rows must compute the same thing.
  */
-async function crossCheck(entries: Entry[]): Promise<string | undefined> {
+async function crossCheck(entries: Entry[], tol = CHECK_TOL): Promise<string | undefined> {
   const outs = new Map<Entry, Float32Array>();
   for (const e of entries) {
     if (e.status !== 'ok' || !e.prepared?.output) continue;
@@ -129,14 +129,14 @@ async function crossCheck(entries: Entry[]): Promise<string | undefined> {
       if (!(di <= d)) d = di; // NaN sticks
     }
     e.relErr = d / (scale || 1);
-    if (!(e.relErr <= CHECK_TOL)) e.checkNote = `MISMATCH vs ${ref.engine}: max rel err ${e.relErr.toExponential(1)}`;
+    if (!(e.relErr <= tol)) e.checkNote = `MISMATCH vs ${ref.engine}: max rel err ${e.relErr.toExponential(1)}`;
   }
   return ref.engine;
 }
 
 async function runWorkload(w: Workload, peers: Peers, opts: HarnessOptions, rounds: number, wanted: Set<string>): Promise<ResultRow[]> {
   const entries = await prepare(w, w.data(), peers, wanted);
-  const refEngine = await crossCheck(entries);
+  const refEngine = await crossCheck(entries, w.checkTol);
   const ready = entries.filter((e) => e.timed);
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ready : [...ready].reverse();

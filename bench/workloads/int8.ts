@@ -3,8 +3,9 @@
  * (nn.quantizeDynamic), each next to the same shape in float32 simdnn, so one
  * `npm run bench -- --filter int8` gives the ratios: GEMM 1024^3 and 128x768x3072, GEMV
  * 4096x4096, LSTM batch 1 (T 128, input and hidden 256), conv 3x3 64 channels. Row names:
- * `int8/<shape>` (int8) and `int8/f32/<shape>` (float32). Ours only: the onnxruntime-web side
- * of the quantized models (QDQ / MatMulInteger files) is not written yet.
+ * `int8/<shape>` (int8) and `int8/f32/<shape>` (float32). The int8 GEMM/GEMV rows also run
+ * onnxruntime-web on the same int8 weights as a QDQ model (DequantizeLinear -> MatMul + Add);
+ * the LSTM and conv rows are ours only (their quantized ONNX forms are not written yet).
  * GFLOP/s counts 2·M·N·K (the LSTM: its two matrix products); GEMV rows give GB/s of weight
  * traffic at each dtype's width (int8: N·K bytes, fp16: 2·N·K, float32: 4·N·K). The GEMM rows also
  * run the fp16-storage GEMM (`int8/f16w/<shape>`: weights kept as halves, widened in the kernel):
@@ -12,7 +13,9 @@
  */
 import { Tensor, nn } from '../../src/entries/node.js';
 import { PackedWeights, gemm } from '../../src/ops/gemm.js';
-import { QPackedWeights, qgemm } from '../../src/ops/qgemm.js';
+import { QPackedWeights, qgemm, quantizePerChannel } from '../../src/ops/qgemm.js';
+import { ortCase } from '../peers/ort.js';
+import { OnnxGraph, int } from '../peers/onnx-model.js';
 import { HPackedWeights, hgemm } from '../../src/ops/hgemm.js';
 import { f32BitsToF16 } from '../../src/io/half.js';
 import { Rng } from '../../test/helpers/rng.js';
@@ -37,6 +40,7 @@ function gemmRows(m: number, k: number, n: number): Workload[] {
       name: `int8/${kind === 'int8' ? '' : kind + '/'}${shape}`,
       flops: 2 * m * n * k,
       bytes: m === 1 ? n * k * (kind === 'int8' ? 1 : kind === 'f16w' ? 2 : 4) : undefined,
+      checkTol: kind === 'int8' ? 0.03 : undefined,
       data,
       sides: {
         ours(engine, d) {
@@ -74,6 +78,15 @@ function gemmRows(m: number, k: number, n: number): Workload[] {
             note: `weights ${(pw.bytes / 1048576).toFixed(2)} MiB`,
           };
         },
+        // the same int8 weights as a QDQ model: MatMul(a, DequantizeLinear(Wq [K, N] int8, scale [N], 0, axis 1)) + bias
+        ort: kind === 'int8' ? (peer, d) => {
+          const { q, scales } = quantizePerChannel(d.w, n, k);
+          const g = new OnnxGraph().input('a', [m, k]).output('c', [m, n]);
+          g.constantInt8('wq', [k, n], Int8Array.from({ length: k * n }, (_, i) => q[(i % n) * k + Math.floor(i / n)]));
+          g.constant('ws', [n], scales).constantInt8('wz', [n], new Int8Array(n)).constant('bias', [n], d.bias);
+          g.node('DequantizeLinear', ['wq', 'ws', 'wz'], ['w'], { axis: int(1) }).node('MatMul', ['a', 'w'], ['y']).node('Add', ['y', 'bias'], ['c']);
+          return ortCase(peer, g.encode(), { a: { data: d.a, dims: [m, k] } }, 'QDQ model');
+        } : undefined,
       },
     }),
   );
