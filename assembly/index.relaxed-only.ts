@@ -6,3 +6,4 @@ export * from './f32-vunary/index.relaxed';
 export * from './f32-softmax/index.relaxed';
 export * from './f32-gemm/index.relaxed.gen';
 export * from './f32-conv2d/index.relaxed';
+export * from './qd8-f32-qc8w-gemm/index.relaxed';

@@ -20,12 +20,13 @@
 import { getEngine, type Disposable, type Engine } from './runtime/engine.js';
 import { ArgumentError, DisposedError, DTypeError, ShapeError, fmtShape } from './runtime/errors.js';
 import { contiguousStrides, copyStrided } from './ops/copy.js';
+import { f16ToF32Bits } from './io/half.js';
 
-export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'uint8';
+export type DType = 'float32' | 'int32' | 'int64' | 'bool' | 'uint8' | 'int8' | 'float16';
 
-export const DTYPE_BYTES: Record<DType, number> = { float32: 4, int32: 4, int64: 8, bool: 1, uint8: 1 };
+export const DTYPE_BYTES: Record<DType, number> = { float32: 4, int32: 4, int64: 8, bool: 1, uint8: 1, int8: 1, float16: 2 };
 
-export type TensorData = Float32Array | Int32Array | BigInt64Array | Uint8Array | ArrayLike<number>;
+export type TensorData = Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array | ArrayLike<number>;
 
 type TypedOf<D extends DType> = D extends 'float32'
   ? Float32Array
@@ -33,7 +34,11 @@ type TypedOf<D extends DType> = D extends 'float32'
     ? Int32Array
     : D extends 'int64'
       ? BigInt64Array
-      : Uint8Array;
+      : D extends 'int8'
+        ? Int8Array
+        : D extends 'float16'
+          ? Uint16Array
+          : Uint8Array;
 
 /** One block of memory shared by a tensor and its views. */
 class Storage {
@@ -92,6 +97,7 @@ function inferDType(data: TensorData): DType {
   if (data instanceof Int32Array) return 'int32';
   if (data instanceof BigInt64Array) return 'int64';
   if (data instanceof Uint8Array) return 'bool';
+  if (data instanceof Int8Array) return 'int8';
   return 'float32';
 }
 
@@ -167,7 +173,7 @@ export class Tensor implements Disposable {
   /** An uninitialized tensor (contents undefined). */
   static empty(shape: readonly number[], dtype: DType = 'float32', engine: Engine = getEngine()): Tensor {
     const s = checkShape(shape);
-    if (!(dtype in DTYPE_BYTES)) throw new DTypeError(`unknown dtype ${JSON.stringify(dtype)}: expected float32, int32, int64, bool or uint8`);
+    if (!(dtype in DTYPE_BYTES)) throw new DTypeError(`unknown dtype ${JSON.stringify(dtype)}: expected float32, int32, int64, bool, uint8, int8 or float16`);
     const ptr = engine.arena.alloc(numelOf(s) * DTYPE_BYTES[dtype]);
     return new Tensor(new Storage(engine, ptr), s, dtype);
   }
@@ -186,7 +192,7 @@ export class Tensor implements Disposable {
 
   /**
    * Copies `data` into a new tensor. The dtype follows the array (Float32Array -> float32,
-   * Int32Array -> int32, BigInt64Array -> int64, Uint8Array -> bool; plain arrays -> float32)
+   * Int32Array -> int32, BigInt64Array -> int64, Uint8Array -> bool, Int8Array -> int8; plain arrays -> float32)
    * unless given. The shape defaults to 1-D.
    */
   static from(data: TensorData, shape?: readonly number[], dtype?: DType, engine: Engine = getEngine()): Tensor {
@@ -299,6 +305,10 @@ export class Tensor implements Disposable {
         return a.i32(p, this.numel) as TypedOf<D>;
       case 'int64':
         return a.i64(p, this.numel) as TypedOf<D>;
+      case 'int8':
+        return new Int8Array(a.memory.buffer, p, this.numel) as TypedOf<D>;
+      case 'float16':
+        return new Uint16Array(a.memory.buffer, p, this.numel) as TypedOf<D>;
       default:
         return a.u8(p, this.numel) as TypedOf<D>;
     }
@@ -317,6 +327,11 @@ export class Tensor implements Disposable {
     const d = this.readView();
     if (d instanceof Float32Array) return d.slice();
     const out = new Float32Array(this.numel);
+    if (this.dtype === 'float16') {
+      const bits = new Uint32Array(out.buffer);
+      for (let i = 0; i < d.length; i++) bits[i] = f16ToF32Bits(d[i] as number);
+      return out;
+    }
     for (let i = 0; i < d.length; i++) out[i] = Number(d[i]);
     return out;
   }

@@ -23,7 +23,7 @@ import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride, 
 // clip > 0: gate pre-activations clamped to [-clip, clip] (f32_gru_seq_2x16__wasmsimd_clip); the
 // plain kernel passes the constant 0.
 // @ts-ignore: decorator
-@inline function gruRow(h: usize, np: usize, acc: usize, x: usize, hp: usize, y: usize, clip: f32): void {
+@inline export function gruRow(h: usize, np: usize, acc: usize, x: usize, hp: usize, y: usize, clip: f32): void {
   const xo = h << 2;
   for (let p: usize = 0; p < np; p++) {
     const u = p << 2;

@@ -23,7 +23,7 @@ import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride, 
 // 0, clip (> 0: gate pre-activations clamped to [-clip, clip]) and ifg (input_forget: f = 1 - i).
 // The plain kernel passes constant 0s, so it compiles without them.
 // @ts-ignore: decorator
-@inline function lstmRow(h: usize, np: usize, acc: usize, x: usize, c: usize, y: usize, pp: usize, clip: f32, ifg: i32): void {
+@inline export function lstmRow(h: usize, np: usize, acc: usize, x: usize, c: usize, y: usize, pp: usize, clip: f32, ifg: i32): void {
   const xo = h << 2; // bytes between gate blocks of an xp row
   for (let p: usize = 0; p < np; p++) {
     const u = p << 2;

@@ -21,7 +21,7 @@ import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride, 
 // clip > 0: the pre-activation clamped to [-clip, clip] (f32_rnn_seq_2x16__wasmsimd_clip); the
 // plain kernel passes the constant 0.
 // @ts-ignore: decorator
-@inline function rnnRow(h: usize, relu: i32, acc: usize, x: usize, y: usize, clip: f32): void {
+@inline export function rnnRow(h: usize, relu: i32, acc: usize, x: usize, y: usize, clip: f32): void {
   for (let u: usize = 0; u < h; u += 4) {
     const va = vclip(f32x4.add(v128.load(acc + (u << 2)), v128.load(x + (u << 2))), clip);
     const vy = relu ? v128.bitselect(f32x4.splat(0), va, f32x4.lt(va, f32x4.splat(0))) : vtanh(va);

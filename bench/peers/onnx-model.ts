@@ -48,6 +48,13 @@ export class OnnxGraph {
     return this;
   }
 
+  /** An int8 constant (quantized weights and zero points of QDQ models). */
+  constantInt8(name: string, dims: readonly number[], data: Int8Array): this {
+    const rawData = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    this.inits.push({ name, dims: [...dims], dataType: 3, rawData });
+    return this;
+  }
+
   node(opType: string, input: string[], output: string[], attrs: Record<string, Attr> = {}, domain = ''): this {
     if (domain && !this.domains.has(domain)) this.domains.set(domain, 1);
     const attribute = Object.entries(attrs).map(([name, a]) => ({ ...a, name }));

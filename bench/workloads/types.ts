@@ -47,6 +47,8 @@ export interface Workload<D = unknown> {
   flops?: number;
   /** Bytes of memory traffic per call (GB/s column), for memory-bound operators. */
   bytes?: number;
+  /** Worst relative difference between engines that still counts as the same result (default 2e-3; int8 rows: the engines quantize activations differently). */
+  checkTol?: number;
   /** False: left out of --quick (very slow peers). Default true. */
   quick?: boolean;
   /** Inputs and weights, made once per workload and shared by every engine. */

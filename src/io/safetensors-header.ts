@@ -12,7 +12,7 @@ import { SafetensorsError } from '../runtime/errors.js';
 /** The largest header accepted (the reference implementation's limit). */
 export const MAX_HEADER_BYTES = 100_000_000;
 
-export type StDType = 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'U8' | 'BOOL';
+export type StDType = 'F32' | 'F16' | 'BF16' | 'I64' | 'I32' | 'U8' | 'I8' | 'BOOL';
 
 /** Per file dtype: bytes per element in the file, and the tensor dtype it loads as. */
 export const ST_DTYPES: Record<StDType, { size: number; dtype: DType; half?: 'f16' | 'bf16' }> = {
@@ -22,11 +22,12 @@ export const ST_DTYPES: Record<StDType, { size: number; dtype: DType; half?: 'f1
   I64: { size: 8, dtype: 'int64' },
   I32: { size: 4, dtype: 'int32' },
   U8: { size: 1, dtype: 'uint8' },
+  I8: { size: 1, dtype: 'int8' },
   BOOL: { size: 1, dtype: 'bool' },
 };
 
 /** The file dtype each tensor dtype is saved as. */
-export const SAVE_DTYPE: Record<DType, StDType> = { float32: 'F32', int32: 'I32', int64: 'I64', bool: 'BOOL', uint8: 'U8' };
+export const SAVE_DTYPE: Record<DType, StDType> = { float32: 'F32', int32: 'I32', int64: 'I64', bool: 'BOOL', uint8: 'U8', int8: 'I8', float16: 'F16' };
 
 export interface TensorEntry {
   name: string;

@@ -39,6 +39,11 @@ export interface LoadSafetensorsOptions {
   onProgress?: (p: SafetensorsProgress) => void;
   /** The engine whose memory receives the tensors (default: the current one). */
   engine?: Engine;
+  /**
+   * 'f16': F16 tensors stay float16 in memory (half the bytes; Linear packs them for the fp16-weight
+   * GEMM, other layers widen them when they load). Default: F16 is widened to float32 on arrival.
+   */
+  keep?: 'f16';
 }
 
 export type SafetensorsBytes = Uint8Array | ArrayBuffer;
@@ -76,7 +81,7 @@ export function parseSafetensors(bytes: SafetensorsBytes, options?: LoadSafetens
     if (t.end > have) throw new SafetensorsError(`safetensors: tensor ${t.name} data_offsets [${t.begin}, ${t.end}] lie outside the ${have}-byte data section`);
   }
   if (have > header.dataBytes) throw new SafetensorsError(`safetensors: ${have - header.dataBytes} bytes after the last tensor (the data section must be covered exactly)`);
-  const w = new DataWriter(header, 8 + n, o.engine ?? getEngine(), o.onProgress);
+  const w = new DataWriter(header, 8 + n, o.engine ?? getEngine(), o.onProgress, o.keep === 'f16');
   try {
     w.write(b.subarray(8 + n));
     return w.finish();
@@ -120,7 +125,7 @@ export async function readSafetensors(source: SafetensorsBytes | SafetensorsStre
       if (n >= 0 && got >= 8 + n) {
         const all = concat(head, got);
         rest = all.subarray(8 + n);
-        w = new DataWriter(parseHeader(all.subarray(8, 8 + n)), 8 + n, o.engine ?? getEngine(), o.onProgress);
+        w = new DataWriter(parseHeader(all.subarray(8, 8 + n)), 8 + n, o.engine ?? getEngine(), o.onProgress, o.keep === 'f16');
         break;
       }
     }
@@ -180,7 +185,7 @@ export function saveSafetensors(stateDict: Record<string, Tensor>, options: Save
   let pos = head.byteLength;
   for (const { t, stDtype } of items) {
     const size = ST_DTYPES[stDtype].size;
-    if (ST_DTYPES[stDtype].half) {
+    if (ST_DTYPES[stDtype].half && t.dtype === 'float32') {
       const bits = new Uint32Array(t.engine.memory.buffer, t.ptr, t.numel);
       const dv = new DataView(out.buffer, pos, t.numel * 2);
       const narrow = stDtype === 'F16' ? f32BitsToF16 : f32BitsToBf16;
@@ -215,14 +220,16 @@ class DataWriter {
     private readonly headBytes: number,
     private readonly engine: Engine,
     private readonly onProgress?: (p: SafetensorsProgress) => void,
+    /** F16 tensors stay float16 (no widening). */
+    private readonly keepF16 = false,
   ) {
     this.entries = header.tensors;
     this.totalBytes = headBytes + header.dataBytes;
-    const outBytes = (e: TensorEntry) => e.numel * (ST_DTYPES[e.stDtype].half ? 4 : ST_DTYPES[e.stDtype].size);
+    const outBytes = (e: TensorEntry) => e.numel * (this.halfOf(e) ? 4 : ST_DTYPES[e.stDtype].size);
     const need = this.entries.reduce((a, e) => a + blockBytes(outBytes(e)), 0);
     if (need > 0) engine.arena.free(engine.arena.alloc(need - TAIL_PAD));
     try {
-      for (const e of this.entries) this.tensors.push(Tensor.empty(e.shape, ST_DTYPES[e.stDtype].dtype as DType, engine));
+      for (const e of this.entries) this.tensors.push(Tensor.empty(e.shape, this.keepF16 && e.stDtype === 'F16' ? 'float16' : (ST_DTYPES[e.stDtype].dtype as DType), engine));
     } catch (err) {
       this.abort();
       throw err;
@@ -239,7 +246,7 @@ class DataWriter {
       }
       const e = this.entries[this.i];
       const n = Math.min(chunk.byteLength - off, e.end - this.pos);
-      const half = ST_DTYPES[e.stDtype].half;
+      const half = this.halfOf(e);
       if (half) this.writeHalf(half, this.tensors[this.i], this.pos - e.begin, chunk, off, n);
       else this.tensors[this.i].bytes().set(chunk.subarray(off, off + n), this.pos - e.begin);
       off += n;
@@ -250,6 +257,12 @@ class DataWriter {
       }
     }
     if (chunk.byteLength) this.progress();
+  }
+
+  /** The widening an entry needs on arrival (none for F16 kept as float16). */
+  private halfOf(e: TensorEntry): 'f16' | 'bf16' | undefined {
+    const h = ST_DTYPES[e.stDtype].half;
+    return h === 'f16' && this.keepF16 ? undefined : h;
   }
 
   /** The tensors by name, once all the data has arrived. */

@@ -7,6 +7,8 @@ import { ArgumentError } from '../runtime/errors.js';
 import { expectInt } from '../ops/check.js';
 import { pair } from '../ops/conv-geom.js';
 import { convNd, resolvePadding, type ConvArgs, type Padding } from '../ops/conv2d.js';
+import { QConvWeights, qconvNd } from '../ops/qconv.js';
+import { quantizeParameter } from './quantize.js';
 
 export interface ConvOptions extends Omit<ConvArgs, 'act'> {
   bias?: boolean;
@@ -27,8 +29,10 @@ abstract class ConvNd extends Module {
   readonly dilation: number[];
   readonly groups: number;
   readonly paddingMode = 'zeros';
+  /** Float32, or int8 after nn.quantizeDynamic (then `weight_scale` [out_channels] holds the scales). */
   readonly weight: Tensor;
   readonly bias: Tensor | null;
+  private qw: QConvWeights | null = null;
 
   constructor(
     private readonly dims: 1 | 2,
@@ -66,9 +70,36 @@ abstract class ConvNd extends Module {
 
   forward(input: Tensor): Tensor {
     this.checkLive();
-    return convNd(this.dims === 2 ? 'Conv2d' : 'Conv1d', this.dims, input, this.weight, this.bias, {
-      stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups,
-    });
+    const op = this.dims === 2 ? 'Conv2d' : 'Conv1d';
+    const args = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+    if (this.quantized) {
+      this.freshPacks();
+      return qconvNd(op, this.dims, input, this.weight, this.bias, this.qw!, args);
+    }
+    return convNd(op, this.dims, input, this.weight, this.bias, args);
+  }
+
+  /** True once quantized (int8 weights through the int8 GEMM: ops/qconv.ts). */
+  get quantized(): boolean {
+    return this.weight.dtype === 'int8';
+  }
+
+  /** Internal (nn.quantizeDynamic): weight becomes int8 per output channel + `weight_scale`, in place. */
+  _quantizeDynamic(): void {
+    this.checkLive();
+    if (this.quantized) return;
+    (this as { weight: Tensor }).weight = quantizeParameter(this, 'weight', (n, t) => this.registerParameter(n, t));
+    this.repack();
+  }
+
+  protected onLoad(): void {
+    this.onDispose();
+    if (this.quantized) this.qw = QConvWeights.fromTensors(this.weight, this.param('weight_scale'), this.bias, this.groups);
+  }
+
+  protected onDispose(): void {
+    this.qw?.dispose();
+    this.qw = null;
   }
 
   protected extraRepr(): string {

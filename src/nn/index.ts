@@ -25,5 +25,6 @@ export { GroupNorm, InstanceNorm1d, InstanceNorm2d, type GroupNormOptions, type 
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, type TransformerLayerOptions, type EncoderLayerForwardOptions, type EncoderForwardOptions, type DecoderLayerForwardOptions } from './transformer.js';
 export { TransformerDecoder, Transformer, type TransformerOptions, type TransformerForwardOptions } from './transformer.js';
 export { Identity, Dropout } from './identity.js';
+export { quantizeDynamic, type QuantizeDynamicOptions } from './quantize.js';
 export { PixelShuffle, PixelUnshuffle, ChannelShuffle } from './pixel-shuffle.js';
 export * as utils from './utils.js';

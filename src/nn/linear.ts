@@ -8,7 +8,10 @@ import { Tensor } from '../tensor.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { PackedWeights, gemm, type Activation } from '../ops/gemm.js';
-import { linearPacked } from '../ops/linear.js';
+import { linearPacked, linearRows } from '../ops/linear.js';
+import { QPackedWeights, qgemm, qlinearPacked } from '../ops/qgemm.js';
+import { HPackedWeights, hgemm } from '../ops/hgemm.js';
+import { quantizeParameter, type DynamicQuantizable } from './quantize.js';
 
 export interface LinearOptions {
   /** Learn an additive bias (default true). */
@@ -21,10 +24,13 @@ function uniformInit(t: Tensor, bound: number): void {
   for (let i = 0; i < d.length; i++) d[i] = (Math.random() * 2 - 1) * bound;
 }
 
-export class Linear extends Module {
+export class Linear extends Module implements DynamicQuantizable {
+  /** [out, in] float32, or int8 after nn.quantizeDynamic (then `weight_scale` [out] holds the scales). */
   readonly weight: Tensor;
   readonly bias: Tensor | null;
   private packed: PackedWeights | null = null;
+  private qpacked: QPackedWeights | null = null;
+  private hpacked: HPackedWeights | null = null;
 
   constructor(
     readonly inFeatures: number,
@@ -48,17 +54,22 @@ export class Linear extends Module {
   forward(x: Tensor, out?: Tensor): Tensor {
     this.checkLive();
     this.freshPacks();
-    return linearPacked('Linear', x, this.packed!, 'none', out);
+    return this.forwardFused(x, 'none', out);
   }
 
   /**
    * act(x W^T + b) with the activation fused into the GEMM epilogue (for layers that follow a
    * Linear by an activation, e.g. the Transformer feed-forward block). Not part of torch.nn.
    */
-  forwardFused(x: Tensor, act: Activation): Tensor {
+  forwardFused(x: Tensor, act: Activation, out?: Tensor): Tensor {
     this.checkLive();
     this.freshPacks();
-    return linearPacked('Linear', x, this.packed!, act);
+    if (this.qpacked) return qlinearPacked('Linear', x, this.qpacked, act, out);
+    if (this.hpacked) {
+      const h = this.hpacked;
+      return linearRows('Linear', x, h, (m, a, c) => hgemm(this.engine, { m, a, c, act }, h), out);
+    }
+    return linearPacked('Linear', x, this.packed!, act, out);
   }
 
   /**
@@ -69,20 +80,53 @@ export class Linear extends Module {
   project(m: number, a: number, lda: number, c: number, ldc: number, act: Activation = 'none'): void {
     this.checkLive();
     this.freshPacks();
-    gemm(this.engine, { m, a, lda, c, ldc, act }, this.packed!);
+    if (this.qpacked) qgemm(this.engine, { m, a, lda, c, ldc, act }, this.qpacked);
+    else if (this.hpacked) hgemm(this.engine, { m, a, lda, c, ldc, act }, this.hpacked);
+    else gemm(this.engine, { m, a, lda, c, ldc, act }, this.packed!);
+  }
+
+  /** Internal (nn.quantizeDynamic): weight becomes int8 per output channel + `weight_scale`, in place. */
+  _quantizeDynamic(): void {
+    this.checkLive();
+    if (this.weight.dtype === 'int8') return;
+    (this as { weight: Tensor }).weight = quantizeParameter(this, 'weight', (n, t) => this.registerParameter(n, t));
+    this.repack();
+  }
+
+  /** True once quantized (int8 weights, int8 GEMM). */
+  get quantized(): boolean {
+    return this.weight.dtype === 'int8';
   }
 
   protected onLoad(): void {
-    this.packed?.dispose();
-    this.packed = PackedWeights.fromTensor(this.weight, this.bias);
+    this.onDispose();
+    if (this.weight.dtype === 'int8') this.qpacked = QPackedWeights.fromTensors(this.weight, this.param('weight_scale'), this.bias);
+    else if (this.weight.dtype === 'float16') {
+      const [n, k] = this.weight.shape;
+      this.hpacked = HPackedWeights.fromHalf(this.engine, n, k, this.weight.toTypedArray() as Uint16Array, this.bias?.toFloat32Array());
+      if (!this.hpacked) this.packed = this.engine.scope(() => PackedWeights.fromTensor(Tensor.from(this.weight.toFloat32Array(), [n, k], 'float32', this.engine), this.bias)); // Inf/NaN weights: widened f32 panels
+    } else this.packed = PackedWeights.fromTensor(this.weight, this.bias);
   }
 
   protected onDispose(): void {
     this.packed?.dispose();
     this.packed = null;
+    this.qpacked?.dispose();
+    this.qpacked = null;
+    this.hpacked?.dispose();
+    this.hpacked = null;
+  }
+
+  /** The weight may stay float16 (loadSafetensors(..., { keep: 'f16' })): the fp16-weight GEMM runs. */
+  protected override halfParams(): readonly string[] {
+    return ['weight'];
+  }
+
+  protected override onParamReplaced(name: string, t: Tensor): void {
+    if (name === 'weight') (this as { weight: Tensor }).weight = t;
   }
 
   protected extraRepr(): string {
-    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? 'True' : 'False'}`;
+    return `in_features=${this.inFeatures}, out_features=${this.outFeatures}, bias=${this.bias ? 'True' : 'False'}${this.quantized ? ', dtype=int8' : ''}`;
   }
 }

@@ -210,11 +210,38 @@ export abstract class Module {
       if (mismatched.length) parts.push(`mismatched keys: ${mismatched.join('; ')}`);
       throw new StateDictError(`${this.constructor.name}.loadStateDict: ${parts.join('. ')}`, missing, unexpected, mismatched);
     }
+    this.adoptHalf(dict);
     for (const [k, t] of this.namedTensors()) {
       if (Object.hasOwn(dict, k)) copyInto(t, dict[k]);
     }
     this.afterLoad();
     return this;
+  }
+
+  /**
+   * Own parameters that may be kept in float16 when a state dict brings them as float16 tensors
+   * (loadSafetensors(..., { keep: 'f16' })); the module must compute with them (Linear: the
+   * fp16-weight GEMM). Default: none (float16 values are widened into the float32 parameters).
+   */
+  protected halfParams(): readonly string[] {
+    return [];
+  }
+
+  /** Called when a parameter was replaced by one of another dtype (adoptHalf); update fields. Default: nothing. */
+  protected onParamReplaced(_name: string, _t: Tensor): void {}
+
+  /** Swaps float32 parameters listed by halfParams() for float16 ones where `dict` brings float16 (recursively). */
+  private adoptHalf(dict: StateDict, prefix = ''): void {
+    for (const name of this.halfParams()) {
+      const v = dict[prefix + name];
+      const own = this.params.get(name);
+      if (!own || !(v instanceof Tensor) || v.dtype !== 'float16' || own.dtype !== 'float32' || !sameShape(v.shape, own.shape)) continue;
+      const t = this.pin(own.engine).keep(Tensor.empty(own.shape, 'float16', own.engine));
+      this.params.set(name, t);
+      own.dispose();
+      this.onParamReplaced(name, t);
+    }
+    for (const [n, m] of this.children) m.adoptHalf(dict, `${prefix}${n}.`);
   }
 
   /** Calls onLoad() bottom-up so every module repacks from its new parameters. */
@@ -348,7 +375,7 @@ function copyInto(dst: Tensor, v: StateValue): void {
       } finally {
         c.dispose();
       }
-    } else copyValues(dst, v.toTypedArray() as ArrayLike<number> | BigInt64Array);
+    } else copyValues(dst, v.dtype === 'float16' ? v.toFloat32Array() : (v.toTypedArray() as ArrayLike<number> | BigInt64Array));
   } else {
     copyValues(dst, v.data);
   }

@@ -27,7 +27,9 @@ import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
-import { gemm, PackedWeights } from '../ops/gemm.js';
+import { gemm, PackedWeights, type GemmArgs } from '../ops/gemm.js';
+import { QPackedWeights, qgemm } from '../ops/qgemm.js';
+import { quantizeParameter } from './quantize.js';
 import { expectEngine, expectInt, expectTensor } from '../ops/check.js';
 import { attention, attentionProbs, MaskKind, type AttnMaskView, type AttnProblem, type AttnView } from '../ops/attention.js';
 import { NonDynamicallyQuantizableLinear } from './out-projection.js';
@@ -65,7 +67,7 @@ export class MultiheadAttention extends Module {
   readonly hasBias: boolean;
   readonly outProj: NonDynamicallyQuantizableLinear;
   private readonly sameEmbedDim: boolean;
-  private packs = new Map<PackName, PackedWeights>();
+  private packs = new Map<PackName, PackedWeights | QPackedWeights>();
 
   constructor(embedDim: number, numHeads: number, options: MultiheadAttentionOptions = {}, engine?: Engine) {
     super(engine);
@@ -101,11 +103,38 @@ export class MultiheadAttention extends Module {
     this.outProj = this.registerModule('out_proj', new NonDynamicallyQuantizableLinear(E, E, this.hasBias, this.engine));
   }
 
+  /** True once nn.quantizeDynamic made the input projection weights int8 (`<key>_scale` next to them; out_proj is a Linear, quantized too). */
+  get quantized(): boolean {
+    return this.param(this.sameEmbedDim ? 'in_proj_weight' : 'q_proj_weight').dtype === 'int8';
+  }
+
+  /** Internal (nn.quantizeDynamic): in_proj_weight (or q/k/v_proj_weight) and out_proj become int8 per row, in place. */
+  _quantizeDynamic(): void {
+    this.checkLive();
+    if (!this.quantized) {
+      for (const w of this.sameEmbedDim ? ['in_proj_weight'] : ['q_proj_weight', 'k_proj_weight', 'v_proj_weight']) quantizeParameter(this, w, (n, t) => this.registerParameter(n, t));
+    }
+    this.outProj._quantizeDynamic();
+    this.repack();
+  }
+
+  /** C = A W_slice^T + b_slice with the pack of `name` (float32 or int8 GEMM). */
+  private project(args: GemmArgs, name: PackName): void {
+    const p = this.pack(name);
+    if (p instanceof QPackedWeights) qgemm(this.engine, args, p);
+    else gemm(this.engine, args, p);
+  }
+
   /** A creates-once pack of a slice of the input projection. */
-  private pack(name: PackName): PackedWeights {
+  private pack(name: PackName): PackedWeights | QPackedWeights {
     let p = this.packs.get(name);
     if (p) return p;
     const E = this.embedDim;
+    if (this.quantized) {
+      p = this.packInt8(name);
+      this.packs.set(name, p);
+      return p;
+    }
     const bias = this.hasBias ? this.param('in_proj_bias').ptr : 0;
     const b = (row: number): number => (bias ? bias + 4 * row : 0);
     if (this.sameEmbedDim) {
@@ -128,6 +157,21 @@ export class MultiheadAttention extends Module {
   private dropPacks(): void {
     for (const p of this.packs.values()) p.dispose();
     this.packs.clear();
+  }
+
+  /** The int8 pack of a projection slice (rows of the int8 weights, their scales and bias). */
+  private packInt8(name: PackName): QPackedWeights {
+    const E = this.embedDim;
+    const bias = this.hasBias ? this.param('in_proj_bias').toFloat32Array() : null;
+    const spec: Record<PackName, [string, number, number, number, number]> = this.sameEmbedDim
+      ? { qkv: ['in_proj_weight', 0, 3 * E, E, 0], q: ['in_proj_weight', 0, E, E, 0], kv: ['in_proj_weight', E, 2 * E, E, E], k: ['in_proj_weight', E, E, E, E], v: ['in_proj_weight', 2 * E, E, E, 2 * E] }
+      : { q: ['q_proj_weight', 0, E, E, 0], k: ['k_proj_weight', 0, E, this.kdim, E], v: ['v_proj_weight', 0, E, this.vdim, 2 * E], qkv: ['', 0, 0, 0, 0], kv: ['', 0, 0, 0, 0] };
+    const [key, r0, rows, k, b0] = spec[name];
+    if (!key) throw new ArgumentError(`${OP}: internal: no fused ${name} projection when kdim/vdim differ from embedDim`);
+    const q = (this.param(key).toTypedArray() as Int8Array).subarray(r0 * k, (r0 + rows) * k);
+    const sc = this.param(key + '_scale').toFloat32Array();
+    const scales = sc.length === 1 ? new Float32Array(rows).fill(sc[0]) : sc.subarray(r0, r0 + rows);
+    return QPackedWeights.fromInt8(this.engine, rows, k, q, scales, bias ? bias.subarray(b0, b0 + rows) : null);
   }
 
   protected onLoad(): void {
@@ -198,19 +242,19 @@ export class MultiheadAttention extends Module {
       const self = query.ptr === key.ptr && key.ptr === value.ptr && this.sameEmbedDim && L === Snew;
       if (self) {
         const buf = alloc(rq * 3 * E);
-        if (rq > 0) gemm(this.engine, { m: rq, a: query.ptr, lda: E, c: buf, ldc: 3 * E }, this.pack('qkv'));
+        if (rq > 0) this.project({ m: rq, a: query.ptr, lda: E, c: buf, ldc: 3 * E }, 'qkv');
         const t = tok(L, 3 * E);
         qv = { ptr: buf, sb: t.sb, sh: hd, sl: t.sl };
         kv = { ptr: buf + 4 * E, sb: t.sb, sh: hd, sl: t.sl };
         vv = { ptr: buf + 8 * E, sb: t.sb, sh: hd, sl: t.sl };
       } else {
         const qb = alloc(rq * E);
-        if (rq > 0) gemm(this.engine, { m: rq, a: query.ptr, lda: E, c: qb, ldc: E }, this.pack('q'));
+        if (rq > 0) this.project({ m: rq, a: query.ptr, lda: E, c: qb, ldc: E }, 'q');
         const tq = tok(L, E);
         qv = { ptr: qb, sb: tq.sb, sh: hd, sl: tq.sl };
         if (key.ptr === value.ptr && this.sameEmbedDim) {
           const kvb = alloc(rk * 2 * E);
-          if (rk > 0) gemm(this.engine, { m: rk, a: key.ptr, lda: E, c: kvb, ldc: 2 * E }, this.pack('kv'));
+          if (rk > 0) this.project({ m: rk, a: key.ptr, lda: E, c: kvb, ldc: 2 * E }, 'kv');
           const t = tok(Snew, 2 * E);
           kv = { ptr: kvb, sb: t.sb, sh: hd, sl: t.sl };
           vv = { ptr: kvb + 4 * E, sb: t.sb, sh: hd, sl: t.sl };
@@ -218,8 +262,8 @@ export class MultiheadAttention extends Module {
           const kb = alloc(rk * E);
           const vb = alloc(rk * E);
           if (rk > 0) {
-            gemm(this.engine, { m: rk, a: key.ptr, lda: this.kdim, c: kb, ldc: E }, this.pack('k'));
-            gemm(this.engine, { m: rk, a: value.ptr, lda: this.vdim, c: vb, ldc: E }, this.pack('v'));
+            this.project({ m: rk, a: key.ptr, lda: this.kdim, c: kb, ldc: E }, 'k');
+            this.project({ m: rk, a: value.ptr, lda: this.vdim, c: vb, ldc: E }, 'v');
           }
           const t = tok(Snew, E);
           kv = { ptr: kb, sb: t.sb, sh: hd, sl: t.sl };

@@ -18,6 +18,7 @@ import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectEngine, expectInt, expectTensor } from '../ops/check.js';
+import { quantizeParameter } from './quantize.js';
 import { owning } from '../ops/own.js';
 import {
   RnnLayerPack,
@@ -174,6 +175,24 @@ export abstract class RNNBase extends Module {
     return this.bidirectional ? 2 : 1;
   }
 
+  /** True once nn.quantizeDynamic made W_ih / W_hh int8 (weight_*_scale parameters next to them). */
+  get quantized(): boolean {
+    return this.param('weight_ih_l0').dtype === 'int8';
+  }
+
+  /** Internal (nn.quantizeDynamic): every W_ih / W_hh becomes int8 per row + `<key>_scale`, in place. */
+  _quantizeDynamic(): void {
+    this.checkLive();
+    if (this.quantized) return;
+    for (let l = 0; l < this.numLayers; l++) {
+      for (let d = 0; d < this.numDirections; d++) {
+        const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        for (const w of ['weight_ih', 'weight_hh']) quantizeParameter(this, w + sfx, (n, t) => this.registerParameter(n, t));
+      }
+    }
+    this.repack();
+  }
+
   protected override onLoad(): void {
     for (const p of this.packs) p.dispose();
     this.packs = [];
@@ -181,11 +200,14 @@ export abstract class RNNBase extends Module {
       const dirs: DirectionParams[] = [];
       for (let d = 0; d < this.numDirections; d++) {
         const sfx = `_l${l}${d === 1 ? '_reverse' : ''}`;
+        const q = this.quantized;
         dirs.push({
           weightIh: this.param('weight_ih' + sfx),
           weightHh: this.param('weight_hh' + sfx),
           biasIh: this.bias ? this.param('bias_ih' + sfx) : null,
           biasHh: this.bias ? this.param('bias_hh' + sfx) : null,
+          weightIhScale: q ? this.param('weight_ih' + sfx + '_scale') : null,
+          weightHhScale: q ? this.param('weight_hh' + sfx + '_scale') : null,
         });
       }
       this.packs.push(RnnLayerPack.build(this.engine, this.mode, this.hiddenSize, dirs));
@@ -232,7 +254,7 @@ export abstract class RNNBase extends Module {
     const e = input.engine;
     const stateShape = unbatched ? [LD, H] : [LD, B, H];
     const outShape = unbatched ? [T, D * H] : this.batchFirst ? [B, T, D * H] : [T, B, D * H];
-    const bytes = runScratchBytes(this.mode, H, this.numLayers, D, T, B);
+    const bytes = runScratchBytes(this.mode, H, this.numLayers, D, T, B, { int8: this.quantized });
     const a = e.arena;
     let xp = 0; // arena pointers are never 0 (the heap starts above it)
     let mid = 0;
@@ -284,7 +306,7 @@ export abstract class RNNBase extends Module {
     const e = this.engine;
     const H = this.hiddenSize;
     const L = this.numLayers;
-    const bytes = runScratchBytes(this.mode, H, L, 1, 1, batch);
+    const bytes = runScratchBytes(this.mode, H, L, 1, 1, batch, { int8: this.quantized });
     const a = e.arena;
     return owning((own) => {
       const block = (n: number) => {

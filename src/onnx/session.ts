@@ -12,9 +12,9 @@ import type { OnnxFeed, OnnxModel } from './model.js';
 
 /** What session.run returns per output, shaped like ort.Tensor's data/dims/type. */
 export interface OrtLikeTensor {
-  data: Float32Array | Int32Array | BigInt64Array | Uint8Array;
+  data: Float32Array | Int32Array | BigInt64Array | Uint8Array | Int8Array;
   dims: readonly number[];
-  type: 'float32' | 'int32' | 'int64' | 'bool' | 'uint8';
+  type: 'float32' | 'int32' | 'int64' | 'bool' | 'uint8' | 'int8';
 }
 
 export class InferenceSession {
@@ -37,7 +37,7 @@ export class InferenceSession {
     const outs: Record<string, Tensor> = this.model.run(feeds);
     const result: Record<string, OrtLikeTensor> = {};
     for (const [k, t] of Object.entries(outs)) {
-      result[k] = { data: t.toTypedArray() as OrtLikeTensor['data'], dims: t.shape.slice(), type: t.dtype };
+      result[k] = { data: t.toTypedArray() as OrtLikeTensor['data'], dims: t.shape.slice(), type: t.dtype as OrtLikeTensor['type'] };
       t.dispose();
     }
     return result;

@@ -251,13 +251,10 @@ export interface ConvArgs {
   act?: Activation;
 }
 
-/**
- * Validates and resolves a convolution of `dims` spatial dimensions (1 or 2) into a ConvSpec, the
- * output shape, and runs it. Accepts batched (N, C, ...) and unbatched (C, ...) input.
- */
-export function convNd(op: string, dims: 1 | 2, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, args: ConvArgs): Tensor {
+/** Validates a convolution (shapes, groups, padding) and resolves its ConvSpec and output shape (convNd and the int8 qconvNd). */
+export function resolveConv(op: string, dims: 1 | 2, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, args: ConvArgs, weightDtype: 'float32' | 'int8' = 'float32'): { engine: Engine; spec: ConvSpec; outShape: number[] } {
   expectTensor(op, 'input', input);
-  expectTensor(op, 'weight', weight);
+  expectTensor(op, 'weight', weight, weightDtype);
   if (bias != null) expectTensor(op, 'bias', bias);
   const engine = bias ? sameEngine(op, input, weight, bias) : sameEngine(op, input, weight);
   expectRank(op, 'input', input, [dims + 1, dims + 2]);
@@ -292,9 +289,18 @@ export function convNd(op: string, dims: 1 | 2, input: Tensor, weight: Tensor, b
   }
   const spatial = dims === 2 ? [oh, ow] : [ow];
   const spec: ConvSpec = { n, c, o, groups, h, w, oh, ow, kh, kw, sh, sw, ph, pw, dh, dw };
+  return { engine, spec, outShape: batched ? [n, o, ...spatial] : [o, ...spatial] };
+}
+
+/**
+ * Validates and resolves a convolution of `dims` spatial dimensions (1 or 2) into a ConvSpec, the
+ * output shape, and runs it. Accepts batched (N, C, ...) and unbatched (C, ...) input.
+ */
+export function convNd(op: string, dims: 1 | 2, input: Tensor, weight: Tensor, bias: Tensor | null | undefined, args: ConvArgs): Tensor {
+  const { engine, spec, outShape } = resolveConv(op, dims, input, weight, bias, args);
   return owning((own) => {
     // The workspace is allocated after the output: an OutOfMemoryError there frees the output.
-    const y = own(Tensor.empty(batched ? [n, o, ...spatial] : [o, ...spatial], 'float32', engine));
+    const y = own(Tensor.empty(outShape, 'float32', engine));
     runConv(engine, spec, input.ptr, weight.ptr, bias ? bias.ptr : 0, y.ptr, args.act ?? 'none');
     return y;
   });

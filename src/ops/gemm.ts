@@ -174,7 +174,7 @@ export interface GemmArgs {
 }
 
 /** Activation code of the kernels (assembly/f32-gemm/common.ts) and clamp bounds. */
-function actCode(act: Activation): [number, number, number] {
+export function actCode(act: Activation): [number, number, number] {
   if (act === 'none') return [0, 0, 0];
   if (act === 'relu') return [1, 0, 0];
   if (act === 'gelu') return [3, 0, 0];

@@ -8,9 +8,20 @@ import { ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectEngine, expectOut, expectShape, expectTensor, sameEngine } from './check.js';
 import { PackedWeights, gemm, type Activation } from './gemm.js';
 import { owning } from './own.js';
+import type { Engine } from '../runtime/engine.js';
 
-/** y[..., n] = act(x[..., k] · W^T + bias) with W packed; into `out` when given. */
-export function linearPacked(op: string, x: Tensor, w: PackedWeights, act: Activation = 'none', out?: Tensor): Tensor {
+/** Packed weights of any GEMM flavour (float32, int8, fp16) as the linear forms see them. */
+export interface LinearWeights {
+  readonly engine: Engine;
+  readonly n: number;
+  readonly k: number;
+}
+
+/**
+ * The shape logic every linear form shares: y[..., n] from x[..., k], `rows(m, a, c)` computing the
+ * m GEMM rows (a, c byte addresses); into `out` when given.
+ */
+export function linearRows(op: string, x: Tensor, w: LinearWeights, rows: (m: number, a: number, c: number) => void, out?: Tensor): Tensor {
   expectTensor(op, 'input', x);
   if (x.ndim < 1 || x.shape[x.ndim - 1] !== w.k) {
     throw new ShapeError(`${op}: input must have shape [..., ${w.k}], got ${fmtShape(x.shape)}`);
@@ -22,9 +33,14 @@ export function linearPacked(op: string, x: Tensor, w: PackedWeights, act: Activ
   // The GEMM's workspace is allocated after a fresh output: a failure there frees it (never `out`).
   return owning((own) => {
     const y = out ?? own(Tensor.empty(shape, 'float32', x.engine));
-    if (m > 0) gemm(x.engine, { m, a: x.ptr, c: y.ptr, act }, w);
+    if (m > 0) rows(m, x.ptr, y.ptr);
     return y;
   });
+}
+
+/** y[..., n] = act(x[..., k] · W^T + bias) with W packed; into `out` when given. */
+export function linearPacked(op: string, x: Tensor, w: PackedWeights, act: Activation = 'none', out?: Tensor): Tensor {
+  return linearRows(op, x, w, (m, a, c) => gemm(x.engine, { m, a, c, act }, w), out);
 }
 
 /** F.linear(input, weight, bias): weight [out, in], bias [out] or null. */

@@ -14,6 +14,7 @@ import { ArgumentError } from '../runtime/errors.js';
 import type { Tensor } from '../tensor.js';
 import { PackedWeights, gemm } from './gemm.js';
 import { SPLIT, runSplit } from '../threads/split.js';
+import { QPackedWeights, qgemm, qgemmWorkspaceBytes } from './qgemm.js';
 
 export type RnnMode = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
 
@@ -79,11 +80,37 @@ export function packedRecurrentFloats(mode: RnnMode, hidden: number): number {
 
 /**
  * Bytes of the scratch the sequence kernels need for `batch` rows (one accumulator row each; the
- * GRU whose reset gate applies before W_hn (resetBefore) also keeps an r*h row per batch row).
+ * GRU whose reset gate applies before W_hn (resetBefore) also keeps an r*h row per batch row; the
+ * int8 kernels add zero h rows and the int8 GEMM's workspace).
  */
-export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number, resetBefore = false): number {
-  const extra = mode === 'gru' && resetBefore ? Math.ceil(hidden / 4) : 0;
-  return batch * (stripCount(mode, hidden) + extra) * 16;
+export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number, opts: { resetBefore?: boolean; int8?: boolean } = {}): number {
+  const extra = mode === 'gru' && opts.resetBefore ? Math.ceil(hidden / 4) : 0;
+  const acc = batch * (stripCount(mode, hidden) + extra) * 16;
+  return opts.int8 ? acc + Math.ceil((batch * hidden * 4) / 16) * 16 + qgemmWorkspaceBytes(batch, hidden) : acc;
+}
+/**
+ * Packs int8 W_hh ([G*H, H]) with its per-row scales and b_hh as qc8w panels whose columns are in
+ * the strip order of the sequence kernels (column 4s + q = gate s % G of unit 4 floor(s/G) + q;
+ * zero past H), so the int8 GEMM writes their accumulator rows directly
+ * (assembly/qd8-f32-qc8w-rnn).
+ */
+export function packRecurrentInt8(engine: Engine, mode: RnnMode, hidden: number, whh: Int8Array, scales: Float32Array, bhh: Float32Array | null): QPackedWeights {
+  const G = gateCount(mode);
+  const H = hidden;
+  const cols = stripCount(mode, H) * 4;
+  const q = new Int8Array(cols * H);
+  const sc = new Float32Array(cols);
+  const b = new Float32Array(cols);
+  for (let col = 0; col < cols; col++) {
+    const s = col >> 2;
+    const u = 4 * Math.floor(s / G) + (col & 3);
+    if (u >= H) continue;
+    const row = (s % G) * H + u;
+    q.set(whh.subarray(row * H, row * H + H), col * H);
+    sc[col] = scales.length === 1 ? scales[0] : scales[row];
+    if (bhh) b[col] = bhh[row];
+  }
+  return QPackedWeights.fromInt8(engine, cols, H, q, sc, b);
 }
 
 /** One direction's parameters of one layer, PyTorch layouts. */
@@ -92,6 +119,9 @@ export interface DirectionParams {
   weightHh: Tensor; // [G*H, H]
   biasIh: Tensor | null; // [G*H]
   biasHh: Tensor | null; // [G*H]
+  /** int8 weights (nn.quantizeDynamic): their per-row scales ([G*H] or [1]). */
+  weightIhScale?: Tensor | null;
+  weightHhScale?: Tensor | null;
 }
 
 /** The packed weights of one layer, every direction. Owns its memory. */
@@ -104,19 +134,60 @@ export class RnnLayerPack {
     readonly inputSize: number,
     readonly hidden: number,
     readonly directions: number,
-    /** W_ih of every direction stacked: [D*G*H, in], with b_ih (when present). */
-    readonly wih: PackedWeights,
+    /** W_ih of every direction stacked: [D*G*H, in], with b_ih (when present); int8 when quantized. */
+    readonly wih: PackedWeights | QPackedWeights,
     /** Packed W_hh + b_hh per direction (byte addresses); W_hr, W_hz only when resetBefore. */
     private readonly whh: number[],
     /** GRU with resetBefore: packed W_hn + b_hn per direction (else empty). */
     private readonly whn: number[],
+    /** int8 W_hh packs (owning the memory of whh), when quantized. */
+    private readonly qwhh: QPackedWeights[] = [],
   ) {}
+
+  /** True when the weights are int8 (the int8 GEMM and sequence kernels run). */
+  get int8(): boolean {
+    return this.wih instanceof QPackedWeights;
+  }
+
+  private static buildInt8(engine: Engine, mode: RnnMode, hidden: number, dirs: DirectionParams[]): RnnLayerPack {
+    const n = gateCount(mode) * hidden;
+    const inSize = dirs[0].weightIh.shape[1];
+    const D = dirs.length;
+    const scalesOf = (t: Tensor | null | undefined, what: string) => {
+      if (!t) throw new ArgumentError(`rnn: int8 ${what} needs its scales`);
+      const v = t.toFloat32Array();
+      return v.length === 1 ? new Float32Array(n).fill(v[0]) : v;
+    };
+    const q = new Int8Array(D * n * inSize);
+    const sc = new Float32Array(D * n);
+    const bias = dirs[0].biasIh ? new Float32Array(D * n) : null;
+    dirs.forEach((d, i) => {
+      q.set(d.weightIh.toTypedArray() as Int8Array, i * n * inSize);
+      sc.set(scalesOf(d.weightIhScale, 'weight_ih'), i * n);
+      if (bias) bias.set(d.biasIh!.toFloat32Array(), i * n);
+    });
+    const qwhh: QPackedWeights[] = [];
+    const wih = QPackedWeights.fromInt8(engine, D * n, inSize, q, sc, bias);
+    try {
+      for (const d of dirs) qwhh.push(packRecurrentInt8(engine, mode, hidden, d.weightHh.toTypedArray() as Int8Array, scalesOf(d.weightHhScale, 'weight_hh'), d.biasHh ? d.biasHh.toFloat32Array() : null));
+    } catch (e) {
+      wih.dispose();
+      for (const p of qwhh) p.dispose();
+      throw e;
+    }
+    return new RnnLayerPack(engine, mode, inSize, hidden, D, wih, qwhh.map((p) => p._w), [], qwhh);
+  }
 
   /**
    * Packs one layer. `resetBefore` (GRU only): the reset gate multiplies h before W_hn (ONNX
    * linear_before_reset = 0) instead of after it (PyTorch): W_hr, W_hz and W_hn pack apart.
+   * int8 weights (nn.quantizeDynamic) take the int8 kernels (PyTorch form only).
    */
   static build(engine: Engine, mode: RnnMode, hidden: number, dirs: DirectionParams[], resetBefore = false): RnnLayerPack {
+    if (dirs[0].weightIh.dtype === 'int8') {
+      if (resetBefore) throw new ArgumentError('rnn: int8 weights run the PyTorch GRU form only (linear_before_reset = 1)');
+      return RnnLayerPack.buildInt8(engine, mode, hidden, dirs);
+    }
     const G = gateCount(mode);
     const D = dirs.length;
     const inSize = dirs[0].weightIh.shape[1];
@@ -189,7 +260,8 @@ export class RnnLayerPack {
     if (this.disposed) return;
     this.disposed = true;
     this.wih.dispose();
-    for (const p of [...this.whh, ...this.whn]) this.engine.arena.free(p);
+    if (this.qwhh.length) for (const p of this.qwhh) p.dispose();
+    else for (const p of [...this.whh, ...this.whn]) this.engine.arena.free(p);
   }
 }
 
@@ -212,7 +284,7 @@ export interface ScanArgs {
   /** [B, H] final hidden state, or 0. */
   hn: number;
   reverse: boolean;
-  /** Scratch of recurrentScratchBytes(mode, H, B, whn != 0) bytes. */
+  /** Scratch of recurrentScratchBytes(mode, H, B, { resetBefore: whn != 0, int8 }) bytes. */
   ws: number;
   /**
    * GRU only: packed W_hn + b_hn (1 gate) when the reset gate applies to h before it (ONNX
@@ -228,13 +300,20 @@ export interface ScanArgs {
 }
 
 /**
- * Runs one direction of one layer over the whole sequence: ONE wasm call, or with threads one
- * dispatch split by batch rows (pairs of rows, the kernel's 2-row tile, so every row keeps its
- * tile and its bits); each task uses its rows' slice of the scratch.
+ * Runs one direction of one layer over the whole sequence: ONE wasm call (int8: the qd8-f32-qc8w
+ * twins, W_hh from packRecurrentInt8), or with threads one dispatch split by batch rows (pairs of
+ * rows, the kernel's 2-row tile, so every row keeps its tile and its bits); each task uses its
+ * rows' slice of the scratch.
  */
-export function scan(engine: Engine, mode: RnnMode, hidden: number, whh: number, s: ScanArgs): void {
+export function scan(engine: Engine, mode: RnnMode, hidden: number, whh: number, s: ScanArgs, int8 = false): void {
   const k = engine.k;
   const rev = s.reverse ? 1 : 0;
+  if (int8) {
+    if (mode === 'lstm') k.qd8_f32_qc8w_lstm_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+    else if (mode === 'gru') k.qd8_f32_qc8w_gru_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+    else k.qd8_f32_qc8w_rnn_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, mode === 'rnn_relu' ? 1 : 0, s.ws);
+    return;
+  }
   const clip = s.clip && s.clip > 0 ? s.clip : 0;
   // The batch-row split runs the plain (PyTorch-form) kernels; the ONNX variants stay on one thread.
   if (engine.pool && s.B >= 4 && !s.whn && !s.peep && !clip && !s.inputForget) {
@@ -299,11 +378,11 @@ export interface RunScratch {
 }
 
 /** Bytes of each RunScratch buffer for a run of T steps and B rows. */
-export function runScratchBytes(mode: RnnMode, hidden: number, layers: number, dirs: number, T: number, B: number, resetBefore = false) {
+export function runScratchBytes(mode: RnnMode, hidden: number, layers: number, dirs: number, T: number, B: number, opts: { resetBefore?: boolean; int8?: boolean } = {}) {
   return {
     xp: T * B * dirs * gateCount(mode) * hidden * 4,
     mid: layers > 1 ? T * B * dirs * hidden * 4 : 0,
-    ws: recurrentScratchBytes(mode, hidden, B, resetBefore),
+    ws: recurrentScratchBytes(mode, hidden, B, opts),
   };
 }
 
@@ -327,7 +406,9 @@ export function runLayers(engine: Engine, packs: RnnLayerPack[], io: RunIO, scra
   let x = io.x;
   for (let l = 0; l < L; l++) {
     const pack = packs[l];
-    gemm(engine, { m: T * B, a: x, lda: pack.inputSize, c: scratch.xp, ldc: xw }, pack.wih);
+    const proj = { m: T * B, a: x, lda: pack.inputSize, c: scratch.xp, ldc: xw };
+    if (pack.wih instanceof QPackedWeights) qgemm(engine, proj, pack.wih);
+    else gemm(engine, proj, pack.wih);
     const y = l === L - 1 ? io.y : scratch.mid;
     for (let d = 0; d < D; d++) {
       const slice = (l * D + d) * state;
@@ -352,7 +433,7 @@ export function runLayers(engine: Engine, packs: RnnLayerPack[], io: RunIO, scra
         reverse: d === 1,
         ws: scratch.ws,
         whn: pack.recurrentN(d),
-      });
+      }, pack.int8);
     }
     x = y;
   }

@@ -13,6 +13,12 @@ export type GemmDriver = (
   rowBias: Ptr, act: number, minv: number, maxv: number, kcBlock: number, mcBlock: number, ws: Ptr,
 ) => void;
 
+/** The qd8-f32-qc8w GEMM drivers (assembly/qd8-f32-qc8w-gemm): dynamic 7-bit rows x int8 panels -> f32. */
+export type QGemmDriver = (
+  m: number, n: number, k: number, a: Ptr, lda: number, w: Ptr, c: Ptr, ldc: number,
+  act: number, minv: number, maxv: number, mcBlock: number, ws: Ptr,
+) => void;
+
 export interface BaselineKernels {
   heap_base(): Ptr;
   abi_version(): number;
@@ -114,6 +120,13 @@ export interface BaselineKernels {
   f32_im2col_packw_x8__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, out: Ptr): void;
   f32_conv2d_4x8__wasmsimd(g: Ptr, c: number, o: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, y: Ptr, lo: number, hi: number): void;
   f32_conv2d_4x8_ws_floats(g: Ptr, c: number, o: number): number;
+  qd8_f32_qc8w_gemm_1x1__scalar: QGemmDriver;
+  qd8_f32_qc8w_gemm_2x8__wasmsimd_dot16x2: QGemmDriver;
+  f32_qd8_convert_u16__wasmsimd(m: number, k: number, x: Ptr, ldx: number, kp: number, q: Ptr, qp: Ptr): void;
+  f32_f16w_gemm_4x8__wasmsimd(m: number, n: number, k: number, a: Ptr, lda: number, w: Ptr, c: Ptr, ldc: number, act: number, minv: number, maxv: number): void;
+  qd8_f32_qc8w_lstm_seq__wasmsimd: BaselineKernels['f32_lstm_seq_2x16__wasmsimd'];
+  qd8_f32_qc8w_gru_seq__wasmsimd: BaselineKernels['f32_gru_seq_2x16__wasmsimd'];
+  qd8_f32_qc8w_rnn_seq__wasmsimd: BaselineKernels['f32_rnn_seq_2x16__wasmsimd'];
   x8_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
   x16_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
   x32_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
@@ -185,6 +198,9 @@ export type RelaxedKernels = {
   f32_vmish_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr): void;
   f32_velu_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr, alpha: number, scale: number, inv: number): void;
   f32_vsoftplus_u8__wasmrelaxedsimd_fma(n: number, x: Ptr, y: Ptr, beta: number, threshold: number): void;
+  qd8_f32_qc8w_gemm_4x8__wasmrelaxedsimd: QGemmDriver;
+  qd8_f32_qc8w_gemm_4x8__wasmrelaxedsimd_dot2: QGemmDriver;
+  qd8_relaxed_dot_probe__wasmrelaxedsimd(a: Ptr, b: Ptr, c: Ptr, out: Ptr): void;
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;
@@ -301,5 +317,14 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = ([
     'f32_rprod_u4__wasmsimd',
     'f32_rmax_u4__wasmsimd',
     'f32_rmin_u4__wasmsimd',
+  ],
+  [
+    'qd8_f32_qc8w_gemm_1x1__scalar',
+    'qd8_f32_qc8w_gemm_2x8__wasmsimd_dot16x2',
+    'f32_qd8_convert_u16__wasmsimd',
+    'f32_f16w_gemm_4x8__wasmsimd',
+    'qd8_f32_qc8w_lstm_seq__wasmsimd',
+    'qd8_f32_qc8w_gru_seq__wasmsimd',
+    'qd8_f32_qc8w_rnn_seq__wasmsimd',
   ]
 ] as (keyof BaselineKernels)[][]).flat();

@@ -16,7 +16,7 @@ export const HAVE_NODE_TESTS = existsSync(NODE_TESTS);
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number((v as { toString(): string }).toString()));
 
 const DTYPES: Record<number, { dtype: 'float32' | 'int64' | 'int32' | 'uint8' | 'bool'; size: number }> = {
-  1: { dtype: 'float32', size: 4 }, 2: { dtype: 'uint8', size: 1 }, 6: { dtype: 'int32', size: 4 }, 7: { dtype: 'int64', size: 8 }, 9: { dtype: 'bool', size: 1 },
+  1: { dtype: 'float32', size: 4 }, 2: { dtype: 'uint8', size: 1 }, 3: { dtype: 'int32', size: 1 }, 6: { dtype: 'int32', size: 4 }, 7: { dtype: 'int64', size: 8 }, 9: { dtype: 'bool', size: 1 },
 };
 
 /** A TensorProto's element values as a typed array of its dtype. */
@@ -29,6 +29,7 @@ export function decodeTensor(t: onnx.ITensorProto): { dtype: string; dims: numbe
   let data: Float32Array | BigInt64Array | Int32Array | Uint8Array;
   if (dt.dtype === 'float32') data = raw ? new Float32Array(raw) : Float32Array.from(t.floatData ?? []);
   else if (dt.dtype === 'int64') data = raw ? new BigInt64Array(raw) : BigInt64Array.from((t.int64Data ?? []).map((v) => BigInt(num(v))));
+  else if (t.dataType === 3) data = raw ? Int32Array.from(new Int8Array(raw)) : Int32Array.from(t.int32Data ?? []); // int8: stored as int32, as the loader does
   else if (dt.dtype === 'int32') data = raw ? new Int32Array(raw) : Int32Array.from(t.int32Data ?? []);
   else data = raw ? new Uint8Array(raw) : Uint8Array.from(t.int32Data ?? []);
   if (data.length !== n) throw new Error(`tensor ${t.name}: ${data.length} values for dims [${dims}]`);

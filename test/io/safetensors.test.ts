@@ -170,7 +170,7 @@ const hostile: [string, Uint8Array, RegExp][] = [
   ['JSON null header', rawFile('null'), /not a JSON object \(got null\)/],
   ['JSON number header', rawFile('42'), /not a JSON object \(got number\)/],
   ['entry not an object', rawFile({ w: [1, 2] }), /tensor w: entry must be an object/],
-  ['unknown dtype', rawFile({ w: { dtype: 'Q4', shape: [2], data_offsets: [0, 8] } }, F32x2), /tensor w has unsupported dtype "Q4" \(supported: F32, F16, BF16, I64, I32, U8, BOOL\)/],
+  ['unknown dtype', rawFile({ w: { dtype: 'Q4', shape: [2], data_offsets: [0, 8] } }, F32x2), /tensor w has unsupported dtype "Q4" \(supported: F32, F16, BF16, I64, I32, U8, I8, BOOL\)/],
   ['F64 (not supported)', rawFile({ w: { dtype: 'F64', shape: [1], data_offsets: [0, 8] } }, F32x2), /unsupported dtype "F64"/],
   ['missing dtype', rawFile({ w: { shape: [2], data_offsets: [0, 8] } }, F32x2), /unsupported dtype undefined/],
   ['negative size', rawFile({ w: { dtype: 'F32', shape: [-2], data_offsets: [0, 8] } }, F32x2), /invalid shape \[-2\]/],

@@ -11,6 +11,7 @@ import { elementwiseOps } from './elementwise.js';
 import { reduceOps } from './reduce.js';
 import { rnnOps } from './rnn.js';
 import { einsumOps } from './einsum.js';
+import { quantOps } from './quant.js';
 
 const tables: OpTable[] = [
   nnOps,
@@ -21,6 +22,7 @@ const tables: OpTable[] = [
   reduceOps,
   rnnOps,
   einsumOps,
+  quantOps,
 ];
 
 const registry: OpTable = Object.assign({}, ...tables);

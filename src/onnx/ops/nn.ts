@@ -17,6 +17,7 @@ import { owning } from '../../ops/own.js';
 import type { Dim, OnnxNode, OpDef, OpTable, PreparedOp, ValueType } from '../node.js';
 import { UNKNOWN, broadcastDims, sameAs } from '../infer.js';
 import { axisOf } from '../values.js';
+import { prepareQdqMatMul } from './quant.js';
 
 function f32(node: OnnxNode, t: Tensor | null, what: string): Tensor {
   if (!t) throw node.error(`input ${what} is required`);
@@ -305,6 +306,8 @@ const MatMul: OpDef = {
     return [matmul(f32(node, a, 'A'), f32(node, b, 'B'))];
   },
   prepare(node, [, b]): PreparedOp | null {
+    const qdq = prepareQdqMatMul(node, b); // B = DequantizeLinear(int8 constant): the int8 GEMM (quant.ts)
+    if (qdq) return qdq;
     if (!b || b.dtype !== 'float32' || b.ndim !== 2 || b.numel === 0) return null;
     const [k, n] = b.shape;
     const w = PackedWeights.fromKN(b.engine, k, n, b.ptr);

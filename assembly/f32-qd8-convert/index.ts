@@ -1,0 +1,1 @@
+export { f32_qd8_convert_u16__wasmsimd } from './f32-qd8-convert-u16-wasmsimd';
