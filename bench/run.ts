@@ -27,6 +27,7 @@ import { attentionWorkloads } from './workloads/attention.js';
 import { convWorkloads } from './workloads/conv.js';
 import { gemmWorkloads } from './workloads/gemm.js';
 import { normWorkloads } from './workloads/norm.js';
+import { onnxWorkloads } from './workloads/onnx.js';
 import { rnnWorkloads } from './workloads/rnn.js';
 import { transformerWorkloads } from './workloads/transformer.js';
 import { NotAvailable, type Prepared, type Workload } from './workloads/types.js';
@@ -42,7 +43,7 @@ const FULL: HarnessOptions = { warmupMinCalls: 5, warmupMinMs: 500, warmupMaxMs:
  */
 const REWARM_MIN_MS = 100;
 
-const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads];
+const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads, ...onnxWorkloads];
 
 interface Peers {
   ours: Map<string, Engine>;
@@ -107,7 +108,7 @@ const CHECK_TOL = 2e-3;
  * Runs every engine once (untimed) and compares its output with the reference engine's
  * (onnxruntime-web when it ran, else the first that did): the rows must compute the same thing.
  */
-async function crossCheck(entries: Entry[]): Promise<string | undefined> {
+async function crossCheck(entries: Entry[], tol = CHECK_TOL): Promise<string | undefined> {
   const outs = new Map<Entry, Float32Array>();
   for (const e of entries) {
     if (e.status !== 'ok' || !e.prepared?.output) continue;
@@ -135,14 +136,14 @@ async function crossCheck(entries: Entry[]): Promise<string | undefined> {
       if (!(di <= d)) d = di; // NaN sticks
     }
     e.relErr = d / (scale || 1);
-    if (!(e.relErr <= CHECK_TOL)) e.checkNote = `MISMATCH vs ${ref.engine}: max rel err ${e.relErr.toExponential(1)}`;
+    if (!(e.relErr <= tol)) e.checkNote = `MISMATCH vs ${ref.engine}: max rel err ${e.relErr.toExponential(1)}`;
   }
   return ref.engine;
 }
 
 async function runWorkload(w: Workload, peers: Peers, opts: HarnessOptions, rounds: number, wanted: Set<string>): Promise<ResultRow[]> {
   const entries = await prepare(w, w.data(), peers, wanted);
-  const refEngine = await crossCheck(entries);
+  const refEngine = await crossCheck(entries, w.checkTol);
   const ready = entries.filter((e) => e.timed);
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ready : [...ready].reverse();

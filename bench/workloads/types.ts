@@ -47,6 +47,8 @@ export interface Workload<D = unknown> {
   flops?: number;
   /** Bytes of memory traffic per call (GB/s column), for memory-bound operators. */
   bytes?: number;
+  /** Worst max|y - y_ref| / max|y_ref| the output check accepts (default 2e-3, bench/run.ts). */
+  checkTol?: number;
   /** False: left out of --quick (very slow peers). Default true. */
   quick?: boolean;
   /** Inputs and weights, made once per workload and shared by every engine. */
