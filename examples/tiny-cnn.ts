@@ -17,8 +17,8 @@
  * convs are rebuilt after every loadStateDict. `foldBatchNorm: false` runs conv then BatchNorm2d.
  */
 import { F, nn, type Engine, type Tensor } from '../src/api.js';
-// BatchNorm folding is not public API (yet): the example reaches it through the internal entry.
-import { planFoldedForward, disposeFoldedPlan, type FoldedPlan } from '../src/internal.js';
+// BatchNorm folding is not public API (yet): the example imports it from its module.
+import { planFoldedForward, disposeFoldedPlan, type FoldedPlan } from '../src/nn/fusion.js';
 
 export interface TinyCNNOptions {
   inCh?: number;

@@ -9,6 +9,7 @@
  */
 export { Tensor, type DType, type TensorData } from './tensor.js';
 import './tensor-methods.js'; // installs x.sub(), x.mean(), ... on Tensor (see the file for why not in the class)
+import './tensor-data-methods.js'; // installs x.gather(), x.tril(), ... (same reason)
 export type { Engine, BuildName, EngineInfo, Disposable } from './runtime/engine.js';
 export type { InitOptions, WasmSource } from './runtime/loader.js';
 export type { ThreadsOption } from './threads/plan.js';
@@ -27,6 +28,7 @@ export { scope, keep, memoryStats } from './scope.js';
 export { loadSafetensors, readSafetensors, saveSafetensors } from './io/safetensors.js';
 export type { SafetensorsFile, SafetensorsProgress, LoadSafetensorsOptions, SaveSafetensorsOptions, SafetensorsBytes, SafetensorsStream } from './io/safetensors.js';
 export const version = '0.1.0';
+// ONNX, and tensor ops added beside the ONNX front end
 export { loadOnnx, loadOnnxSync, type LoadOnnxOptions, type OnnxProgress, type OnnxSource } from './onnx/load.js';
 export { OnnxModel, type OnnxValueInfo, type OnnxFeed } from './onnx/model.js';
 export { InferenceSession, type OrtLikeTensor } from './onnx/session.js';

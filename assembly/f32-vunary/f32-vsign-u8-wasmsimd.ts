@@ -1,4 +1,4 @@
-// f32_vsign_u8__wasmsimd: y[i] = x > 0 ? 1 : x < 0 ? -1 : x (0, -0 and NaN pass through), i < n.
+// f32_vsign_u8__wasmsimd: y[i] = (x > 0) - (x < 0) (torch.sign: 0, -0 and NaN give +0), i < n.
 // Operands: x, y are contiguous f32 arrays of n elements (byte addresses); y may equal x (in place).
 // Tile: 8 elements per iteration, then 4, then a 2/1 lane tail (shared loop: vunary-loop.ts).
 // Accuracy: exact.

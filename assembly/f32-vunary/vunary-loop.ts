@@ -98,9 +98,9 @@ import { vsigmoid, vtanh, verf_as7126, vexp_rr2_p6, vlog, vlog1p_unit, vsincos }
   if (op == VOP_CEIL) return f32x4.ceil(v);
   if (op == VOP_ROUND) return f32x4.nearest(v); // half to even, as torch.round and ONNX Round
   if (op == VOP_SIGN) {
-    // +1 / -1 by the sign bit of x for x != 0; 0, -0 and NaN pass through.
+    // torch.sign: (x > 0) - (x < 0): +1 / -1 by the sign bit of x; 0, -0 and NaN give +0.
     const vone = v128.or(f32x4.splat(1), v128.and(v, i32x4.splat(0x80000000)));
-    return v128.bitselect(vone, v, v128.or(f32x4.gt(v, f32x4.splat(0)), f32x4.lt(v, f32x4.splat(0))));
+    return v128.and(vone, v128.or(f32x4.gt(v, f32x4.splat(0)), f32x4.lt(v, f32x4.splat(0))));
   }
   if (op == VOP_ERF) return verf_as7126(v, fma);
   if (op == VOP_SIN) return vsincos(v, false, fma);
@@ -146,9 +146,11 @@ import { vsigmoid, vtanh, verf_as7126, vexp_rr2_p6, vlog, vlog1p_unit, vsincos }
   }
   if (op == VOP_SHRINK) {
     // ONNX Shrink(lambd = p0, bias = p1): |x| <= lambd ? 0 : x > 0 ? x - bias : x + bias
-    // (hardshrink: bias 0; softshrink: bias lambd). NaN -> NaN.
+    // (hardshrink: bias 0; softshrink: bias lambd). NaN -> 0 when p2 != 0 (ONNX's formula and
+    // torch.softshrink), NaN -> NaN when p2 == 0 (torch.hardshrink).
     const vy = f32x4.sub(v, v128.bitselect(p1, f32x4.neg(p1), f32x4.gt(v, f32x4.splat(0))));
-    return v128.andnot(vy, f32x4.le(f32x4.abs(v), p0));
+    const vnan0 = v128.and(f32x4.ne(v, v), f32x4.ne(p2, f32x4.splat(0)));
+    return v128.andnot(vy, v128.or(f32x4.le(f32x4.abs(v), p0), vnan0));
   }
   unreachable();
   return v;

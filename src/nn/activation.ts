@@ -7,6 +7,7 @@ import { expectInt, expectNumber } from '../ops/check.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { pyFloat } from './repr.js';
 import { getEngine, type Engine } from '../runtime/engine.js';
+import type { Activation } from '../ops/gemm.js';
 
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
@@ -95,6 +96,8 @@ export class LogSoftmax extends Module {
 
 /** torch.nn.ReLU6. */
 export class ReLU6 extends Module {
+  /** The GEMM/conv epilogue computing this module (ops/gemm.ts Activation), for a planner fusing it into the Linear/Conv before it. */
+  readonly epilogue: Activation = { clamp: [0, 6] };
   forward(x: Tensor): Tensor {
     return U.relu6(x);
   }
@@ -102,10 +105,13 @@ export class ReLU6 extends Module {
 
 /** torch.nn.Hardtanh(min_val=-1.0, max_val=1.0). */
 export class Hardtanh extends Module {
+  /** The GEMM/conv epilogue computing this module (see ReLU6.epilogue). */
+  readonly epilogue: Activation;
   constructor(readonly minVal = -1.0, readonly maxVal = 1.0) {
     super();
     expectNumber('Hardtanh', 'minVal', minVal);
     expectNumber('Hardtanh', 'maxVal', maxVal);
+    this.epilogue = { clamp: [minVal, maxVal] };
   }
   forward(x: Tensor): Tensor {
     return U.hardtanh(x, this.minVal, this.maxVal);

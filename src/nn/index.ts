@@ -23,5 +23,7 @@ export { ReLU6, Hardtanh, Hardswish, Hardsigmoid, Mish, Softsign, SELU, ELU, CEL
 export { LayerNorm, type LayerNormOptions } from './normalization.js';
 export { GroupNorm, InstanceNorm1d, InstanceNorm2d, type GroupNormOptions, type InstanceNormOptions } from './normalization.js';
 export { TransformerEncoderLayer, TransformerEncoder, TransformerDecoderLayer, type TransformerLayerOptions, type EncoderLayerForwardOptions, type EncoderForwardOptions, type DecoderLayerForwardOptions } from './transformer.js';
+export { TransformerDecoder, Transformer, type TransformerOptions, type TransformerForwardOptions } from './transformer.js';
 export { Identity, Dropout } from './identity.js';
 export { PixelShuffle, PixelUnshuffle, ChannelShuffle } from './pixel-shuffle.js';
+export * as utils from './utils.js';

@@ -2,8 +2,8 @@
  * Static shape and dtype inference over a compiled graph: starting from the declared input
  * types, the constants and value_info, every step whose op has `infer` gives its output types
  * (dims are sizes, symbolic names, or '?' when unknown). Used for model.outputs when the file
- * leaves them open, and by ops' infer helpers below. An op without infer leaves its outputs
- * unknown (the runtime just runs it).
+ * leaves them open, and by ops' infer helpers below. An op without infer, a node reading a value
+ * of unknown type, or an infer that throws leaves the outputs unknown (the runtime just runs it).
  */
 import type { Dim, ValueType } from './node.js';
 import type { Tensor } from '../tensor.js';
@@ -25,8 +25,16 @@ export function inferTypes(cg: CompiledGraph): Map<string, ValueType> {
   for (const s of cg.steps) {
     if (!s.op.infer) continue;
     const ins = s.node.inputs.map((i) => (i ? (types.get(i) ?? null) : null));
+    // infer sees null only for absent optional inputs: a node with an input of unknown type
+    // (or unknown rank) leaves its outputs unknown.
+    if (s.node.inputs.some((i, k) => i && !ins[k]?.shape)) continue;
     const consts = s.node.inputs.map((i) => (i ? (cg.consts.get(i) ?? null) : null));
-    const outs = s.op.infer(s.node, ins, consts, { engine: cg.engine, opset: s.opset });
+    let outs: ValueType[];
+    try {
+      outs = s.op.infer(s.node, ins, consts, { engine: cg.engine, opset: s.opset });
+    } catch {
+      continue; // inference is advisory: the run reports real errors with the node named
+    }
     outs.forEach((t, j) => {
       const name = s.node.outputs[j];
       if (name && !(types.get(name)?.shape)) types.set(name, t);

@@ -27,6 +27,7 @@ import type { BaselineKernels } from '../runtime/exports.js';
 import { expectTensor, sameEngine } from './check.js';
 import { broadcastDims, broadcastShapes, forEachIndex, mapElements, promoteTypes, type Dim, type Scalar } from './broadcast.js';
 import { asDType } from './cast.js';
+import { owning } from './own.js';
 import { SPLIT, runSplit } from '../threads/split.js';
 
 export { broadcastShapes } from './broadcast.js';
@@ -235,14 +236,11 @@ export function binary(op: BinaryOp, a: Tensor, b: Tensor | number, options: Bin
     const simd = SIMD[op];
     if (dtype === 'float32' && simd && !(op === 'div' && rounding)) {
       const shape = broadcastShapes(op, pa.t.shape, pb.t.shape);
-      const y = Tensor.empty(shape, 'float32', e);
-      try {
-        if (y.numel > 0) runDims(e, simd, broadcastDims(shape, [pa.t.shape, pb.t.shape]), pa.t.ptr, pb.t.ptr, y.ptr);
-      } catch (err) {
-        y.dispose();
-        throw err;
-      }
-      return y;
+      return owning((own) => {
+        const y = own(Tensor.empty(shape, 'float32', e));
+        if (y.numel > 0) runDims(e, simd, broadcastDims(shape, [pa.t.shape, pb.t.shape]), pa.t.ptr, pb.t.ptr, y.ptr); // may allocate (spreadInner)
+        return y;
+      });
     }
     return mapElements(op, e, [pa.t, pb.t], dtype, elementFn(op, dtype, rounding));
   } finally {

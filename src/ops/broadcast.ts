@@ -101,6 +101,28 @@ export function promoteTypes(a: DType, b: DType): DType {
 export type Scalar = number | bigint;
 
 /**
+ * Read-only row-major views of the elements of `ts` (any dtype; non-contiguous views read through
+ * the contiguous copy `ptr` makes). All addresses are taken first, then the views are made, so
+ * no allocation happens between them; like data(), use them at once.
+ */
+export function elementViews(...ts: Tensor[]): ArrayLike<Scalar>[] {
+  const ptrs = ts.map((t) => t.ptr);
+  return ts.map((t, k) => {
+    const a = t.engine.arena;
+    switch (t.dtype) {
+      case 'float32':
+        return a.f32(ptrs[k], t.numel);
+      case 'int32':
+        return a.i32(ptrs[k], t.numel);
+      case 'int64':
+        return a.i64(ptrs[k], t.numel);
+      default:
+        return a.u8(ptrs[k], t.numel);
+    }
+  });
+}
+
+/**
  * The typed-array path: y[idx] = fn(x0[idx], x1[idx], ...) with broadcasting, for any dtypes.
  * Values are read as numbers (bigint for int64) and written to y's dtype (bigint for int64,
  * numbers otherwise: float32 rounds, int32/uint8 wrap, bool stores 0/1). Used for integer and
@@ -113,7 +135,7 @@ export function mapElements(
   const y = Tensor.empty(shape, outDtype, e);
   if (y.numel === 0) return y;
   const dims = broadcastDims(shape, inputs.map((t) => t.shape));
-  const xs = inputs.map((t) => t.data() as ArrayLike<Scalar>); // views taken after the allocation
+  const xs = elementViews(...inputs); // views taken after the allocation
   const ys = y.data() as unknown as Scalar[];
   const big = outDtype === 'int64';
   const vals = new Array<Scalar>(inputs.length);

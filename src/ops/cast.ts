@@ -40,7 +40,13 @@ function converter(to: DType): (v: Scalar) => Scalar {
 export function cast(x: Tensor, dtype: DType): Tensor {
   expectTensor('cast', 'input', x, ALL);
   if (!ALL.includes(dtype)) throw new DTypeError(`cast: dtype must be one of ${ALL.join(', ')}, got ${JSON.stringify(dtype)}`);
-  if (x.dtype === dtype) return x.clone();
+  if (x.dtype === dtype) {
+    // A byte copy (x.ptr is the dense copy of a strided view), taken after allocating y.
+    const y = Tensor.empty(x.shape, dtype, x.engine);
+    const src = x.ptr;
+    y.bytes().set(x.engine.arena.u8(src, x.byteLength));
+    return y;
+  }
   const f = converter(dtype);
   return mapElements('cast', x.engine, [x], dtype, f);
 }

@@ -16,7 +16,7 @@ import { Tensor, numelOf, type DType } from '../tensor.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../runtime/errors.js';
 import type { Engine } from '../runtime/engine.js';
 import { expectInt, expectTensor } from './check.js';
-import { broadcastDims, forEachIndex, type Scalar } from './broadcast.js';
+import { broadcastDims, elementViews, forEachIndex, type Scalar } from './broadcast.js';
 import { exp, log, sqrt } from './unary.js';
 import { add, sub } from './binary.js';
 
@@ -133,7 +133,7 @@ function reduceInt(op: string, x: Tensor, dims: number[], kop: KernelOp): Tensor
   const big = dtype === 'int64';
   const acc: Scalar[] = new Array(y.numel).fill(big ? (kop === 'prod' ? 1n : 0n) : 0);
   const seen = new Uint8Array(y.numel);
-  const xs = x.data() as ArrayLike<Scalar>;
+  const [xs] = elementViews(x);
   // Output strides: 0 along reduced dims.
   const keep = outShape(x.shape, dims, true);
   const dimsMerged = broadcastDims(x.shape, [x.shape, keep]);
@@ -163,7 +163,7 @@ export function reduce(op: ReduceOp, x: Tensor, dim?: number | readonly number[]
   expectTensor(op, 'input', x, ANY);
   const dims = normalizeDims(op, x, dim);
   const kshape = outShape(x.shape, dims, keepdim);
-  if (op === 'logsumexp') return logsumexp(x, dims, keepdim);
+  if (op === 'logsumexp') return logsumexpDims(x, dims, keepdim);
   const kop = KERNEL_OF[op];
   let y: Tensor;
   if (x.dtype !== 'float32') {
@@ -186,7 +186,7 @@ export function reduce(op: ReduceOp, x: Tensor, dim?: number | readonly number[]
 }
 
 /** torch.logsumexp(input, dim, keepdim): m + log(sum(e^(x - m))), m the max with +-inf replaced by 0 (as torch). */
-function logsumexp(x: Tensor, dims: number[], keepdim: boolean): Tensor {
+function logsumexpDims(x: Tensor, dims: number[], keepdim: boolean): Tensor {
   const m = reduce('amax', x, dims, true);
   const owned: Tensor[] = [m];
   try {
@@ -229,7 +229,7 @@ export function prod(x: Tensor, dim?: number | readonly number[] | null, keepdim
   return reduce('prod', x, dim, keepdim);
 }
 /** torch.logsumexp(input, dim, keepdim=False). */
-export function logsumexpOp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   return reduce('logsumexp', x, dim, keepdim);
 }
 
@@ -281,7 +281,7 @@ function argReduce(op: string, x: Tensor, dim: number | null | undefined, keepdi
   if (r === 0) throw new ShapeError(`${op}: dim ${dim} of input ${fmtShape(x.shape)} is empty (no index to return)`);
   const shape = x.ndim === 0 ? [] : outShape(x.shape, [d], keepdim);
   const y = Tensor.empty(shape, 'int64', x.engine);
-  const xs = x.data() as ArrayLike<Scalar>;
+  const [xs] = elementViews(x);
   const ys = y.data<'int64'>();
   const last = options.selectLastIndex ?? false;
   for (let o = 0; o < outer; o++) {
@@ -322,7 +322,7 @@ export interface ValuesIndices {
 /** values[o, i] = x[o, idx[o, i], i] along dim d (the gather of max/min/topk). */
 function gatherAlong(x: Tensor, idx: Tensor, outer: number, r: number, inner: number, k: number): Tensor {
   const y = Tensor.empty(idx.shape, x.dtype, x.engine);
-  const xs = x.data() as ArrayLike<Scalar>;
+  const [xs] = elementViews(x);
   const is = idx.data<'int64'>();
   const ys = y.data() as unknown as Scalar[];
   for (let o = 0; o < outer; o++) {
@@ -380,7 +380,7 @@ export function cumsum(x: Tensor, dim: number, options: CumsumOptions = {}): Ten
   expectTensor('cumsum', 'input', x, ['float32', 'int32', 'int64']);
   const { outer, r, inner } = splitAt('cumsum', x, dim);
   const y = Tensor.empty(x.shape, x.dtype, x.engine);
-  const xs = x.data() as ArrayLike<Scalar>;
+  const [xs] = elementViews(x);
   const ys = y.data() as unknown as Scalar[];
   const big = x.dtype === 'int64';
   for (let o = 0; o < outer; o++) {
@@ -419,7 +419,7 @@ export function topk(x: Tensor, k: number, options: TopkOptions = {}): ValuesInd
   if (x.ndim > 0) shape[d] = k;
   const indices = Tensor.empty(shape, 'int64', x.engine);
   try {
-    const xs = x.data() as ArrayLike<Scalar>;
+    const [xs] = elementViews(x);
     const is = indices.data<'int64'>();
     const order = new Array<number>(r);
     const isNaNv = (v: Scalar): boolean => typeof v === 'number' && Number.isNaN(v);

@@ -127,7 +127,7 @@ export function ceil(x: Tensor, out?: Tensor): Tensor {
 export function round(x: Tensor, out?: Tensor): Tensor {
   return unaryOp('round', x, 'f32_vround_u8__wasmsimd', undefined, undefined, out);
 }
-/** torch.sign: -1, 0 or 1 (0 and NaN pass through; integer dtypes too). */
+/** torch.sign: -1, 0 or 1 (0, -0 and NaN give 0, as torch; integer dtypes too). */
 export function sign(x: Tensor, out?: Tensor): Tensor {
   return unaryOp('sign', x, 'f32_vsign_u8__wasmsimd', undefined, signInt, out);
 }
@@ -151,6 +151,12 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null, out?:
   expectNumber('clamp', 'min', lo);
   expectNumber('clamp', 'max', hi);
   if (min == null && max == null) throw new ArgumentError('clamp: at least one of min or max must be given, got neither');
+  if (x instanceof Tensor && x.dtype !== 'float32' && out === undefined) {
+    // Integer tensors: bounds rounded inward to integers, the dtype kept.
+    expectTensor('clamp', 'input', x, ['int32', 'int64', 'uint8']);
+    const [ilo, ihi] = [Math.ceil(lo), Math.floor(hi)];
+    return mapElements('clamp', x.engine, [x], x.dtype, (v) => (v < ilo ? ilo : v > ihi ? ihi : v));
+  }
   return unaryParams('clamp', x, (e) => e.k.f32_vclamp_u8__wasmsimd, [lo, hi], out);
 }
 
@@ -238,19 +244,22 @@ export function threshold(x: Tensor, threshold: number, value: number): Tensor {
   return unaryParams('threshold', x, (e) => e.k.f32_vthreshold_u8__wasmsimd, [threshold, value]);
 }
 
-/** ONNX Shrink: |x| <= lambd ? 0 : x > 0 ? x - bias : x + bias (hardshrink and softshrink are its two torch forms). */
-export function shrink(x: Tensor, lambd = 0.5, bias = 0): Tensor {
+/**
+ * ONNX Shrink: |x| <= lambd ? 0 : x > 0 ? x - bias : x + bias; NaN gives 0 (the formula) unless
+ * nanPasses (torch.hardshrink keeps NaN). hardshrink and softshrink are its two torch forms.
+ */
+export function shrink(x: Tensor, lambd = 0.5, bias = 0, nanPasses = false): Tensor {
   expectNumber('shrink', 'lambd', lambd);
   expectNumber('shrink', 'bias', bias);
-  return unaryParams('shrink', x, (e) => e.k.f32_vshrink_u8__wasmsimd, [lambd, bias]);
+  return unaryParams('shrink', x, (e) => e.k.f32_vshrink_u8__wasmsimd, [lambd, bias, nanPasses ? 0 : 1]);
 }
 
-/** torch.nn.functional.hardshrink(input, lambd=0.5): x where |x| > lambd, else 0. */
+/** torch.nn.functional.hardshrink(input, lambd=0.5): x where |x| > lambd, else 0 (NaN stays NaN). */
 export function hardshrink(x: Tensor, lambd = 0.5): Tensor {
-  return shrink(x, lambd, 0);
+  return shrink(x, lambd, 0, true);
 }
 
-/** torch.nn.functional.softshrink(input, lambd=0.5): x - lambd, x + lambd, or 0. */
+/** torch.nn.functional.softshrink(input, lambd=0.5): x - lambd, x + lambd, or 0 (NaN gives 0, as torch). */
 export function softshrink(x: Tensor, lambd = 0.5): Tensor {
   if (lambd < 0) throw new ArgumentError(`softshrink: lambd must be >= 0, got ${lambd}`);
   return shrink(x, lambd, lambd);
@@ -258,7 +267,7 @@ export function softshrink(x: Tensor, lambd = 0.5): Tensor {
 
 /**
  * torch.nn.functional.prelu(input, weight): x < 0 ? weight x : x, weight of 1 element or one per
- * channel (dim 1; the last dim... of a 1-D input), broadcast over the other dims.
+ * channel (dim 1; dim 0 of a 1-D input), broadcast over the other dims.
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
   expectTensor('prelu', 'input', x);

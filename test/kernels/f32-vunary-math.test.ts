@@ -40,7 +40,7 @@ const CASES: Case[] = [
   { name: 'vfloor', ref: Math.floor, bound: 0, grids: [[-20, 20]], special: [[-0.5, -1], [2.5, 2], [INF, INF], [NaN, NaN], [-0, -0]] },
   { name: 'vceil', ref: Math.ceil, bound: 0, grids: [[-20, 20]], special: [[-0.5, -0], [2.5, 3], [-INF, -INF], [NaN, NaN]] },
   { name: 'vround', ref: (x) => { const r = Math.round(x); return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r; }, bound: 0, grids: [[-20, 20]], special: [[0.5, 0], [1.5, 2], [2.5, 2], [-0.5, -0], [-1.5, -2], [INF, INF], [NaN, NaN], [8388609, 8388609]] },
-  { name: 'vsign', ref: (x) => (x > 0 ? 1 : x < 0 ? -1 : x), bound: 0, grids: [[-20, 20]], special: [[0, 0], [-0, -0], [-3, -1], [INF, 1], [-INF, -1], [NaN, NaN]] },
+  { name: 'vsign', ref: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), bound: 0, grids: [[-20, 20]], special: [[0, 0], [-0, 0], [-3, -1], [INF, 1], [-INF, -1], [NaN, 0]] },
   { name: 'verf', ref: erf64, bound: 3e-7, grids: [[-20, 20]], twin: true, special: [[0, 0], [-0, -0], [INF, 1], [-INF, -1], [NaN, NaN], [10, 1]] },
   { name: 'vsin', ref: Math.sin, bound: 1e-7, grids: [[-20, 20], [-1e4, 1e4]], twin: true, special: [[0, 0], [-0, -0], [INF, NaN], [-INF, NaN], [NaN, NaN]] },
   { name: 'vcos', ref: Math.cos, bound: 1e-7, grids: [[-20, 20], [-1e4, 1e4]], twin: true, special: [[0, 1], [INF, NaN], [NaN, NaN]] },
@@ -54,8 +54,8 @@ const CASES: Case[] = [
   { name: 'vsoftplus', params: [2, 5], ref: (x) => softplus(x, 2, 5), bound: 2e-7, grids: [[-20, 20]], twin: true, special: [[3, 3], [NaN, NaN]] },
   { name: 'vsoftsign', ref: (x) => x / (1 + Math.abs(x)), bound: 1.2e-7, grids: [[-20, 20]], special: [[0, 0], [NaN, NaN], [INF, NaN]] },
   { name: 'vthreshold', params: [0.5, -2], ref: (x) => (x <= 0.5 ? -2 : x), bound: 0, grids: [[-20, 20]], special: [[NaN, NaN], [0.5, -2], [INF, INF], [-INF, -2]] },
-  { name: 'vshrink', params: [0.5, 0.5], ref: (x) => (Math.abs(x) <= 0.5 ? 0 : x > 0 ? x - 0.5 : x + 0.5), bound: 0, grids: [[-20, 20]], special: [[NaN, NaN], [0.5, 0], [-0.7, f(f(-0.7) + 0.5)], [INF, INF], [-INF, -INF]] },
-  { name: 'vshrink', params: [1, 0], ref: (x) => (Math.abs(x) <= 1 ? 0 : x), bound: 0, grids: [[-20, 20]], special: [[NaN, NaN], [1, 0], [-1.5, -1.5]] },
+  { name: 'vshrink', params: [0.5, 0.5, 1], ref: (x) => (x > 0.5 ? x - 0.5 : x < -0.5 ? x + 0.5 : 0), bound: 0, grids: [[-20, 20]], special: [[NaN, 0], [0.5, 0], [-0.7, f(f(-0.7) + 0.5)], [INF, INF], [-INF, -INF]] },
+  { name: 'vshrink', params: [1, 0, 0], ref: (x) => (Math.abs(x) <= 1 ? 0 : x), bound: 0, grids: [[-20, 20]], special: [[NaN, NaN], [1, 0], [-1.5, -1.5]] },
 ];
 
 type K = (n: number, x: number, y: number, ...p: number[]) => void;

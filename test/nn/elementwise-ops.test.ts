@@ -285,3 +285,52 @@ describe.each(runnableBuilds())('elementwise ops [%s build]', (build) => {
     expect(() => F.prelu(x, Tensor.zeros([2]))).toThrow(ShapeError);
   });
 });
+
+describe.each(runnableBuilds())('elementwise ops on non-contiguous views [%s build]', (build) => {
+  it('binary, unary, compare, where, reductions and index ops read strided views as their dense copies', async () => {
+    await useBuild(build);
+    const rng = new Rng(SEED + 3);
+    const base = Tensor.from(rng.f32(4 * 6, -3, 3), [4, 6]);
+    const t = base.transpose(0, 1); // [6, 4], non-contiguous
+    expect(t.isContiguous()).toBe(false);
+    const dense = t.contiguous();
+    const other = Tensor.from(rng.f32(4, 0.5, 2), [4]);
+    const same = (a: Tensor, b: Tensor, label: string) => {
+      expect(a.shape, label).toEqual(b.shape);
+      expect(Array.from(a.toTypedArray() as ArrayLike<number>), label).toEqual(Array.from(b.toTypedArray() as ArrayLike<number>));
+    };
+    same(F.sub(t, other), F.sub(dense, other), 'sub');
+    same(F.div(other, t), F.div(other, dense), 'div');
+    same(F.pow(t.abs(), other), F.pow(dense.abs(), other), 'pow');
+    same(t.exp(), dense.exp(), 'exp');
+    same(F.clamp(t, -1, 1), F.clamp(dense, -1, 1), 'clamp');
+    same(F.gt(t, 0), F.gt(dense, 0), 'gt');
+    same(F.where(F.gt(t, 0), t, other), F.where(F.gt(dense, 0), dense, other), 'where');
+    same(t.maskedFill(F.lt(t, 0), 0), dense.maskedFill(F.lt(dense, 0), 0), 'maskedFill');
+    for (const dims of [[0], [1], [0, 1]]) {
+      same(F.sum(t, dims, true), F.sum(dense, dims, true), `sum ${dims}`);
+      same(F.amax(t, dims), F.amax(dense, dims), `amax ${dims}`);
+    }
+    same(F.argmax(t, 1), F.argmax(dense, 1), 'argmax');
+    same(F.cumsum(t, 0), F.cumsum(dense, 0), 'cumsum');
+    same(t.to('int64'), dense.to('int64'), 'to int64');
+    same(F.glu(t, 0), F.glu(dense, 0), 'glu');
+    same(F.topk(t, 2).values, F.topk(dense, 2).values, 'topk');
+  });
+
+  it('bad arguments are typed errors naming the argument', async () => {
+    await useBuild(build);
+    const x = Tensor.from([1, 2, 3], [3]);
+    expect(() => F.sub(x, 'a' as unknown as number)).toThrow(ArgumentError);
+    expect(() => F.div(x, 2, { roundingMode: 'round' as 'floor' })).toThrow(/roundingMode/);
+    expect(() => F.where(x, x, Tensor.zeros([2]))).toThrow(ShapeError);
+    expect(() => F.sum(x, 1)).toThrow(/dim 1 is out of range/);
+    expect(() => F.argmax(Tensor.zeros([0]), 0)).toThrow(ShapeError);
+    expect(() => F.cumsum(Tensor.from(new Uint8Array([1]), [1]), 0)).toThrow(DTypeError);
+    expect(() => F.softplus(x, 0)).toThrow(/beta/);
+    expect(() => F.celu(x, 0)).toThrow(/alpha/);
+    expect(() => F.hardtanh(x, 1, -1)).toThrow(/minVal/);
+    expect(() => F.maskedFill(x, x, 0)).toThrow(DTypeError);
+    expect(() => x.to('float64' as 'float32')).toThrow(DTypeError);
+  });
+});

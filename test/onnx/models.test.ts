@@ -90,6 +90,7 @@ describe(`ONNX models exported from PyTorch (${DIR})`, () => {
             maxRef = Math.max(maxRef, Math.abs(want[i]));
           }
           const rel = maxErr / Math.max(1, maxRef);
+          console.log(`${m.name}: output ${name} max|out-ref| / max(1, max|ref|) = ${rel.toExponential(2)}`);
           if (!(rel <= TOL)) expect.fail(`${m.name}: output ${name} ${JSON.stringify(ref.shape)}: max|out-ref| / max(1, max|ref|) = ${rel} > ${TOL} (at ${at}: got ${got[at]}, expected ${want[at]})`);
         }
       } finally {

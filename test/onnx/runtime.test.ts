@@ -403,3 +403,32 @@ describe('memory during load', () => {
     }
   });
 });
+
+describe('outputs', () => {
+  it('never share memory with the caller\'s feeds or the model\'s constants', () => {
+    memoryBack(() => {
+      const m = loadOnnxSync(
+        model(
+          graph({
+            nodes: [node('Flatten', ['x'], ['y'], [attr.int('axis', 0)]), node('Reshape', ['W', 's'], ['z'])],
+            inputs: [value('x', FLOAT, [2]), value('s', INT64, [1])],
+            outputs: [value('y', FLOAT, [1, 2]), value('z', FLOAT, null), value('x', FLOAT, [2])],
+            initializers: [tensor({ name: 'W', dims: [2], type: FLOAT, raw: f32raw([5, 6]) })],
+          }),
+        ),
+      );
+      const x = Tensor.from([1, 2], [2]);
+      const out = m.run({ x, s: { data: new BigInt64Array([2n]), dims: [1] } });
+      x.data<'float32'>().fill(0);
+      out.z.data<'float32'>().fill(0);
+      expect(Array.from(out.y.toFloat32Array())).toEqual([1, 2]);
+      expect(Array.from(out.x.toFloat32Array())).toEqual([1, 2]);
+      for (const t of Object.values(out)) t.dispose();
+      const again = m.run({ x, s: { data: new BigInt64Array([2n]), dims: [1] } });
+      expect(Array.from(again.z.toFloat32Array())).toEqual([5, 6]);
+      for (const t of Object.values(again)) t.dispose();
+      x.dispose();
+      m.dispose();
+    });
+  });
+});

@@ -35,6 +35,11 @@ describe.each(runnableBuilds())('Tensor views [%s build]', (build) => {
     same(m.t(), permuteRef(nd([3, 7]), [1, 0]), 't()');
     same(m.t().t(), nd([3, 7]), 't().t()');
     expect(m.t().t().isContiguous()).toBe(true);
+    same(t.movedim(1, -1), permuteRef(x, [0, 2, 3, 1]), 'movedim');
+    same(t.movedim([0, 3], [2, 0]), permuteRef(x, [3, 1, 0, 2]), 'movedim lists');
+    const fl = t.flip([1, -1]);
+    expect(fl.isContiguous()).toBe(true);
+    same(fl, takeRef(takeRef(x, 1, [2, 1, 0]), 3, [4, 3, 2, 1, 0]), 'flip');
     expect(() => t.t()).toThrow(ShapeError);
     expect(() => t.permute([0, 1, 1, 2])).toThrow(/repeat a dim/);
     expect(() => t.permute([0, 1])).toThrow(ArgumentError);
@@ -183,6 +188,16 @@ describe.each(runnableBuilds())('Tensor views [%s build]', (build) => {
     F.relu(vt).dispose();
     v.data();
     F.relu(vt).dispose(); // replaces the cached copy
+    // a long synchronous loop that keeps invalidating the cached copy holds at most two copies
+    const start = e.memoryStats().inUseBytes;
+    let peak = 0;
+    for (let i = 0; i < 50; i++) {
+      v.data()[0] = i;
+      F.relu(vt).dispose();
+      peak = Math.max(peak, e.memoryStats().inUseBytes - start);
+    }
+    expect(peak).toBeLessThanOrEqual(2 * (64 * 4 + 32));
+    expect(vt.toFloat32Array()[0]).toBe(49);
     vt.dispose();
     v.dispose();
     await settle();

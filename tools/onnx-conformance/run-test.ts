@@ -123,6 +123,7 @@ export function runOnnxTest(dir: string, suite: string, engine: Engine): TestRes
   const types = [...graphTypes(proto.graph)].filter((t) => !ALLOWED_DTYPES.includes(t));
   if (types.length) return res('SKIP', `dtype ${types.join(', ')}`, ops);
   const missing = ops.filter((o) => !lookupOp('', o));
+  if (missing.length) return res('FAIL', `not implemented: ${missing.join(', ')}`, ops, missing);
   const before = engine.memoryStats().inUseBytes;
   let model: OnnxModel | null = null;
   let maxError = 0;

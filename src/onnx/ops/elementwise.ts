@@ -9,10 +9,13 @@
  */
 import type { Tensor, DType } from '../../tensor.js';
 import type { Dim, OnnxNode, OpContext, OpDef, OpTable, ValueType } from '../node.js';
+import { broadcastDims, sameAs } from '../infer.js';
 import * as B from '../../ops/binary.js';
 import * as C from '../../ops/compare.js';
 import * as U from '../../ops/unary.js';
 import { cast } from '../../ops/cast.js';
+import { mapElements, type Scalar } from '../../ops/broadcast.js';
+import { f16ToF32Bits, f32BitsToBf16, f32BitsToF16 } from '../../io/half.js';
 
 /** The input `what` (index i), an error when absent. */
 export function input(node: OnnxNode, inputs: (Tensor | null)[], i: number, what: string): Tensor {
@@ -27,37 +30,56 @@ function scalarOf(node: OnnxNode, t: Tensor, what: string): number {
   return Number(t.toTypedArray()[0]);
 }
 
-/** Broadcast of static shapes (symbolic dims kept when they cannot be resolved). */
-function broadcastTypes(shapes: (Dim[] | null)[]): Dim[] | null {
-  if (shapes.some((s) => s === null)) return null;
-  const ss = shapes as Dim[][];
-  const nd = Math.max(0, ...ss.map((s) => s.length));
-  const out: Dim[] = [];
-  for (let i = 0; i < nd; i++) {
-    let d: Dim = 1;
-    for (const s of ss) {
-      const di = s[s.length - nd + i] ?? 1;
-      if (d === 1 || (typeof d === 'string' && typeof di === 'number' && di !== 1)) d = di;
-    }
-    out.push(d);
-  }
-  return out;
+/**
+ * Output type of a broadcasting op: the broadcast of the input shapes (infer.ts broadcastDims),
+ * unknown when any input's type or shape is unknown (an op without infer before it); the dtype is
+ * `dtype`, or that of input `like` (default the first).
+ */
+function broadcastType(types: (ValueType | null)[], dtype?: DType, like = 0): ValueType {
+  const dt = dtype ?? types[like]?.dtype ?? types.find((t) => t)?.dtype ?? 'float32';
+  if (types.some((t) => !t || !t.shape)) return { dtype: dt, shape: null };
+  const shape = (types as ValueType[]).reduce<Dim[]>((acc, t) => broadcastDims(acc, t.shape!), []);
+  return { dtype: dt, shape };
 }
 
 /** infer for ops whose output is the broadcast of the inputs, with dtype `dtype` (default: the first input's). */
 function inferBroadcast(dtype?: DType): OpDef['infer'] {
-  return (_node, types) => {
-    const present = types.filter((t): t is ValueType => t !== null);
-    if (present.length === 0) throw new Error('no input types');
-    return [{ dtype: dtype ?? present[0].dtype, shape: broadcastTypes(present.map((t) => t.shape)) }];
-  };
+  return (node, types) => [broadcastType(types.filter((_, k) => node.input(k) !== ''), dtype)];
+}
+
+/**
+ * Before opset 7, Add/Sub/Mul/Div/Pow/PRelu broadcast only with `broadcast = 1`, B's dims aligned
+ * at `axis` of A (default: the trailing dims, as numpy): B is viewed with trailing 1s added.
+ */
+function legacyAligned(node: OnnxNode, a: Tensor, b: Tensor, ctx: OpContext): Tensor | null {
+  if (ctx.opset >= 7 || !node.int('broadcast', 0) || !node.has('axis')) return null;
+  const axis = node.int('axis');
+  const ax = axis < 0 ? axis + a.ndim : axis;
+  const trailing = a.ndim - ax - b.ndim;
+  if (trailing < 0) throw node.error(`B of shape [${b.shape.join(', ')}] does not fit A [${a.shape.join(', ')}] at axis ${axis}`);
+  return b.reshape([...b.shape, ...new Array<number>(trailing).fill(1)]);
 }
 
 function binaryDef(op: (node: OnnxNode, a: Tensor, b: Tensor, ctx: OpContext) => Tensor, dtype?: DType): OpDef {
   return {
     infer: inferBroadcast(dtype),
-    run: (node, ins, ctx) => [op(node, input(node, ins, 0, 'A'), input(node, ins, 1, 'B'), ctx)],
+    run(node, ins, ctx) {
+      const a = input(node, ins, 0, 'A');
+      const b = input(node, ins, 1, 'B');
+      const aligned = legacyAligned(node, a, b, ctx);
+      try {
+        return [op(node, a, aligned ?? b, ctx)];
+      } finally {
+        aligned?.dispose();
+      }
+    },
   };
+}
+
+/** PRelu: slope broadcast to X (from opset 7); before, a 1-D slope of X's channel count applies per channel (dim 1). */
+function onnxPrelu(_node: OnnxNode, x: Tensor, slope: Tensor, ctx: OpContext): Tensor {
+  if (ctx.opset < 7 && slope.ndim === 1 && x.ndim >= 2 && slope.numel === x.shape[1] && slope.numel !== x.shape[x.ndim - 1]) return U.prelu(x, slope);
+  return B.binary('prelu', x, slope);
 }
 
 /** Variadic broadcast ops (Max, Min, Sum, Mean): a left fold; one input gives a copy. */
@@ -87,21 +109,62 @@ function variadicDef(step: (a: Tensor, b: Tensor) => Tensor, finish?: (acc: Tens
 
 function unaryDef(fn: (node: OnnxNode, x: Tensor) => Tensor, dtype?: DType): OpDef {
   return {
-    infer: (_node, [t]) => [{ dtype: dtype ?? t!.dtype, shape: t!.shape }],
+    infer: (_node, types) => [dtype ? { ...sameAs(types), dtype } : sameAs(types)],
     run: (node, ins) => [fn(node, input(node, ins, 0, 'X'))],
   };
 }
 
 const simple = (f: (x: Tensor) => Tensor): OpDef => unaryDef((_node, x) => f(x));
 
-/** ONNX TensorProto.DataType codes of the dtypes Tensor holds. */
-const ONNX_DTYPES: Record<number, DType> = { 1: 'float32', 2: 'uint8', 6: 'int32', 7: 'int64', 9: 'bool' };
+/**
+ * Cast targets by ONNX TensorProto.DataType code: the stored dtype (as the loader stores that
+ * file type, src/onnx/proto.ts) and the rounding that gives the target type's values: float16 and
+ * bfloat16 are rounded to their precision (to nearest even) and held in float32, double is
+ * float32, int8/int16/uint16 wrap and are held in int32, uint32 wraps and is held in int64.
+ */
+const CAST_TARGETS: Record<number, { dtype: DType; round?: (v: Scalar) => Scalar }> = {
+  1: { dtype: 'float32' },
+  2: { dtype: 'uint8' },
+  3: { dtype: 'int32', round: (v) => (Number(v) << 24) >> 24 },
+  4: { dtype: 'int32', round: (v) => Number(v) & 0xffff },
+  5: { dtype: 'int32', round: (v) => (Number(v) << 16) >> 16 },
+  6: { dtype: 'int32' },
+  7: { dtype: 'int64' },
+  9: { dtype: 'bool' },
+  10: { dtype: 'float32', round: (v) => bitsF32(f16ToF32Bits(f32BitsToF16(f32Bits(Number(v))))) },
+  11: { dtype: 'float32' },
+  12: { dtype: 'int64', round: (v) => BigInt.asUintN(32, v as bigint) },
+  13: { dtype: 'int64' },
+  16: { dtype: 'float32', round: (v) => bitsF32(f32BitsToBf16(f32Bits(Number(v))) << 16) },
+};
 
-function castTarget(node: OnnxNode): DType {
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
+function f32Bits(v: number): number {
+  F32[0] = v;
+  return U32[0];
+}
+function bitsF32(b: number): number {
+  U32[0] = b >>> 0;
+  return F32[0];
+}
+
+function castTarget(node: OnnxNode): { dtype: DType; round?: (v: Scalar) => Scalar } {
   const to = node.int('to');
-  const d = ONNX_DTYPES[to];
-  if (!d) throw node.error(`cast to data type ${to} is not supported (supported: 1 float, 2 uint8, 6 int32, 7 int64, 9 bool)`);
+  const d = CAST_TARGETS[to];
+  if (!d) throw node.error(`cast to data type ${to} is not supported (supported: 1-7, 9-13 and 16: the integer, bool and float types up to 64 bits)`);
   return d;
+}
+
+function onnxCast(node: OnnxNode, x: Tensor): Tensor {
+  const { dtype, round } = castTarget(node);
+  const y = cast(x, dtype);
+  if (!round) return y;
+  try {
+    return mapElements('Cast', y.engine, [y], dtype, round);
+  } finally {
+    y.dispose();
+  }
 }
 
 /** Pow: computed in the promoted type, returned in the base's dtype (ONNX). */
@@ -136,9 +199,9 @@ export const elementwiseOps: OpTable = {
   Sub: binaryDef((_n, a, b) => B.sub(a, b)),
   Mul: binaryDef((_n, a, b) => B.mul(a, b)),
   Div: binaryDef((_n, a, b) => B.div(a, b, a.dtype === 'float32' || b.dtype === 'float32' ? {} : { roundingMode: 'trunc' })),
-  Pow: { ...binaryDef(onnxPow), infer: (_node, [x, y]) => [{ dtype: x!.dtype, shape: broadcastTypes([x!.shape, y!.shape]) }] },
+  Pow: binaryDef(onnxPow),
   Mod: binaryDef((node, a, b) => (node.int('fmod', 0) ? B.fmod(a, b) : B.remainder(a, b))),
-  PRelu: binaryDef((_n, x, slope) => B.binary('prelu', x, slope)),
+  PRelu: binaryDef(onnxPrelu),
   Max: variadicDef(B.maximum),
   Min: variadicDef(B.minimum),
   Sum: variadicDef(B.add),
@@ -156,7 +219,7 @@ export const elementwiseOps: OpTable = {
   IsNaN: unaryDef((_n, x) => C.isnan(x), 'bool'),
   IsInf: unaryDef((node, x) => C.isinf(x, { detectPositive: node.int('detect_positive', 1) !== 0, detectNegative: node.int('detect_negative', 1) !== 0 }), 'bool'),
   Where: {
-    infer: (_node, [c, a, b]) => [{ dtype: a!.dtype, shape: broadcastTypes([c!.shape, a!.shape, b!.shape]) }],
+    infer: (_node, types) => [broadcastType(types, undefined, 1)],
     run: (node, ins) => [C.where(input(node, ins, 0, 'condition'), input(node, ins, 1, 'X'), input(node, ins, 2, 'Y'))],
   },
 
@@ -192,21 +255,21 @@ export const elementwiseOps: OpTable = {
       const a = node.string('approximate', 'none');
       if (!GELU_APPROX.includes(a)) throw node.error(`approximate must be 'none' or 'tanh', got ${JSON.stringify(a)}`);
     },
-    infer: (_node, [t]) => [t!],
+    infer: (_node, types) => [sameAs(types)],
     run: (node, ins) => [U.gelu(input(node, ins, 0, 'X'), { approximate: node.string('approximate', 'none') as 'none' | 'tanh' })],
   },
   Clip: {
-    infer: (_node, [t]) => [t!],
+    infer: (_node, types) => [sameAs(types)],
     run: (node, ins, ctx) => [clip(node, ins, ctx)],
   },
 
   Cast: {
     check: (node) => void castTarget(node),
-    infer: (node, [t]) => [{ dtype: castTarget(node), shape: t!.shape }],
-    run: (node, ins) => [cast(input(node, ins, 0, 'input'), castTarget(node))],
+    infer: (node, types) => [{ ...sameAs(types), dtype: castTarget(node).dtype }],
+    run: (node, ins) => [onnxCast(node, input(node, ins, 0, 'input'))],
   },
   CastLike: {
-    infer: (_node, [t, like]) => [{ dtype: like!.dtype, shape: t!.shape }],
+    infer: (_node, types) => [{ ...sameAs(types), dtype: types[1]?.dtype ?? types[0]?.dtype ?? 'float32' }],
     run: (node, ins) => [cast(input(node, ins, 0, 'input'), input(node, ins, 1, 'target_type').dtype)],
   },
 };

@@ -10,6 +10,7 @@ import { layerOps } from './layers.js';
 import { elementwiseOps } from './elementwise.js';
 import { reduceOps } from './reduce.js';
 import { rnnOps } from './rnn.js';
+import { einsumOps } from './einsum.js';
 
 const tables: OpTable[] = [
   nnOps,
@@ -19,6 +20,7 @@ const tables: OpTable[] = [
   elementwiseOps,
   reduceOps,
   rnnOps,
+  einsumOps,
 ];
 
 const registry: OpTable = Object.assign({}, ...tables);

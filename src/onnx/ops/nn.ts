@@ -13,6 +13,7 @@ import { add, mul } from '../../ops/binary.js';
 import { logSoftmax, softmax } from '../../ops/softmax.js';
 import { layerNorm } from '../../ops/layernorm.js';
 import { batchNorm } from '../../ops/batchnorm.js';
+import { owning } from '../../ops/own.js';
 import type { Dim, OnnxNode, OpDef, OpTable, PreparedOp, ValueType } from '../node.js';
 import { UNKNOWN, broadcastDims, sameAs } from '../infer.js';
 import { axisOf } from '../values.js';
@@ -217,14 +218,20 @@ function gemmRun(node: OnnxNode, a: Tensor, w: PackedWeights | null, bT: Tensor 
   let y: Tensor;
   if (m === 0 || n === 0 || k === 0) y = Tensor.zeros([m, n], 'float32', e);
   else {
-    const at = g.transA ? transpose2(a) : null;
-    const own = w ? null : packB(bT!, g.transB, null);
-    y = Tensor.empty([m, n], 'float32', e);
+    // Each temporary inside the try: an out-of-memory error at any step frees the ones before it.
+    let at: Tensor | null = null;
+    let own: PackedWeights | null = null;
     try {
-      gemm(e, { m, a: (at ?? a).ptr, c: y.ptr }, (w ?? own)!);
-    } catch (err) {
-      y.dispose();
-      throw err;
+      at = g.transA ? transpose2(a) : null;
+      own = w ? null : packB(bT!, g.transB, null);
+      const out = Tensor.empty([m, n], 'float32', e);
+      try {
+        gemm(e, { m, a: (at ?? a).ptr, c: out.ptr }, (w ?? own)!);
+      } catch (err) {
+        out.dispose();
+        throw err;
+      }
+      y = out;
     } finally {
       at?.dispose();
       own?.dispose();
@@ -369,26 +376,29 @@ const LayerNormalization: OpDef = {
       views.push(v);
       return v;
     };
-    const y = using(views, () => layerNorm(x, ns, fit(sIn, 'Scale'), fit(bIn, 'B'), eps));
-    const outs = [y];
-    if (node.outputs[1] || node.outputs[2]) {
-      const rows = n ? x.numel / n : 0;
-      const stat = [...x.shape.slice(0, axis), ...ns.map(() => 1)];
-      const d = x.toFloat32Array();
-      const mean = new Float32Array(rows);
-      const inv = new Float32Array(rows);
-      for (let r = 0; r < rows; r++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += d[r * n + i];
-        const mu = s / n;
-        let v = 0;
-        for (let i = 0; i < n; i++) v += (d[r * n + i] - mu) ** 2;
-        mean[r] = mu;
-        inv[r] = 1 / Math.sqrt(v / n + eps);
+    // owning(): an out-of-memory error for Mean or InvStdDev frees the outputs made before it.
+    return owning((keep) => {
+      const y = keep(using(views, () => layerNorm(x, ns, fit(sIn, 'Scale'), fit(bIn, 'B'), eps)));
+      const outs = [y];
+      if (node.outputs[1] || node.outputs[2]) {
+        const rows = n ? x.numel / n : 0;
+        const stat = [...x.shape.slice(0, axis), ...ns.map(() => 1)];
+        const d = x.toFloat32Array();
+        const mean = new Float32Array(rows);
+        const inv = new Float32Array(rows);
+        for (let r = 0; r < rows; r++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += d[r * n + i];
+          const mu = s / n;
+          let v = 0;
+          for (let i = 0; i < n; i++) v += (d[r * n + i] - mu) ** 2;
+          mean[r] = mu;
+          inv[r] = 1 / Math.sqrt(v / n + eps);
+        }
+        outs.push(keep(Tensor.from(mean, stat, 'float32', x.engine)), keep(Tensor.from(inv, stat, 'float32', x.engine)));
       }
-      outs.push(Tensor.from(mean, stat, 'float32', x.engine), Tensor.from(inv, stat, 'float32', x.engine));
-    }
-    return outs;
+      return outs;
+    });
   },
 };
 

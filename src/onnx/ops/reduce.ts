@@ -13,11 +13,8 @@ import type { Dim, OnnxNode, OpContext, OpDef, OpTable, ValueType } from '../nod
 import * as R from '../../ops/reduce.js';
 import { input } from './elementwise.js';
 import { cast } from '../../ops/cast.js';
-
-function intsOfTensor(node: OnnxNode, t: Tensor, what: string): number[] {
-  if (t.dtype !== 'int64' && t.dtype !== 'int32') throw node.error(`${what} must be int64 (or int32), got ${t.dtype}`);
-  return Array.from(t.toTypedArray() as ArrayLike<number | bigint>, Number);
-}
+import { intsOf } from '../values.js';
+import { sameAs } from '../infer.js';
 
 function axesInputSince(op: string): number {
   return op === 'ReduceSum' ? 13 : 18;
@@ -27,7 +24,7 @@ function axesInputSince(op: string): number {
 function reduceAxes(node: OnnxNode, ins: (Tensor | null)[], ctx: OpContext): number[] | null | 'noop' {
   let axes: number[] = [];
   if (ctx.opset >= axesInputSince(node.opType)) {
-    if (ins[1]) axes = intsOfTensor(node, ins[1], 'axes');
+    if (ins[1]) axes = intsOf(node, ins[1], 'axes');
   } else axes = node.ints('axes', []);
   if (axes.length > 0) return axes;
   return node.int('noop_with_empty_axes', 0) ? 'noop' : null;
@@ -40,7 +37,7 @@ function reduceDef(op: R.ReduceOp): OpDef {
       const keep = node.int('keepdims', 1) !== 0;
       const axesIn = ctx.opset >= axesInputSince(node.opType) ? consts[1] : null;
       if (ctx.opset >= axesInputSince(node.opType) && node.inputs[1] && !axesIn) return [{ dtype: t.dtype, shape: null }];
-      const axes = axesIn ? intsOfTensor(node, axesIn, 'axes') : ctx.opset >= axesInputSince(node.opType) ? [] : node.ints('axes', []);
+      const axes = axesIn ? intsOf(node, axesIn, 'axes') : ctx.opset >= axesInputSince(node.opType) ? [] : node.ints('axes', []);
       if (axes.length === 0 && node.int('noop_with_empty_axes', 0)) return [t];
       const rank = t.shape.length;
       const set = new Set(axes.length ? axes.map((a) => (a < 0 ? a + rank : a)) : t.shape.map((_, i) => i));
@@ -87,7 +84,7 @@ function argDef(largest: boolean): OpDef {
   };
 }
 
-const same = (_node: OnnxNode, [t]: (ValueType | null)[]): ValueType[] => [t!];
+const same = (_node: OnnxNode, types: (ValueType | null)[]): ValueType[] => [sameAs(types)];
 
 export const reduceOps: OpTable = {
   ReduceSum: reduceDef('sum'),
@@ -106,7 +103,7 @@ export const reduceOps: OpTable = {
     infer: same,
     run(node, ins) {
       const x = input(node, ins, 0, 'x');
-      const [axis] = intsOfTensor(node, input(node, ins, 1, 'axis'), 'axis');
+      const [axis] = intsOf(node, input(node, ins, 1, 'axis'), 'axis');
       return [R.cumsum(x, axis, { exclusive: node.int('exclusive', 0) !== 0, reverse: node.int('reverse', 0) !== 0 })];
     },
   },
@@ -132,7 +129,7 @@ export const reduceOps: OpTable = {
   TopK: {
     run(node, ins, ctx) {
       const x = input(node, ins, 0, 'X');
-      const k = ctx.opset >= 10 ? intsOfTensor(node, input(node, ins, 1, 'K'), 'K')[0] : node.int('k');
+      const k = ctx.opset >= 10 ? intsOf(node, input(node, ins, 1, 'K'), 'K')[0] : node.int('k');
       const { values, indices } = R.topk(x, k, { dim: node.int('axis', -1), largest: node.int('largest', 1) !== 0 });
       return [values, indices];
     },
