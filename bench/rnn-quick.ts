@@ -7,7 +7,7 @@
  * process per call (process.cpuUsage), median of batches: on a loaded machine wall time mostly
  * measures the wait for a core.
  */
-import { createEngine, setEngine, nn, Tensor } from '../src/entries/node.js';
+import { createEngine, setEngine, nn, Tensor } from '../src/internal.js';
 import { runScratchBytes, scan } from '../src/ops/rnn.js';
 
 /** CPU milliseconds of this process per call (the machine is shared: wall time waits for a core). */

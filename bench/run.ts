@@ -1,6 +1,10 @@
 /**
  * `npm run bench -- [--filter REGEX] [--json FILE] [--markdown FILE] [--quick] [--builds simd,relaxed]
- *                    [--peers ours,ort,tfjs] [--rounds N]`
+ *                    [--peers ours,ort,tfjs] [--rounds N] [--threads 1,2]`
+ *
+ * --threads 1,2: our engines per build at each thread count (rows ours-simd, ours-simd-t2, ...)
+ * and onnxruntime-web sessions with intraOpNumThreads = each count (rows ort, ort-t2).
+ 
  *
  * Runs every workload (bench/workloads/*) on our builds and on the peers, in one process:
  * onnxruntime-web (wasm, 1 thread) and tfjs-backend-wasm (1 thread). Per workload, every engine
@@ -42,7 +46,9 @@ const REWARM_MIN_MS = 100;
 const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads, ...int8Workloads];
 
 interface Peers {
-  ours: Map<BuildName, Engine>;
+  ours: Map<string, Engine>;
+  /** Thread counts above 1 that get their own onnxruntime-web rows (ort-t<n>). */
+  ortThreads: number[];
   ort: OrtPeer | null;
   tf: TfPeer | null;
   skipped: Record<string, string>;
@@ -89,6 +95,7 @@ async function prepare(w: Workload, data: unknown, peers: Peers, wanted: Set<str
     if (s.ours) await add(`ours-${build}`, () => s.ours!(engine, data), () => enter(engine));
   }
   if (peers.ort && s.ort) await add('ort', () => s.ort!(peers.ort!, data));
+  for (const n of peers.ortThreads) if (peers.ort && s.ort) await add(`ort-t${n}`, () => s.ort!({ ...peers.ort!, threads: n }, data));
   if (peers.ort && s['ort-fused']) await add('ort-fused', () => s['ort-fused']!(peers.ort!, data));
   if (peers.tf && s.tfjs) await add('tfjs', () => s.tfjs!(peers.tf!, data));
   return out;
@@ -182,6 +189,12 @@ async function runWorkload(w: Workload, peers: Peers, opts: HarnessOptions, roun
     };
   });
   const base = (b: string) => rows.find((x) => x.engine === `ours-${b}`)?.medianMs ?? null;
+  // Thread rows say their scaling against the same engine on 1 thread.
+  for (const row of rows) {
+    const m = /^(ours-\w+|ort)-t(\d+)$/.exec(row.engine);
+    const one = m && rows.find((x) => x.engine === m[1])?.medianMs;
+    if (m && one && row.medianMs) row.note = [`${(one / row.medianMs).toFixed(2)}x ${m[1]} (1 thread)`, row.note].filter(Boolean).join('; ');
+  }
   for (const row of rows) {
     if (row.engine.startsWith('ours') || row.medianMs == null) continue;
     const simd = base('simd');
@@ -192,15 +205,16 @@ async function runWorkload(w: Workload, peers: Peers, opts: HarnessOptions, roun
   return rows;
 }
 
-async function loadPeers(builds: BuildName[], wanted: Set<string>): Promise<{ peers: Peers; versions: Record<string, string>; buildInfo: Record<string, string> }> {
+async function loadPeers(builds: BuildName[], wanted: Set<string>, threads: number[]): Promise<{ peers: Peers; versions: Record<string, string>; buildInfo: Record<string, string> }> {
+  const ortThreads = threads.filter((n) => n > 1);
   const versions: Record<string, string> = {};
   const skipped: Record<string, string> = {};
   let ort: OrtPeer | null = null;
   let tf: TfPeer | null = null;
   if (wanted.has('ort')) {
     try {
-      ort = await loadOrt();
-      versions['onnxruntime-web'] = `${ort.version} (${ort.entry}, numThreads=1)`;
+      ort = await loadOrt(Math.max(1, ...threads));
+      versions['onnxruntime-web'] = `${ort.version} (${ort.entry}, numThreads=${Math.max(1, ...threads)}, sessions: intraOpNumThreads ${[1, ...ortThreads].join(', ')})`;
     } catch (e) {
       skipped.ort = errorText(e);
     }
@@ -214,12 +228,12 @@ async function loadPeers(builds: BuildName[], wanted: Set<string>): Promise<{ pe
       skipped.tfjs = errorText(e);
     }
   }
-  const ours = wanted.has('ours') ? await loadOurs(builds) : new Map<BuildName, Engine>();
+  const ours = wanted.has('ours') ? await loadOurs(builds, threads) : new Map<string, Engine>();
   const buildInfo: Record<string, string> = {};
-  for (const [b, e] of ours) buildInfo[b] = e.info().reason;
+  for (const [b, e] of ours) buildInfo[b] = `${e.info().reason}; ${e.info().threadsReason}`;
   for (const b of builds) if (!ours.has(b)) buildInfo[b] = 'not run: this runtime does not validate it';
   for (const [k, v] of Object.entries(skipped)) versions[k] = `not loaded: ${v}`;
-  return { peers: { ours, ort, tf, skipped }, versions, buildInfo };
+  return { peers: { ours, ort, tf, skipped, ortThreads }, versions, buildInfo };
 }
 
 /** Exits with the list of workload names when --filter is not a regex or matches none of them. */
@@ -251,6 +265,7 @@ async function main(): Promise<void> {
       builds: { type: 'string', default: 'simd,relaxed' },
       peers: { type: 'string', default: 'ours,ort,tfjs' },
       rounds: { type: 'string' },
+      threads: { type: 'string', default: '1' },
     },
   });
   const quick = values.quick!;
@@ -262,7 +277,12 @@ async function main(): Promise<void> {
   const workloads = ALL_WORKLOADS.filter((w) => (!filter || filter.test(w.name)) && (!quick || w.quick !== false));
 
   const t0 = performance.now();
-  const { peers, versions, buildInfo } = await loadPeers(builds, wanted);
+  const threads = [...new Set(values.threads!.split(',').map((t) => Number(t.trim())))];
+  if (!threads.every((n) => Number.isInteger(n) && n >= 1)) {
+    console.error(`bench: --threads takes thread counts like 1,2, got ${JSON.stringify(values.threads)}`);
+    process.exit(2);
+  }
+  const { peers, versions, buildInfo } = await loadPeers(builds, wanted, threads);
   const env = collectEnv(buildInfo, versions, `${quick ? 'quick' : 'full'}, ${rounds} round(s)${filter ? `, filter ${filter.source}` : ''}`);
   console.log(`simdnn bench: ${env.runtime}, ${env.cpu} x${env.cores}, load ${env.loadavg.join(' ')}, commit ${env.commit}`);
   for (const [k, v] of Object.entries({ ...buildInfo, ...versions })) console.log(`  ${k}: ${v}`);

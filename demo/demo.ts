@@ -15,6 +15,7 @@ import { compareTensors } from '../tools/conformance/compare.js';
 import { loadCaseBytes } from '../tools/conformance/load.js';
 import { stateDictOf, type GoldenCase } from '../tools/conformance/types.js';
 import { TinyCNN, TinyTransformerClassifier, CharLSTM, optionsFromKwargs } from '../examples/index.js';
+import { medianMs as median } from '../tools/timing.js';
 
 const FIXTURES = new URL('../../test/fixtures/model/', import.meta.url);
 const RUNS = 15;
@@ -26,18 +27,7 @@ function golden(file: string): GoldenCase {
   return loadCaseBytes(new Uint8Array(readFileSync(new URL(file, FIXTURES))));
 }
 
-/** Median wall time of fn over RUNS runs (after one warm-up), in ms; the tensors it makes are freed. */
-function medianMs(engine: Engine, fn: () => unknown): number {
-  const run = () => engine.scope(() => void fn()); // returns nothing, so the scope frees everything
-  run();
-  const t: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    run();
-    t.push(performance.now() - t0);
-  }
-  return t.sort((a, b) => a - b)[RUNS >> 1];
-}
+const medianMs = (engine: Engine, fn: () => unknown) => median(engine, fn, RUNS);
 
 /** Runs a model on its golden inputs: error of every output against PyTorch, median latency. */
 function report(engine: Engine, title: string, model: nn.Module & { forward(x: Tensor): Tensor | Tensor[] }, g: GoldenCase): void {

@@ -17,6 +17,8 @@
  * convs are rebuilt after every loadStateDict. `foldBatchNorm: false` runs conv then BatchNorm2d.
  */
 import { F, nn, type Engine, type Tensor } from '../src/api.js';
+// BatchNorm folding is not public API (yet): the example imports it from its module.
+import { planFoldedForward, disposeFoldedPlan, type FoldedPlan } from '../src/nn/fusion.js';
 
 export interface TinyCNNOptions {
   inCh?: number;
@@ -37,7 +39,7 @@ export class TinyCNN extends nn.Module {
   readonly fc: nn.Linear;
   readonly foldBatchNorm: boolean;
   /** The two conv(+bn) stages as they run: folded convs, or the original pairs. */
-  private plans: nn.FoldedPlan[] = [];
+  private plans: FoldedPlan[] = [];
 
   constructor(options: TinyCNNOptions = {}, engine?: Engine) {
     super(engine);
@@ -70,7 +72,7 @@ export class TinyCNN extends nn.Module {
   protected override onLoad(): void {
     this.dropPlans();
     const fold = { foldBatchNorm: this.foldBatchNorm };
-    this.plans = [nn.planFoldedForward([this.conv1, this.bn1], fold), nn.planFoldedForward([this.conv2, this.bn2], fold)];
+    this.plans = [planFoldedForward([this.conv1, this.bn1], fold), planFoldedForward([this.conv2, this.bn2], fold)];
   }
 
   protected override onDispose(): void {
@@ -78,7 +80,7 @@ export class TinyCNN extends nn.Module {
   }
 
   private dropPlans(): void {
-    for (const p of this.plans) nn.disposeFoldedPlan(p);
+    for (const p of this.plans) disposeFoldedPlan(p);
     this.plans = [];
   }
 }

@@ -6,13 +6,17 @@
  */
 import { makeEntry } from './runtime/entry.js';
 import { compilePackaged } from './entries/stream.js';
-import type { BuildName } from './runtime/engine.js';
+import type { WasmFile } from './runtime/loader.js';
 export * from './api.js';
 
-function packaged(build: BuildName): URL {
+function packaged(build: WasmFile): URL {
   switch (build) {
     case 'relaxed':
       return new URL('../wasm/simdnn-relaxed.wasm', import.meta.url);
+    case 'simd-threads':
+      return new URL('../wasm/simdnn-simd-threads.wasm', import.meta.url);
+    case 'relaxed-threads':
+      return new URL('../wasm/simdnn-relaxed-threads.wasm', import.meta.url);
     case 'debug':
       return new URL('../wasm/simdnn-debug.wasm', import.meta.url);
     default:

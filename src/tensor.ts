@@ -11,8 +11,9 @@
  * strided-copy kernel on first use and cached on the view (freed with it); the copy is remade when
  * the shared memory may have changed since (a data()/bytes() handout, or `ptr` of a contiguous
  * tensor on that memory, which a kernel may write through). A replaced copy is freed after the
- * current synchronous call stack (a microtask) or when the view is disposed, whichever comes
- * first, so addresses an operator already took stay valid. Outputs (`out`) must be contiguous.
+ * current synchronous call stack (a microtask), at the next replacement, or when the view is
+ * disposed, whichever comes first, so an address an operator already took stays valid through
+ * that call. Outputs (`out`) must be contiguous.
  * data() and bytes() (live, writable) throw on a non-contiguous view: use contiguous() first, or
  * the copying readers toTypedArray()/toFloat32Array()/toArray(), which read views correctly.
  */
@@ -63,11 +64,16 @@ export function numelOf(shape: readonly number[]): number {
 
 export function checkShape(shape: readonly number[], what = 'shape'): number[] {
   if (!Array.isArray(shape)) throw new ShapeError(`${what} must be an array of sizes, got ${String(shape)}`);
-  for (const d of shape) {
+  shape.forEach((d, i) => {
+    if (typeof d !== 'number') {
+      const shown = `[${shape.map((x) => (typeof x === 'string' ? JSON.stringify(x) : String(x))).join(', ')}]`;
+      const got = typeof d === 'string' ? `the string ${JSON.stringify(d)}` : d == null ? String(d) : /^[aeiou]/.test(typeof d) ? `an ${typeof d}` : `a ${typeof d}`;
+      throw new ShapeError(`${what} ${shown}: size ${i} is ${got}, expected an integer >= 0${typeof d === 'string' ? ` (convert it: Number(${JSON.stringify(d)}))` : ''}`);
+    }
     if (!Number.isInteger(d) || d < 0) {
       throw new ShapeError(`${what} ${fmtShape(shape)} has an invalid size ${d}: sizes are integers >= 0`);
     }
-  }
+  });
   return shape.slice();
 }
 
@@ -377,7 +383,12 @@ export class Tensor implements Disposable {
     const s = this.live();
     const t = Tensor.empty(this.shape, this.dtype, s.engine);
     const E = DTYPE_BYTES[this.dtype];
-    copyStrided(s.engine, E, this.shape, s.ptr + this.offset * E, this.strides, t.storage!.ptr, t.strides);
+    try {
+      copyStrided(s.engine, E, this.shape, s.ptr + this.offset * E, this.strides, t.storage!.ptr, t.strides);
+    } catch (err) {
+      t.dispose(); // copyStrided allocates its params block: out of memory there frees the copy
+      throw err;
+    }
     return t;
   }
 
@@ -416,6 +427,35 @@ export class Tensor implements Disposable {
     const p = perm.map((d) => normDim('permute', 'dims', d, this.ndim));
     if (new Set(p).size !== p.length) throw new ArgumentError(`permute: dims ${fmtShape(perm)} repeat a dim, expected a permutation of 0..${this.ndim - 1}`);
     return this.viewAs(p.map((d) => this.shape[d]), p.map((d) => this.strides[d]), this.offset);
+  }
+
+  /** torch.movedim(source, destination): a view with dims `source` moved to positions `destination` (numbers or equal-length lists). */
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor {
+    const src = (typeof source === 'number' ? [source] : source.slice()).map((d) => normDim('movedim', 'source', d, this.ndim));
+    const dst = (typeof destination === 'number' ? [destination] : destination.slice()).map((d) => normDim('movedim', 'destination', d, this.ndim));
+    if (src.length !== dst.length) throw new ArgumentError(`movedim: source ${fmtShape(src)} and destination ${fmtShape(dst)} must have the same length`);
+    if (new Set(src).size !== src.length || new Set(dst).size !== dst.length) throw new ArgumentError('movedim: source and destination must not repeat a dim');
+    const perm = new Array<number>(this.ndim).fill(-1);
+    src.forEach((d, i) => (perm[dst[i]] = d));
+    const rest = this.shape.map((_, i) => i).filter((i) => !src.includes(i));
+    for (let i = 0, k = 0; i < this.ndim; i++) if (perm[i] < 0) perm[i] = rest[k++];
+    return this.permute(perm);
+  }
+
+  /** torch.flip(dims): the elements reversed along `dims` (a copy, as torch; the reversal is a negative-stride read). */
+  flip(dims: number | readonly number[]): Tensor {
+    const ds = (typeof dims === 'number' ? [dims] : dims.slice()).map((d) => normDim('flip', 'dims', d, this.ndim));
+    let v: Tensor = this.alias();
+    for (const d of new Set(ds)) {
+      const next = v.slice(d, null, null, -1);
+      v.dispose();
+      v = next;
+    }
+    try {
+      return v.clone();
+    } finally {
+      v.dispose();
+    }
   }
 
   /** torch.narrow(dim, start, length): elements start..start+length-1 of dim (a view; start may be negative). */
@@ -668,7 +708,12 @@ export class Tensor implements Disposable {
     const s = this.live();
     const out = Tensor.empty(reps.map((r, i) => r * shape[i]), this.dtype, s.engine);
     const E = DTYPE_BYTES[this.dtype];
-    copyStrided(s.engine, E, vShape, s.ptr + this.offset * E, vStrides, out.storage!.ptr, contiguousStrides(vShape));
+    try {
+      copyStrided(s.engine, E, vShape, s.ptr + this.offset * E, vStrides, out.storage!.ptr, contiguousStrides(vShape));
+    } catch (err) {
+      out.dispose();
+      throw err;
+    }
     return out;
   }
 
@@ -727,9 +772,17 @@ export class Tensor implements Disposable {
     if (c && c.version === s.version && c.epoch === s.epoch) return c.ptr;
     const E = DTYPE_BYTES[this.dtype];
     const p = s.engine.arena.alloc(this.numel * E);
-    copyStrided(s.engine, E, this.shape, s.ptr + this.offset * E, this.strides, p, contiguousStrides(this.shape));
+    try {
+      copyStrided(s.engine, E, this.shape, s.ptr + this.offset * E, this.strides, p, contiguousStrides(this.shape));
+    } catch (err) {
+      s.engine.arena.free(p);
+      throw err;
+    }
     if (c) {
-      if (this.stale.length === 0) queueMicrotask(() => this.freeStale());
+      // keep only the copy just replaced (an operator may still hold its address); older ones go now,
+      // so a view re-copied in a long synchronous loop holds at most two copies
+      this.freeStale();
+      queueMicrotask(() => this.freeStale());
       this.stale.push(c.ptr);
     }
     this.cache = { ptr: p, version: s.version, epoch: s.epoch };

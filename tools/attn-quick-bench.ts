@@ -8,7 +8,7 @@
  * 3. one decode step over a KVCache at context 1024 (d_model 512, 8 heads).
  * Times are process CPU time (median), which is steadier than wall time on a shared machine.
  */
-import { createEngine, nn, setEngine, Tensor, type BuildName, type Engine } from '../src/entries/node.js';
+import { createEngine, nn, setEngine, Tensor, type BuildName, type Engine } from '../src/internal.js';
 import { attention, type AttnProblem, type AttnView } from '../src/ops/attention.js';
 
 function cpuMs(fn: () => void, reps: number): number {

@@ -24,7 +24,7 @@ const at = (p) => new URL(p, root).pathname;
 
 /** [entry source, bundle, platform, literal wasm URLs the bundle must keep]. */
 const BUNDLES = [
-  ['src/index.ts', 'dist/src/index.min.js', 'browser', ['../wasm/simdnn-simd.wasm', '../wasm/simdnn-relaxed.wasm', '../wasm/simdnn-debug.wasm']],
+  ['src/index.ts', 'dist/src/index.min.js', 'browser', ['../wasm/simdnn-simd.wasm', '../wasm/simdnn-relaxed.wasm', '../wasm/simdnn-simd-threads.wasm', '../wasm/simdnn-relaxed-threads.wasm', '../wasm/simdnn-debug.wasm']],
   ['src/entries/node.ts', 'dist/src/entries/node.min.js', 'node', []],
   ['src/entries/inline.ts', 'dist/src/entries/inline.min.js', 'neutral', []],
 ];
@@ -64,6 +64,11 @@ for (const [input, file, platform, urls] of BUNDLES) {
   // string literal in new URL(<literal>, import.meta.url), so those go back to "...".
   const code = readFileSync(at(file), 'utf8').replace(/new URL\(`([^`$"\\]+)`,import\.meta\.url\)/g, 'new URL("$1",import.meta.url)');
   writeFileSync(at(file), code);
+  // The inline bundle's map would repeat the 330 KB of base64 wasm as a "source": drop that content.
+  const mapFile = at(`${file}.map`);
+  const map = JSON.parse(readFileSync(mapFile, 'utf8'));
+  map.sourcesContent = map.sourcesContent?.map((c, i) => (/(^|\/)inline-data\.js$/.test(map.sources[i]) ? null : c));
+  writeFileSync(mapFile, JSON.stringify(map));
   const imports = [...code.matchAll(/\bimport\s*(?:[\w*{}\s,$]*from\s*)?["']([^"']+)["']/g)].map((m) => m[1]);
   const foreign = imports.filter((s) => !s.startsWith('node:'));
   if (foreign.length) throw new Error(`bundle-entries: ${file} still imports ${foreign.join(', ')}`);

@@ -165,7 +165,131 @@ def gen_conv_transpose():
                     (cin // g) * int(torch.tensor(k).prod()), seed)
 
 
-GENERATORS = {'pool1d': gen_pool1d, 'adaptive': gen_adaptive, 'norms': gen_norms, 'conv_transpose': gen_conv_transpose}
+def gen_interpolate():
+    I = [  # shape, size, scale_factor, mode, align_corners, recompute
+        ([1, 2, 3, 4], None, 2, 'nearest', None, None),
+        ([2, 3, 5, 7], [4, 9], None, 'nearest', None, None),
+        ([1, 2, 9], None, 1.7, 'nearest', None, None),
+        ([1, 3, 4, 5], None, [1.5, 0.6], 'nearest-exact', None, None),
+        ([1, 2, 7], None, 2.5, 'linear', False, None),
+        ([1, 2, 7], [12], None, 'linear', True, None),
+        ([1, 2, 5, 6], None, 2, 'bilinear', False, None),
+        ([2, 2, 5, 6], [9, 4], None, 'bilinear', True, None),
+        ([1, 3, 8, 9], None, 0.6, 'bilinear', False, None),
+        ([1, 3, 8, 9], None, 1.3, 'bilinear', False, True),
+        ([1, 2, 5, 4], None, 2, 'bicubic', False, None),
+        ([1, 2, 5, 4], [7, 11], None, 'bicubic', True, None),
+        ([1, 3, 9, 10], [4, 3], None, 'area', None, None),
+    ]
+    for shape, size, sf, mode, ac, rc in I:
+        tag = f'size{"x".join(map(str, size))}' if size else f'scale{"x".join(map(str, sf if isinstance(sf, list) else [sf]))}'
+        case = f'{shape_name(shape)}_{mode}_{tag}' + ('' if ac is None else f'_ac{int(ac)}') + ('_recompute' if rc else '')
+        seed = start('interpolate', case)
+        x = torch.randn(shape)
+        fn_case('interpolate', case, {'size': size, 'scale_factor': sf, 'mode': mode, 'align_corners': ac, 'recompute_scale_factor': rc, 'input_shape': shape},
+                lambda t: F.interpolate(t, size=size, scale_factor=sf, mode=mode, align_corners=ac, recompute_scale_factor=rc), {'input': x},
+                f'F.interpolate(input, size={size}, scale_factor={sf}, mode={mode!r}, align_corners={ac}, recompute_scale_factor={rc})', 16, seed)
+
+
+def randomize_all(m):
+    """Every parameter random (the stacked layers are deep copies in torch: this makes them differ)."""
+    for name, p in m.named_parameters():
+        is_norm = 'norm' in name
+        p.copy_(torch.randn(p.shape) * (0.3 if p.dim() > 1 or is_norm else 0.5) + (1.0 if is_norm and name.endswith('weight') else 0.0))
+
+
+def causal(n):
+    return torch.triu(torch.ones(n, n, dtype=torch.bool), 1)
+
+
+def end_padding(B, S, kpm):
+    """Key padding mask [B, S]: the last kpm[b] keys of sequence b are padding (True)."""
+    pad = torch.zeros(B, S, dtype=torch.bool)
+    for b, k in enumerate(kpm):
+        if k:
+            pad[b, S - k:] = True
+    return pad
+
+
+def gen_transformer():
+    D = [  # d, h, ff, layers, B, T, S, act, norm_first, batch_first, final_norm, tgt_causal, mem_kpm
+        (8, 2, 16, 2, 2, 5, 7, 'relu', False, True, True, True, None),
+        (12, 3, 20, 1, 1, 4, 3, 'gelu', True, False, False, False, [1]),
+        (6, 1, 9, 3, 2, 3, 5, 'relu', True, True, True, True, [0, 2]),
+    ]
+    for d, h, ff, L, B, T, S, act, nf, bf, fn, tc, kpm in D:
+        case = f'd{d}_h{h}_ff{ff}_L{L}_B{B}_T{T}_S{S}_{act}_{"prenorm" if nf else "postnorm"}' + ('' if bf else '_tf') + ('_norm' if fn else '') + ('_causal' if tc else '') + ('_kpm' if kpm else '')
+        seed = start('transformer_decoder', case)
+        layer = nn.TransformerDecoderLayer(d, h, ff, dropout=0.0, activation=act, batch_first=bf, norm_first=nf)
+        m = nn.TransformerDecoder(layer, L, norm=nn.LayerNorm(d) if fn else None)
+        tgt = torch.randn(B, T, d) if bf else torch.randn(T, B, d)
+        mem = torch.randn(B, S, d) if bf else torch.randn(S, B, d)
+        inputs = {'input': tgt, 'memory': mem}
+        if tc:
+            inputs['tgt_mask'] = causal(T)
+        if kpm:
+            inputs['memory_key_padding_mask'] = end_padding(B, S, kpm)
+        names = list(inputs)
+
+        def call(mod, ins, names=names):
+            return mod(ins['input'], ins['memory'], tgt_mask=ins.get('tgt_mask'), memory_key_padding_mask=ins.get('memory_key_padding_mask'))
+        module_case('transformer_decoder', case, {'d_model': d, 'nhead': h, 'dim_feedforward': ff, 'num_layers': L, 'dropout': 0.0, 'activation': act,
+                                                  'layer_norm_eps': 1e-5, 'batch_first': bf, 'norm_first': nf, 'norm': fn},
+                    m, inputs, f'nn.TransformerDecoder(nn.TransformerDecoderLayer({d},{h},{ff},dropout=0,activation={act!r},batch_first={bf},norm_first={nf}),{L},norm={"LayerNorm" if fn else None})(input, memory, ...)',
+                    max(d, ff), seed, overwrite=randomize_all, call=call)
+    TR = [  # d, h, ff, enc, dec, B, S, T, act, norm_first, batch_first, tgt_causal, src_kpm
+        (8, 2, 16, 2, 1, 2, 6, 4, 'relu', False, True, True, [0, 2]),
+        (12, 4, 24, 1, 2, 1, 5, 3, 'gelu', True, False, True, None),
+    ]
+    for d, h, ff, ne, nd, B, S, T, act, nf, bf, tc, kpm in TR:
+        case = f'd{d}_h{h}_ff{ff}_enc{ne}_dec{nd}_B{B}_S{S}_T{T}_{act}_{"prenorm" if nf else "postnorm"}' + ('' if bf else '_tf') + ('_causal' if tc else '') + ('_kpm' if kpm else '')
+        seed = start('transformer', case)
+        m = nn.Transformer(d, h, ne, nd, ff, dropout=0.0, activation=act, batch_first=bf, norm_first=nf)
+        src = torch.randn(B, S, d) if bf else torch.randn(S, B, d)
+        tgt = torch.randn(B, T, d) if bf else torch.randn(T, B, d)
+        inputs = {'input': src, 'tgt': tgt}
+        if tc:
+            inputs['tgt_mask'] = causal(T)
+        if kpm:
+            inputs['src_key_padding_mask'] = end_padding(B, S, kpm)
+            inputs['memory_key_padding_mask'] = end_padding(B, S, kpm)
+
+        def call(mod, ins):
+            return mod(ins['input'], ins['tgt'], tgt_mask=ins.get('tgt_mask'), src_key_padding_mask=ins.get('src_key_padding_mask'),
+                       memory_key_padding_mask=ins.get('memory_key_padding_mask'))
+        module_case('transformer', case, {'d_model': d, 'nhead': h, 'num_encoder_layers': ne, 'num_decoder_layers': nd, 'dim_feedforward': ff, 'dropout': 0.0,
+                                          'activation': act, 'layer_norm_eps': 1e-5, 'batch_first': bf, 'norm_first': nf},
+                    m, inputs, f'nn.Transformer({d},{h},{ne},{nd},{ff},dropout=0,activation={act!r},batch_first={bf},norm_first={nf})(input, tgt, ...)',
+                    max(d, ff), seed, overwrite=randomize_all, call=call)
+
+
+def gen_weight_norm():
+    W = [  # kind, args, kwargs, dim, input shape
+        ('Conv1d', [4, 6, 3], {'padding': 1, 'groups': 2}, 2, [2, 4, 9]),
+        ('Conv1d', [3, 5, 4], {'stride': 2}, 0, [1, 3, 11]),
+        ('Linear', [7, 5], {}, 0, [3, 7]),
+        ('Conv2d', [2, 3, 3], {'padding': 1}, None, [1, 2, 5, 4]),
+    ]
+    for kind, args, kw, dim, shape in W:
+        case = f'{kind.lower()}_{"x".join(map(str, args))}_dim{dim}'
+        seed = start('weight_norm', case)
+        make = lambda: torch.nn.utils.weight_norm(getattr(nn, kind)(*args, **kw), name='weight', dim=dim)
+        m = make()
+        with torch.no_grad():
+            m.weight_g.copy_(torch.rand(m.weight_g.shape) + 0.5)
+        x = torch.randn(shape)
+        sd = {k: v.detach().clone() for k, v in m.state_dict().items()}
+        f32 = m(x)
+        # gf.module_case deep-copies, which the weight_norm'ed module refuses: rebuild in float64 instead.
+        md = make().double()
+        md.load_state_dict({k: v.double() for k, v in sd.items()})
+        ref = md(x.double())
+        gf.write_case('weight_norm', case, {'module': kind, 'args': args, 'kwargs': kw, 'name': 'weight', 'dim': dim, 'input_shape': shape},
+                      {'input': x}, sd, {'output': ref.detach()}, {'output': f32.detach()}, seed,
+                      f'torch.nn.utils.weight_norm(nn.{kind}(*{args}, **{kw}), dim={dim})(input)', 32, extra_meta=META)
+
+
+GENERATORS = {'pool1d': gen_pool1d, 'adaptive': gen_adaptive, 'norms': gen_norms, 'conv_transpose': gen_conv_transpose, 'interpolate': gen_interpolate, 'transformer': gen_transformer, 'weight_norm': gen_weight_norm}
 
 
 def main():

@@ -12,7 +12,7 @@ import onnx
 from onnx import numpy_helper
 
 ROOT = '/usr/share/libonnx-testdata/data/node'
-OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'onnx-data', 'node-cases.json')
+OUT = os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'onnx-data-node-cases.json')
 PATTERN = re.compile(r'^test_(transpose|concat|split|slice|gather|expand|tile|depthtospace|spacetodepth|tril|triu|range|onehot|scatter|eyelike|nonzero|edge_pad|reflect_pad|constant_pad|wrap_pad|pad)')
 DTYPES = {np.float32: 'float32', np.int64: 'int64', np.int32: 'int32', np.bool_: 'bool', np.uint8: 'uint8'}
 

@@ -18,18 +18,20 @@
 // Preconditions: T, B, H >= 1; w, y, ws != 0 (asserted). Activations: common/vmath.ts.
 // Bounds: reads up to 16 B past xp rows and h rows (the arena pads); never writes past y rows, hn.
 import { vsigmoid, vtanh } from '../common/vmath';
-import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride } from './rnn-matvec';
+import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride, vclip } from './rnn-matvec';
 
+// clip > 0: gate pre-activations clamped to [-clip, clip] (f32_gru_seq_2x16__wasmsimd_clip); the
+// plain kernel passes the constant 0.
 // @ts-ignore: decorator
-@inline export function gruRow(h: usize, np: usize, acc: usize, x: usize, hp: usize, y: usize): void {
+@inline export function gruRow(h: usize, np: usize, acc: usize, x: usize, hp: usize, y: usize, clip: f32): void {
   const xo = h << 2;
   for (let p: usize = 0; p < np; p++) {
     const u = p << 2;
     const pa = acc + p * 48;
     const px = x + (u << 2);
-    const vr = vsigmoid(f32x4.add(v128.load(pa), v128.load(px)));
-    const vz = vsigmoid(f32x4.add(v128.load(pa, 16), v128.load(px + xo)));
-    const vn = vtanh(f32x4.add(v128.load(px + 2 * xo), f32x4.mul(vr, v128.load(pa, 32))));
+    const vr = vsigmoid(vclip(f32x4.add(v128.load(pa), v128.load(px)), clip));
+    const vz = vsigmoid(vclip(f32x4.add(v128.load(pa, 16), v128.load(px + xo)), clip));
+    const vn = vtanh(vclip(f32x4.add(v128.load(px + 2 * xo), f32x4.mul(vr, v128.load(pa, 32))), clip));
     const vh = hp != 0 ? v128.load(hp + (u << 2)) : f32x4.splat(0);
     storeLanes(y + (u << 2), f32x4.add(vn, f32x4.mul(vz, f32x4.sub(vh, vn))), h - u);
   }
@@ -42,6 +44,18 @@ export function f32_gru_seq_2x16__wasmsimd(
   y: usize, ysT: usize, ysB: usize,
   hn: usize, reverse: i32, ws: usize,
 ): void {
+  gruSeq(t, b, h, xp, xsT, xsB, w, h0, y, ysT, ysB, hn, reverse, ws, 0);
+}
+
+// The sequence loop of both kernels (clip: gruRow).
+// @ts-ignore: decorator
+@inline export function gruSeq(
+  t: usize, b: usize, h: usize,
+  xp: usize, xsT: usize, xsB: usize,
+  w: usize, h0: usize,
+  y: usize, ysT: usize, ysB: usize,
+  hn: usize, reverse: i32, ws: usize, clip: f32,
+): void {
   assert(t != 0 && b != 0 && h != 0, 'f32_gru_seq: T, B and H must be >= 1');
   assert(w != 0 && y != 0 && ws != 0, 'f32_gru_seq: null operand');
   const np = (h + 3) >> 2; // blocks of 4 hidden units
@@ -53,7 +67,7 @@ export function f32_gru_seq_2x16__wasmsimd(
     const hs = prevStride(s, ysB, h); // bytes between them
     rnnMatvecBatch(ns, h, hp != 0 ? h : 0, w, hp, hs, b, ws, wsr);
     for (let r: usize = 0; r < b; r++) {
-      gruRow(h, np, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), hp != 0 ? hp + r * hs : 0, y + ((ti * ysT + r * ysB) << 2));
+      gruRow(h, np, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), hp != 0 ? hp + r * hs : 0, y + ((ti * ysT + r * ysB) << 2), clip);
     }
   }
   copyFinal(b, h, y, ysT, ysB, reverse ? 0 : t - 1, hn);

@@ -17,21 +17,34 @@
 // Preconditions: T, B, H >= 1; w, c, y, ws != 0 (asserted). Activations: common/vmath.ts.
 // Bounds: reads up to 16 B past xp rows and c (the arena pads); never writes past y rows, c, hn.
 import { vsigmoid, vtanh } from '../common/vmath';
-import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride } from './rnn-matvec';
+import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride, vclip } from './rnn-matvec';
 
+// The ONNX extras (f32_lstm_seq_2x16__wasmsimd_onnx): pp peepholes [p_i | p_f | p_o] (H each) or
+// 0, clip (> 0: gate pre-activations clamped to [-clip, clip]) and ifg (input_forget: f = 1 - i).
+// The plain kernel passes constant 0s, so it compiles without them.
 // @ts-ignore: decorator
-@inline export function lstmRow(h: usize, np: usize, acc: usize, x: usize, c: usize, y: usize): void {
+@inline export function lstmRow(h: usize, np: usize, acc: usize, x: usize, c: usize, y: usize, pp: usize, clip: f32, ifg: i32): void {
   const xo = h << 2; // bytes between gate blocks of an xp row
   for (let p: usize = 0; p < np; p++) {
     const u = p << 2;
     const pa = acc + (p << 6);
     const px = x + (u << 2);
     const pc = c + (u << 2);
-    const vi = vsigmoid(f32x4.add(v128.load(pa), v128.load(px)));
-    const vf = vsigmoid(f32x4.add(v128.load(pa, 16), v128.load(px + xo)));
-    const vg = vtanh(f32x4.add(v128.load(pa, 32), v128.load(px + 2 * xo)));
-    const vo = vsigmoid(f32x4.add(v128.load(pa, 48), v128.load(px + 3 * xo)));
-    const vc = f32x4.add(f32x4.mul(vf, v128.load(pc)), f32x4.mul(vi, vg));
+    let ai = f32x4.add(v128.load(pa), v128.load(px));
+    let af = f32x4.add(v128.load(pa, 16), v128.load(px + xo));
+    const vg = vtanh(vclip(f32x4.add(v128.load(pa, 32), v128.load(px + 2 * xo)), clip));
+    let ao = f32x4.add(v128.load(pa, 48), v128.load(px + 3 * xo));
+    const vc0 = v128.load(pc);
+    if (pp != 0) {
+      const pu = pp + (u << 2);
+      ai = f32x4.add(ai, f32x4.mul(v128.load(pu), vc0));
+      af = f32x4.add(af, f32x4.mul(v128.load(pu + xo), vc0));
+    }
+    const vi = vsigmoid(vclip(ai, clip));
+    const vf = ifg ? f32x4.sub(f32x4.splat(1), vi) : vsigmoid(vclip(af, clip));
+    const vc = f32x4.add(f32x4.mul(vf, vc0), f32x4.mul(vi, vg));
+    if (pp != 0) ao = f32x4.add(ao, f32x4.mul(v128.load(pp + (u << 2) + 2 * xo), vc));
+    const vo = vsigmoid(vclip(ao, clip));
     const vh = f32x4.mul(vo, vtanh(vc));
     const rem = h - u;
     storeLanes(pc, vc, rem);
@@ -46,6 +59,18 @@ export function f32_lstm_seq_2x16__wasmsimd(
   y: usize, ysT: usize, ysB: usize,
   hn: usize, reverse: i32, ws: usize,
 ): void {
+  lstmSeq(t, b, h, xp, xsT, xsB, w, h0, c, y, ysT, ysB, hn, reverse, ws, 0, 0, 0);
+}
+
+// The sequence loop of both LSTM kernels (pp, clip, ifg: lstmRow).
+// @ts-ignore: decorator
+@inline export function lstmSeq(
+  t: usize, b: usize, h: usize,
+  xp: usize, xsT: usize, xsB: usize,
+  w: usize, h0: usize, c: usize,
+  y: usize, ysT: usize, ysB: usize,
+  hn: usize, reverse: i32, ws: usize, pp: usize, clip: f32, ifg: i32,
+): void {
   assert(t != 0 && b != 0 && h != 0, 'f32_lstm_seq: T, B and H must be >= 1');
   assert(w != 0 && c != 0 && y != 0 && ws != 0, 'f32_lstm_seq: null operand');
   const np = (h + 3) >> 2; // blocks of 4 hidden units
@@ -57,7 +82,7 @@ export function f32_lstm_seq_2x16__wasmsimd(
     const hs = prevStride(s, ysB, h); // bytes between them
     rnnMatvecBatch(ns, h, hp != 0 ? h : 0, w, hp, hs, b, ws, wsr);
     for (let r: usize = 0; r < b; r++) {
-      lstmRow(h, np, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), c + ((r * h) << 2), y + ((ti * ysT + r * ysB) << 2));
+      lstmRow(h, np, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), c + ((r * h) << 2), y + ((ti * ysT + r * ysB) << 2), pp, clip, ifg);
     }
   }
   copyFinal(b, h, y, ysT, ysB, reverse ? 0 : t - 1, hn);

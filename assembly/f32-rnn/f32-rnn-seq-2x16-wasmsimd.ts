@@ -16,12 +16,14 @@
 // Preconditions: T, B, H >= 1; w, y, ws != 0 (asserted). Activation: common/vmath.ts vtanh.
 // Bounds: reads up to 16 B past xp rows (the arena pads); never writes past y rows, hn.
 import { vtanh } from '../common/vmath';
-import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride } from './rnn-matvec';
+import { rnnMatvecBatch, storeLanes, copyFinal, stepTime, prevRows, prevStride, vclip } from './rnn-matvec';
 
+// clip > 0: the pre-activation clamped to [-clip, clip] (f32_rnn_seq_2x16__wasmsimd_clip); the
+// plain kernel passes the constant 0.
 // @ts-ignore: decorator
-@inline export function rnnRow(h: usize, relu: i32, acc: usize, x: usize, y: usize): void {
+@inline export function rnnRow(h: usize, relu: i32, acc: usize, x: usize, y: usize, clip: f32): void {
   for (let u: usize = 0; u < h; u += 4) {
-    const va = f32x4.add(v128.load(acc + (u << 2)), v128.load(x + (u << 2)));
+    const va = vclip(f32x4.add(v128.load(acc + (u << 2)), v128.load(x + (u << 2))), clip);
     const vy = relu ? v128.bitselect(f32x4.splat(0), va, f32x4.lt(va, f32x4.splat(0))) : vtanh(va);
     storeLanes(y + (u << 2), vy, h - u);
   }
@@ -34,6 +36,18 @@ export function f32_rnn_seq_2x16__wasmsimd(
   y: usize, ysT: usize, ysB: usize,
   hn: usize, reverse: i32, relu: i32, ws: usize,
 ): void {
+  rnnSeq(t, b, h, xp, xsT, xsB, w, h0, y, ysT, ysB, hn, reverse, relu, ws, 0);
+}
+
+// The sequence loop of both kernels (clip: rnnRow).
+// @ts-ignore: decorator
+@inline export function rnnSeq(
+  t: usize, b: usize, h: usize,
+  xp: usize, xsT: usize, xsB: usize,
+  w: usize, h0: usize,
+  y: usize, ysT: usize, ysB: usize,
+  hn: usize, reverse: i32, relu: i32, ws: usize, clip: f32,
+): void {
   assert(t != 0 && b != 0 && h != 0, 'f32_rnn_seq: T, B and H must be >= 1');
   assert(w != 0 && y != 0 && ws != 0, 'f32_rnn_seq: null operand');
   const ns: usize = (h + 3) >> 2; // strips of the packed W_hh
@@ -44,7 +58,7 @@ export function f32_rnn_seq_2x16__wasmsimd(
     const hs = prevStride(s, ysB, h); // bytes between them
     rnnMatvecBatch(ns, h, hp != 0 ? h : 0, w, hp, hs, b, ws, wsr);
     for (let r: usize = 0; r < b; r++) {
-      rnnRow(h, relu, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), y + ((ti * ysT + r * ysB) << 2));
+      rnnRow(h, relu, ws + r * wsr, xp + ((ti * xsT + r * xsB) << 2), y + ((ti * ysT + r * ysB) << 2), clip);
     }
   }
   copyFinal(b, h, y, ysT, ysB, reverse ? 0 : t - 1, hn);

@@ -212,3 +212,14 @@
     if (src != dst) memory.copy(dst, src, h << 2);
   }
 }
+
+// ONNX cell clip of a gate pre-activation: min(max(v, -c), c) when c > 0, else v unchanged. The
+// plain kernels pass the constant 0 (the clamp compiles away); the ONNX variants a runtime value.
+// @ts-ignore: decorator
+@inline export function vclip(v: v128, c: f32): v128 {
+  if (c > 0) {
+    const vc = f32x4.splat(c);
+    return f32x4.min(f32x4.max(v, f32x4.neg(vc)), vc);
+  }
+  return v;
+}

@@ -13,9 +13,35 @@
 @inline export const VBOP_MUL: i32 = 2;
 
 // @ts-ignore: decorator
+@inline export const VBOP_SUB: i32 = 3;
+// @ts-ignore: decorator
+@inline export const VBOP_DIV: i32 = 4;
+// @ts-ignore: decorator
+@inline export const VBOP_MAX: i32 = 5;
+// @ts-ignore: decorator
+@inline export const VBOP_MIN: i32 = 6;
+// Reversed operands (y = b op a) for the non-commutative ops: the scalar form then computes
+// c - a[i] / c / a[i], which the operator needs when the broadcast operand is the first one.
+// @ts-ignore: decorator
+@inline export const VBOP_RSUB: i32 = 7;
+// @ts-ignore: decorator
+@inline export const VBOP_RDIV: i32 = 8;
+// @ts-ignore: decorator
+@inline export const VBOP_PRELU: i32 = 9;
+
+// @ts-ignore: decorator
 @inline function vbop(op: i32, va: v128, vb: v128): v128 {
   if (op == VBOP_ADD) return f32x4.add(va, vb);
   if (op == VBOP_MUL) return f32x4.mul(va, vb);
+  if (op == VBOP_SUB) return f32x4.sub(va, vb);
+  if (op == VBOP_DIV) return f32x4.div(va, vb);
+  // f32x4.max/min propagate NaN (torch.maximum/minimum), unlike pmax/pmin.
+  if (op == VBOP_MAX) return f32x4.max(va, vb);
+  if (op == VBOP_MIN) return f32x4.min(va, vb);
+  if (op == VBOP_RSUB) return f32x4.sub(vb, va);
+  if (op == VBOP_RDIV) return f32x4.div(vb, va);
+  // prelu: a < 0 ? a * b : a (b the slope); NaN passes through.
+  if (op == VBOP_PRELU) return v128.bitselect(f32x4.mul(va, vb), va, f32x4.lt(va, f32x4.splat(0)));
   unreachable();
   return va;
 }

@@ -3,3 +3,11 @@ export { f32_vgelutanh_u8__wasmrelaxedsimd_fma } from './f32-vgelutanh-u8-wasmre
 export { f32_vsigmoid_u8__wasmrelaxedsimd_fma } from './f32-vsigmoid-u8-wasmrelaxedsimd-fma';
 export { f32_vsilu_u8__wasmrelaxedsimd_fma } from './f32-vsilu-u8-wasmrelaxedsimd-fma';
 export { f32_vtanh_u8__wasmrelaxedsimd_fma } from './f32-vtanh-u8-wasmrelaxedsimd-fma';
+export { f32_vexp_u8__wasmrelaxedsimd_fma } from './f32-vexp-u8-wasmrelaxedsimd-fma';
+export { f32_vlog_u8__wasmrelaxedsimd_fma } from './f32-vlog-u8-wasmrelaxedsimd-fma';
+export { f32_verf_u8__wasmrelaxedsimd_fma } from './f32-verf-u8-wasmrelaxedsimd-fma';
+export { f32_vsin_u8__wasmrelaxedsimd_fma } from './f32-vsin-u8-wasmrelaxedsimd-fma';
+export { f32_vcos_u8__wasmrelaxedsimd_fma } from './f32-vcos-u8-wasmrelaxedsimd-fma';
+export { f32_vmish_u8__wasmrelaxedsimd_fma } from './f32-vmish-u8-wasmrelaxedsimd-fma';
+export { f32_velu_u8__wasmrelaxedsimd_fma } from './f32-velu-u8-wasmrelaxedsimd-fma';
+export { f32_vsoftplus_u8__wasmrelaxedsimd_fma } from './f32-vsoftplus-u8-wasmrelaxedsimd-fma';

@@ -7,7 +7,7 @@
  * wall time on a shared machine. --peers adds tfjs-backend-wasm (1 thread, NHWC, fused bias) on
  * the same shapes. The full peer table belongs to `npm run bench`.
  */
-import { createEngine, Tensor, F, setEngine, type BuildName } from '../../src/entries/node.js';
+import { createEngine, Tensor, F, setEngine, type BuildName } from '../../src/internal.js';
 import { planConv2d, type ConvSpec } from '../../src/ops/conv2d.js';
 
 interface Shape { name: string; c: number; h: number; w: number; o: number; k: number; s: number; p: number; groups: number }

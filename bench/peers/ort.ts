@@ -19,10 +19,16 @@ export interface OrtPeer {
   version: string;
   /** The file that was loaded, as documented above. */
   entry: string;
+  /** Threads of the sessions this peer creates (intraOpNumThreads; default 1). */
+  threads?: number;
 }
 
-export async function loadOrt(): Promise<OrtPeer> {
-  ort.env.wasm.numThreads = 1;
+/**
+ * `maxThreads` > 1 starts onnxruntime-web's thread pool (env.wasm.numThreads, read once when its
+ * wasm initializes); each session then takes its own intraOpNumThreads (1 for the `ort` rows).
+ */
+export async function loadOrt(maxThreads = 1): Promise<OrtPeer> {
+  ort.env.wasm.numThreads = maxThreads;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
   return { ort, version: ort.env.versions.web ?? '?', entry: 'dist/ort.node.min.mjs + ort-wasm-simd-threaded.wasm' };
@@ -46,7 +52,7 @@ export async function ortCase(
     session = await peer.ort.InferenceSession.create(model, {
       executionProviders: ['wasm'],
       graphOptimizationLevel: 'all',
-      intraOpNumThreads: 1,
+      intraOpNumThreads: peer.threads ?? 1,
       interOpNumThreads: 1,
     });
   } catch (e) {

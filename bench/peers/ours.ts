@@ -2,16 +2,23 @@
  * Our side: one simdnn engine per build (simd, relaxed) through the public API, plus the feature
  * checks that let a workload say "not implemented" until the operator lands on main.
  */
-import { F, Tensor, createEngine, detectFeatures, nn, setEngine, type BuildName, type Engine } from '../../src/entries/node.js';
+import { F, Tensor, createEngine, detectFeatures, nn, setEngine, type BuildName, type Engine } from '../../src/internal.js';
 import { NotAvailable, type Prepared } from '../workloads/types.js';
 
-/** The builds asked for that this runtime can run, each as its own engine. */
-export async function loadOurs(builds: readonly BuildName[]): Promise<Map<BuildName, Engine>> {
-  const out = new Map<BuildName, Engine>();
+/**
+ * The builds asked for that this runtime can run, each as its own engine per thread count:
+ * keyed by the build name for 1 thread ('simd'), `<build>-t<n>` for n threads ('simd-t2').
+ */
+export async function loadOurs(builds: readonly BuildName[], threads: readonly number[] = [1]): Promise<Map<string, Engine>> {
+  const out = new Map<string, Engine>();
   const f = detectFeatures();
   for (const b of builds) {
     if (b === 'relaxed' && !f.relaxedSimd) continue;
-    out.set(b, await createEngine({ simd: b === 'relaxed' ? 'relaxed' : 'simd', debug: b === 'debug' }));
+    for (const n of threads) {
+      const e = await createEngine({ simd: b === 'relaxed' ? 'relaxed' : 'simd', debug: b === 'debug', threads: n });
+      if (n > 1 && e.info().threads !== n) throw new Error(`bench: ${b} with ${n} threads runs on ${e.info().threadsReason}`);
+      out.set(n === 1 ? b : `${b}-t${n}`, e);
+    }
   }
   return out;
 }

@@ -4,16 +4,15 @@
  * for the packaged builds; a build that was not imported is located by `fallback`, if any.
  */
 import { makeEntry, type EntryFunctions } from '../runtime/entry.js';
-import type { BuildName } from '../runtime/engine.js';
 import { InitError } from '../runtime/errors.js';
-import type { WasmSource } from '../runtime/loader.js';
+import type { WasmFile, WasmSource } from '../runtime/loader.js';
 
-export type CompiledBuilds = Partial<Record<BuildName, WebAssembly.Module>>;
+export type CompiledBuilds = Partial<Record<WasmFile, WebAssembly.Module>>;
 
 export function compiledEntry(
   modules: CompiledBuilds,
   runtime: string,
-  fallback?: (build: BuildName) => WasmSource | Promise<WasmSource>,
+  fallback?: (build: WasmFile) => WasmSource | Promise<WasmSource>,
 ): EntryFunctions {
   return makeEntry({
     locate: (build) => {

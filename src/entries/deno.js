@@ -7,10 +7,12 @@
  */
 import source simd from '../../wasm/simdnn-simd.wasm';
 import source relaxed from '../../wasm/simdnn-relaxed.wasm';
+import source simdThreads from '../../wasm/simdnn-simd-threads.wasm';
+import source relaxedThreads from '../../wasm/simdnn-relaxed-threads.wasm';
 import { compiledEntry } from './compiled.js';
 export * from '../api.js';
 
-const entry = compiledEntry({ simd, relaxed }, 'deno', () => fetch(new URL('../../wasm/simdnn-debug.wasm', import.meta.url)));
+const entry = compiledEntry({ simd, relaxed, 'simd-threads': simdThreads, 'relaxed-threads': relaxedThreads }, 'deno', () => fetch(new URL('../../wasm/simdnn-debug.wasm', import.meta.url)));
 
 export const init = entry.init;
 export const initSync = entry.initSync;

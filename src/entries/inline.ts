@@ -18,8 +18,8 @@ function decode(b64: string): Uint8Array {
 
 const entry = makeEntry({
   locate: (build) => {
-    if (build === 'debug') {
-      throw new InitError("simdnn/inline does not embed the debug build: use the default 'simdnn' entry for init({ debug: true })");
+    if (build !== 'simd' && build !== 'relaxed') {
+      throw new InitError(`simdnn/inline does not embed the ${build} build: use the default 'simdnn' entry for it`);
     }
     return decode(data[build]);
   },

@@ -5,15 +5,17 @@
  * see engine.dispose()) instantiate the same WebAssembly.Module instead of compiling again.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { makeEntry } from '../runtime/entry.js';
-import { WASM_FILES, compileError } from '../runtime/loader.js';
-import type { BuildName } from '../runtime/engine.js';
+import { WASM_FILES, compileError, type WasmFile } from '../runtime/loader.js';
+import { nodeSpawner } from '../threads/spawn-node.js';
+import { webSpawner } from '../threads/spawn-web.js';
 export * from '../api.js';
 
 const wasmDir = new URL('../../wasm/', import.meta.url);
-const compiled = new Map<BuildName, Promise<WebAssembly.Module>>();
+const compiled = new Map<WasmFile, Promise<WebAssembly.Module>>();
 
-function packaged(build: BuildName): Promise<WebAssembly.Module> {
+function packaged(build: WasmFile): Promise<WebAssembly.Module> {
   let m = compiled.get(build);
   if (!m) {
     const file = new URL(WASM_FILES[build], wasmDir);
@@ -31,6 +33,9 @@ const entry = makeEntry({
     if (/^https?:/.test(s)) return fetch(s);
     return readFile(s.startsWith('file:') ? new URL(s) : s);
   },
+  // Bun shares this entry: it runs the pool on its Web Workers, Node on worker_threads.
+  spawnWorker: typeof (globalThis as { Bun?: unknown }).Bun !== 'undefined' ? webSpawner() : nodeSpawner,
+  cores: () => availableParallelism(),
 });
 
 export const init = entry.init;

@@ -11,7 +11,7 @@
  *   loadSafetensors(bytes)                  -> Record<name, Tensor>            (sync)
  *   await loadSafetensors(response | stream, { onProgress })                  (async)
  *   parseSafetensors(bytes) / await readSafetensors(source) -> { tensors, metadata }
- *   saveSafetensors(stateDict, { metadata, floatDtype }) -> Uint8Array
+ *   saveSafetensors(stateDict, { metadata, floatDtype }) -> Uint8Array<ArrayBuffer>
  */
 import { Tensor, type DType } from '../tensor.js';
 import { Engine, getEngine } from '../runtime/engine.js';
@@ -164,9 +164,11 @@ export function loadSafetensors(
 /**
  * Serialises a state dict (e.g. `module.stateDict()`) to .safetensors bytes that
  * `safetensors.torch.load_file` reads. Tensors are stored by decreasing element size (8-byte,
- * 4-byte, 2-byte, 1-byte), in insertion order within a size.
+ * 4-byte, 2-byte, 1-byte), in insertion order within a size. The bytes are a fresh
+ * `Uint8Array<ArrayBuffer>` (not a view of wasm memory), usable as is as a `Response`/`Blob` body
+ * or written to a file.
  */
-export function saveSafetensors(stateDict: Record<string, Tensor>, options: SaveSafetensorsOptions = {}): Uint8Array {
+export function saveSafetensors(stateDict: Record<string, Tensor>, options: SaveSafetensorsOptions = {}): Uint8Array<ArrayBuffer> {
   const floatDtype = options.floatDtype ?? 'F32';
   if (!['F32', 'F16', 'BF16'].includes(floatDtype)) throw new ArgumentError(`saveSafetensors: floatDtype must be 'F32', 'F16' or 'BF16', got ${JSON.stringify(floatDtype)}`);
   const items = Object.entries(stateDict).map(([name, t]) => {

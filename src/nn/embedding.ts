@@ -8,7 +8,7 @@
 import { Module } from './module.js';
 import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
-import { ArgumentError } from '../runtime/errors.js';
+import { ArgumentError, DTypeError, fmtShape } from '../runtime/errors.js';
 import { expectTensor } from '../ops/check.js';
 
 export interface EmbeddingOptions {
@@ -55,6 +55,12 @@ export class Embedding extends Module {
 
   forward(ids: Tensor): Tensor {
     this.checkLive();
+    if (ids instanceof Tensor && ids.dtype !== 'int64' && ids.dtype !== 'int32') {
+      throw new DTypeError(
+        `Embedding: input must hold token ids as int64 or int32, got ${ids.dtype} (shape ${fmtShape(ids.shape)}): ` +
+          "create it with Tensor.from(ids, shape, 'int64')",
+      );
+    }
     expectTensor('Embedding', 'input', ids, ['int64', 'int32']);
     const out = Tensor.empty([...ids.shape, this.embeddingDim], 'float32', this.engine);
     if (ids.numel === 0) return out;

@@ -16,7 +16,7 @@ import { BatchNorm2d } from './batchnorm.js';
 import { ArgumentError } from '../runtime/errors.js';
 import { bnScaleShift } from '../ops/batchnorm.js';
 
-/** A new Conv2d computing bn(conv(x)) in eval mode. The inputs are not changed. */
+/** @internal A new Conv2d computing bn(conv(x)) in eval mode. The inputs are not changed. */
 export function fuseConvBnEval(conv: Conv2d, bn: BatchNorm2d): Conv2d {
   if (bn.numFeatures !== conv.outChannels) {
     throw new ArgumentError(`fuseConvBnEval: BatchNorm2d has ${bn.numFeatures} features, expected the conv's out_channels ${conv.outChannels}`);
@@ -39,18 +39,19 @@ export function fuseConvBnEval(conv: Conv2d, bn: BatchNorm2d): Conv2d {
   return fused;
 }
 
+/** @internal */
 export interface FoldOptions {
   /** Fold Conv2d -> BatchNorm2d pairs (default true). */
   foldBatchNorm?: boolean;
 }
 
-/** A forward plan: the modules to run in order, and the fused ones it owns. */
+/** @internal A forward plan: the modules to run in order, and the fused ones it owns. */
 export interface FoldedPlan {
   steps: Module[];
   owned: Conv2d[];
 }
 
-/** The modules to run in order, with each Conv2d -> BatchNorm2d pair folded into one fused Conv2d. */
+/** @internal The modules to run in order, with each Conv2d -> BatchNorm2d pair folded into one fused Conv2d. */
 export function planFoldedForward(modules: readonly Module[], options: FoldOptions = {}): FoldedPlan {
   const steps: Module[] = [];
   const owned: Conv2d[] = [];
@@ -69,6 +70,7 @@ export function planFoldedForward(modules: readonly Module[], options: FoldOptio
   return { steps, owned };
 }
 
+/** @internal Disposes the fused modules a plan owns. */
 export function disposeFoldedPlan(plan: FoldedPlan): void {
   for (const m of plan.owned) m.dispose();
   plan.owned.length = 0;

@@ -368,8 +368,14 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 
 function copyInto(dst: Tensor, v: StateValue): void {
   if (v instanceof Tensor) {
-    if (v.dtype === dst.dtype) dst.bytes().set(v.bytes());
-    else copyValues(dst, v.dtype === 'float16' ? v.toFloat32Array() : (v.data() as ArrayLike<number> | BigInt64Array));
+    if (v.dtype === dst.dtype) {
+      const c = v.contiguous(); // a strided view is copied dense first
+      try {
+        dst.bytes().set(c.bytes());
+      } finally {
+        c.dispose();
+      }
+    } else copyValues(dst, v.dtype === 'float16' ? v.toFloat32Array() : (v.toTypedArray() as ArrayLike<number> | BigInt64Array));
   } else {
     copyValues(dst, v.data);
   }

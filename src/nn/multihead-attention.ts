@@ -341,10 +341,10 @@ export class MultiheadAttention extends Module {
         keyPadding = { ptr: kpm.ptr, sb: S };
       } else {
         // Float key padding: fold it with the attention mask into one additive [N, H, L, S] mask.
+        const kd = kpm.toTypedArray() as Float32Array; // copies (the masks may be strided views), before any view below
+        const ad = am ? am.toTypedArray() : null;
         const m = alloc(N * H * L * S);
         const view = this.engine.arena.f32(m, N * H * L * S);
-        const kd = kpm.data<'float32'>();
-        const ad = am ? am.data() : null;
         for (let b = 0; b < N; b++) for (let h = 0; h < H; h++) for (let i = 0; i < L; i++) for (let j = 0; j < S; j++) {
           let x = kd[b * S + j];
           if (ad && mask) {

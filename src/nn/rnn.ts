@@ -54,6 +54,7 @@ export interface LSTMOptions extends RNNBaseOptions {
 }
 
 /**
+ * @internal
  * The four parameters of one recurrent direction, PyTorch's shapes and default init U(-k, k),
  * k = 1/sqrt(hidden), handed to `register(name, tensor)` (names without the layer suffix).
  */
@@ -81,6 +82,7 @@ export function makeRecurrentParams(
 export class RNNState {
   private disposed = false;
 
+  /** @internal States come from initState(). */
   constructor(
     /** [numLayers, B, H]: the hidden state of every layer, updated by each step. */
     readonly h: Tensor,
@@ -252,7 +254,7 @@ export abstract class RNNBase extends Module {
     const e = input.engine;
     const stateShape = unbatched ? [LD, H] : [LD, B, H];
     const outShape = unbatched ? [T, D * H] : this.batchFirst ? [B, T, D * H] : [T, B, D * H];
-    const bytes = runScratchBytes(this.mode, H, this.numLayers, D, T, B, this.quantized);
+    const bytes = runScratchBytes(this.mode, H, this.numLayers, D, T, B, false, this.quantized);
     const a = e.arena;
     let xp = 0; // arena pointers are never 0 (the heap starts above it)
     let mid = 0;
@@ -304,7 +306,7 @@ export abstract class RNNBase extends Module {
     const e = this.engine;
     const H = this.hiddenSize;
     const L = this.numLayers;
-    const bytes = runScratchBytes(this.mode, H, L, 1, 1, batch, this.quantized);
+    const bytes = runScratchBytes(this.mode, H, L, 1, 1, batch, false, this.quantized);
     const a = e.arena;
     return owning((own) => {
       const block = (n: number) => {

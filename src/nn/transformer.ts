@@ -1,5 +1,6 @@
 /**
- * nn.TransformerEncoderLayer, nn.TransformerEncoder and nn.TransformerDecoderLayer as PyTorch's in
+ * nn.TransformerEncoderLayer, nn.TransformerEncoder, nn.TransformerDecoderLayer, nn.TransformerDecoder
+ * and nn.Transformer as PyTorch's in
  * eval mode (dropout inactive; the `dropout` option is accepted and ignored), on PyTorch's regular
  * path (not the nested-tensor fast path: outputs at padded positions are ordinary values).
  *
@@ -10,7 +11,8 @@
  *   decoder pre-norm: x = x + SA(norm1(x)); x = x + CA(norm2(x), memory); x = x + FF(norm3(x))
  *
  * Submodule names (and so state_dict keys) are PyTorch's: self_attn, multihead_attn, linear1,
- * linear2, norm1, norm2, norm3; TransformerEncoder holds layers.N and an optional norm. Masks use
+ * linear2, norm1, norm2, norm3; TransformerEncoder and TransformerDecoder hold layers.N and an
+ * optional norm; Transformer holds encoder and decoder (each with a final norm). Masks use
  * nn.MultiheadAttention's polarity (True = masked).
  */
 import { Module } from './module.js';
@@ -19,9 +21,9 @@ import { Linear } from './linear.js';
 import { LayerNorm } from './normalization.js';
 import { MultiheadAttention } from './multihead-attention.js';
 import { Dropout } from './identity.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
-import { ArgumentError } from '../runtime/errors.js';
+import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { add } from '../ops/binary.js';
 import { expectNumber } from '../ops/check.js';
 
@@ -190,23 +192,28 @@ export class TransformerEncoder extends Module {
 
   forward(src: Tensor, options: EncoderForwardOptions = {}): Tensor {
     this.checkLive();
-    let x = src;
-    const step = (f: (t: Tensor) => Tensor): void => {
-      let y: Tensor;
-      try {
-        y = f(x);
-      } finally {
-        if (x !== src) x.dispose(); // also on a throw mid-stack: no intermediate outlives the call
-      }
-      x = y;
-    };
-    for (const layer of this.layers) {
-      step((t) => layer.forward(t, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal }));
-    }
-    const norm = this.norm;
-    if (norm) step((t) => norm.forward(t));
-    return x;
+    return runStack(src, this.layers, this.norm, (layer, t) => layer.forward(t, { srcMask: options.mask, srcKeyPaddingMask: options.srcKeyPaddingMask, isCausal: options.isCausal }));
   }
+}
+
+/**
+ * x = layer_N(...layer_1(src)), then the optional norm; each intermediate is freed as soon as the
+ * next exists (also on a throw mid-stack: no intermediate outlives the call). src is not freed.
+ */
+function runStack<L>(src: Tensor, layers: Iterable<L>, norm: LayerNorm | null, f: (layer: L, x: Tensor) => Tensor): Tensor {
+  let x = src;
+  const step = (g: (t: Tensor) => Tensor): void => {
+    let y: Tensor;
+    try {
+      y = g(x);
+    } finally {
+      if (x !== src) x.dispose();
+    }
+    x = y;
+  };
+  for (const layer of layers) step((t) => f(layer, t));
+  if (norm) step((t) => norm.forward(t));
+  return x;
 }
 
 export interface DecoderLayerForwardOptions {
@@ -238,6 +245,13 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
     this.registerDropouts(3);
   }
 
+  /** A new layer with the same configuration and a copy of the parameters (PyTorch deep-copies). */
+  clone(): TransformerDecoderLayer {
+    const c = new TransformerDecoderLayer(this.dModel, this.nhead, this.cfg, this.engine);
+    c.loadStateDict(this.stateDict());
+    return c;
+  }
+
   forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {
     this.checkLive();
     const sa = (x: Tensor): Tensor =>
@@ -257,5 +271,118 @@ export class TransformerDecoderLayer extends TransformerLayerBase {
     const x1 = this.residual(tgt, this.norm1, sa);
     const x2 = freeing([x1], () => this.residual(x1, this.norm2, ca));
     return freeing([x2], () => this.residual(x2, this.norm3, (x) => this.feedForward(x)));
+  }
+}
+
+/** nn.TransformerDecoder(decoderLayer, numLayers, { norm }): numLayers copies (layers.N) and an optional norm. */
+export class TransformerDecoder extends Module {
+  readonly layers: ModuleList<TransformerDecoderLayer>;
+  readonly norm: LayerNorm | null;
+
+  constructor(decoderLayer: TransformerDecoderLayer, numLayers: number, options: { norm?: LayerNorm | null } = {}, engine?: Engine) {
+    super(engine);
+    if (!Number.isInteger(numLayers) || numLayers < 1) throw new ArgumentError(`TransformerDecoder: numLayers must be an integer >= 1, got ${numLayers}`);
+    this.layers = this.registerModule('layers', new ModuleList(Array.from({ length: numLayers }, () => decoderLayer.clone())));
+    this.norm = options.norm ? this.registerModule('norm', options.norm) : null;
+  }
+
+  /** forward(tgt, memory, { tgtMask, memoryMask, tgtKeyPaddingMask, memoryKeyPaddingMask, tgtIsCausal, memoryIsCausal }). */
+  forward(tgt: Tensor, memory: Tensor, options: DecoderLayerForwardOptions = {}): Tensor {
+    this.checkLive();
+    return runStack(tgt, this.layers, this.norm, (layer, t) => layer.forward(t, memory, options));
+  }
+}
+
+export interface TransformerOptions extends TransformerLayerOptions {
+  /** Model width (default 512). */
+  dModel?: number;
+  /** Attention heads (default 8). */
+  nhead?: number;
+  numEncoderLayers?: number;
+  numDecoderLayers?: number;
+  /** Replaces the default encoder (its parameters then come from it, under `encoder.`). */
+  customEncoder?: Module & { forward(src: Tensor, options?: EncoderForwardOptions): Tensor };
+  customDecoder?: Module & { forward(tgt: Tensor, memory: Tensor, options?: DecoderLayerForwardOptions): Tensor };
+}
+
+export interface TransformerForwardOptions {
+  srcMask?: Tensor | null;
+  tgtMask?: Tensor | null;
+  memoryMask?: Tensor | null;
+  srcKeyPaddingMask?: Tensor | null;
+  tgtKeyPaddingMask?: Tensor | null;
+  memoryKeyPaddingMask?: Tensor | null;
+  srcIsCausal?: boolean;
+  tgtIsCausal?: boolean;
+  memoryIsCausal?: boolean;
+}
+
+/**
+ * nn.Transformer({ dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6,
+ * dimFeedforward = 2048, dropout, activation, customEncoder, customDecoder, layerNormEps,
+ * batchFirst, normFirst, bias }): an encoder (TransformerEncoder with a final LayerNorm) and a
+ * decoder (TransformerDecoder with a final LayerNorm), keys encoder.layers.N..., encoder.norm.*,
+ * decoder.layers.N..., decoder.norm.*, as PyTorch.
+ */
+export class Transformer extends Module {
+  readonly encoder: Module & { forward(src: Tensor, options?: EncoderForwardOptions): Tensor };
+  readonly decoder: Module & { forward(tgt: Tensor, memory: Tensor, options?: DecoderLayerForwardOptions): Tensor };
+  readonly dModel: number;
+  readonly nhead: number;
+  readonly batchFirst: boolean;
+
+  constructor(options: TransformerOptions = {}, engine?: Engine) {
+    super(engine);
+    const { dModel = 512, nhead = 8, numEncoderLayers = 6, numDecoderLayers = 6, customEncoder, customDecoder, ...layerOpts } = options;
+    const cfg = resolve('Transformer', layerOpts);
+    this.dModel = dModel;
+    this.nhead = nhead;
+    this.batchFirst = cfg.batchFirst;
+    const norm = () => new LayerNorm(dModel, { eps: cfg.layerNormEps, bias: cfg.bias }, engine);
+    if (customEncoder) this.encoder = this.registerModule('encoder', customEncoder);
+    else {
+      const layer = new TransformerEncoderLayer(dModel, nhead, cfg, engine);
+      try {
+        this.encoder = this.registerModule('encoder', new TransformerEncoder(layer, numEncoderLayers, { norm: norm() }, engine));
+      } finally {
+        layer.dispose();
+      }
+    }
+    if (customDecoder) this.decoder = this.registerModule('decoder', customDecoder);
+    else {
+      const layer = new TransformerDecoderLayer(dModel, nhead, cfg, engine);
+      try {
+        this.decoder = this.registerModule('decoder', new TransformerDecoder(layer, numDecoderLayers, { norm: norm() }, engine));
+      } finally {
+        layer.dispose();
+      }
+    }
+  }
+
+  /** memory = encoder(src), output = decoder(tgt, memory): src [S, N, E] and tgt [T, N, E] (batch first: [N, S, E], [N, T, E]). */
+  forward(src: Tensor, tgt: Tensor, options: TransformerForwardOptions = {}): Tensor {
+    this.checkLive();
+    const b = this.batchFirst ? 0 : 1;
+    if (src.ndim === 3 && tgt.ndim === 3 && src.shape[b] !== tgt.shape[b]) throw new ShapeError(`Transformer: the batch number of src (${fmtShape(src.shape)}) and tgt (${fmtShape(tgt.shape)}) must be equal`);
+    if (src.shape[src.ndim - 1] !== this.dModel || tgt.shape[tgt.ndim - 1] !== this.dModel) {
+      throw new ShapeError(`Transformer: the feature number of src (${fmtShape(src.shape)}) and tgt (${fmtShape(tgt.shape)}) must be equal to d_model=${this.dModel}`);
+    }
+    const memory = this.encoder.forward(src, { mask: options.srcMask, srcKeyPaddingMask: options.srcKeyPaddingMask, isCausal: options.srcIsCausal });
+    try {
+      return this.decoder.forward(tgt, memory, {
+        tgtMask: options.tgtMask, memoryMask: options.memoryMask, tgtKeyPaddingMask: options.tgtKeyPaddingMask,
+        memoryKeyPaddingMask: options.memoryKeyPaddingMask, tgtIsCausal: options.tgtIsCausal, memoryIsCausal: options.memoryIsCausal,
+      });
+    } finally {
+      memory.dispose();
+    }
+  }
+
+  /** Transformer.generate_square_subsequent_mask(sz): float [sz, sz], -inf above the diagonal, 0 elsewhere. */
+  static generateSquareSubsequentMask(sz: number, engine?: Engine): Tensor {
+    if (!Number.isInteger(sz) || sz < 1) throw new ArgumentError(`Transformer.generateSquareSubsequentMask: sz must be an integer >= 1, got ${sz}`);
+    const m = new Float32Array(sz * sz);
+    for (let i = 0; i < sz; i++) m.fill(-Infinity, i * sz + i + 1, (i + 1) * sz);
+    return Tensor.from(m, [sz, sz], 'float32', engine);
   }
 }

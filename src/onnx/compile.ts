@@ -9,7 +9,8 @@
 import type { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { OnnxError } from '../runtime/errors.js';
-import type { OnnxGraph, OnnxNode, OpContext, OpDef, PreparedOp } from './node.js';
+import type { OnnxGraph, OnnxNode, OpContext, OpDef, PreparedOp, ValueType } from './node.js';
+import { inferTypes } from './infer.js';
 import { freeNames, subgraphs, validateGraph } from './graph.js';
 import { tensorFromData } from './values.js';
 
@@ -22,6 +23,8 @@ export interface Step {
   reads: string[];
   /** Computed once per input-shape signature (reads only constants and shape-derived values). */
   perSignature: boolean;
+  /** Input positions the prepared op absorbed (their constants were freed): run gets null there. */
+  absorbed: ReadonlySet<number>;
 }
 
 /** Ops whose output shapes depend on input values, not only on input shapes. */
@@ -57,6 +60,8 @@ export class CompiledGraph {
   readonly outputs: string[];
   /** name -> index of the last step that reads it. */
   readonly lastUse = new Map<string, number>();
+  /** Static types of the values inference reached (infer.ts). */
+  types = new Map<string, ValueType>();
   private disposed = false;
 
   constructor(
@@ -95,6 +100,10 @@ export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, 
   const cg = new CompiledGraph(g, engine);
   try {
     for (const t of g.initializers) {
+      if (t.preloaded) {
+        cg.consts.set(t.name, t.preloaded);
+        continue;
+      }
       if (t.external && !t.bytes.byteLength && t.dims.reduce((a, b) => a * b, 1) > 0) {
         throw new OnnxError(`onnx: initializer ${JSON.stringify(t.name)} has external data (${t.external.location}) that was not provided: pass options.externalData`);
       }
@@ -114,17 +123,13 @@ export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, 
         foldNode(cg, node, op, { ...ctx, opset });
         continue;
       }
-      cg.steps.push({ node, op, opset, prepared: null, reads, perSignature: false });
+      cg.steps.push({ node, op, opset, prepared: null, reads, perSignature: false, absorbed: new Set() });
     }
-    dropUnread(cg, outer);
-    for (const s of cg.steps) {
-      if (!s.op.prepare) continue;
-      const consts = s.node.inputs.map((i) => (i ? (cg.consts.get(i) ?? null) : null));
-      if (consts.every((c) => c === null)) continue;
-      s.prepared = s.op.prepare(s.node, consts, { engine, opset: s.opset });
-    }
+    dropUnread(cg);
     markPerSignature(cg);
     cg.steps.forEach((s, k) => s.reads.forEach((i) => cg.lastUse.set(i, k)));
+    cg.types = inferTypes(cg);
+    prepareSteps(cg);
     return cg;
   } catch (e) {
     cg.dispose();
@@ -150,11 +155,41 @@ function foldNode(cg: CompiledGraph, node: OnnxNode, op: OpDef, ctx: OpContext):
   });
 }
 
+/**
+ * Prepares every step that can be (packed weights), and frees each constant as soon as all its
+ * readers are prepared ops that absorb it at the positions they read it: the unpacked copy is not
+ * needed any more, so the weights are never held twice (peak: the weights plus one packed tensor).
+ */
+function prepareSteps(cg: CompiledGraph): void {
+  const keep = new Set<string>(cg.outputs);
+  const pending = new Map<string, number>(); // constant -> readers not yet prepared-and-absorbing
+  for (const s of cg.steps) {
+    const direct = new Set(s.node.inputs);
+    for (const i of s.reads) if (!direct.has(i)) keep.add(i); // read by a sub-graph
+    for (const i of s.node.inputs) if (i && cg.consts.has(i)) pending.set(i, (pending.get(i) ?? 0) + 1);
+  }
+  const absorbing = new Map<string, [Step, number][]>();
+  for (const s of cg.steps) {
+    const consts = s.node.inputs.map((i) => (i ? (cg.consts.get(i) ?? null) : null));
+    if (!s.op.prepare || consts.every((c) => c === null)) continue;
+    s.prepared = s.op.prepare(s.node, consts, { engine: cg.engine, opset: s.opset });
+    s.node.inputs.forEach((name, k) => {
+      if (!consts[k] || !s.prepared?.absorbs?.includes(k)) return;
+      absorbing.set(name, [...(absorbing.get(name) ?? []), [s, k]]);
+      const left = pending.get(name)! - 1;
+      pending.set(name, left);
+      if (left > 0 || keep.has(name)) return;
+      for (const [u, j] of absorbing.get(name)!) (u.absorbed as Set<number>).add(j);
+      consts[k]!.dispose();
+      cg.consts.delete(name);
+    });
+  }
+}
+
 /** Frees constants no remaining step, sub-graph or output reads (inputs of folded nodes only). */
-function dropUnread(cg: CompiledGraph, outer: ReadonlySet<string>): void {
+function dropUnread(cg: CompiledGraph): void {
   const read = new Set<string>(cg.outputs);
   for (const s of cg.steps) for (const i of s.reads) read.add(i);
-  void outer;
   for (const [name, t] of cg.consts) {
     if (!read.has(name)) {
       t.dispose();

@@ -11,6 +11,7 @@ import { getEngine, type Engine } from '../runtime/engine.js';
 import { ArgumentError, OnnxError } from '../runtime/errors.js';
 import type { OnnxGraph, OnnxTensorData } from './node.js';
 import { decodeModel, fileBytesToDtype } from './proto.js';
+import { ByteStream, decodeModelStream } from './stream.js';
 import { compileGraph } from './compile.js';
 import { OnnxModel } from './model.js';
 
@@ -82,11 +83,6 @@ function checkLocation(location: string): void {
   }
 }
 
-function compile(bytes: Uint8Array, proto: ReturnType<typeof decodeModel>, engine: Engine, extraBytes: number): OnnxModel {
-  const cg = compileGraph(proto.graph, proto.opsets, engine);
-  return new OnnxModel(cg, proto, bytes.byteLength + extraBytes);
-}
-
 /** Loads a model from its bytes, synchronously (external data only as bytes in options.externalData). */
 export function loadOnnxSync(bytes: Uint8Array | ArrayBuffer, options: LoadOnnxOptions = {}): OnnxModel {
   const b = asBytes(bytes, 'loadOnnxSync(bytes)');
@@ -105,24 +101,56 @@ export function loadOnnxSync(bytes: Uint8Array | ArrayBuffer, options: LoadOnnxO
   }
   const extra = fillExternal(ext, files);
   options.onProgress?.({ loadedBytes: b.byteLength, totalBytes: b.byteLength, phase: 'compile' });
-  const m = compile(b, proto, engine, extra);
+  const m = new OnnxModel(compileGraph(proto.graph, proto.opsets, engine), proto, b.byteLength + extra);
   options.onProgress?.({ loadedBytes: b.byteLength, totalBytes: b.byteLength, phase: 'done' });
   return m;
 }
 
-/** Loads a model from bytes, a Response, a ReadableStream, a URL or a path (Node, Deno, Bun). */
+/**
+ * Loads a model from bytes, a Response, a ReadableStream, a URL or a path (Node, Deno, Bun).
+ * Streams (and files, where the runtime can stream them) are decoded as they arrive, large
+ * initializers written straight into wasm memory (stream.ts): the file is never held whole.
+ */
 export async function loadOnnx(source: OnnxSource, options: LoadOnnxOptions = {}): Promise<OnnxModel> {
   const engine = options.engine ?? getEngine();
-  const { bytes, base } = await readSource(source, options.onProgress);
-  const proto = decodeModel(bytes);
-  const ext = externalTensors(proto.graph);
-  const files = new Map<string, Uint8Array>();
-  for (const loc of locations(ext)) files.set(loc, await externalFile(loc, options.externalData, base));
-  const extra = fillExternal(ext, files);
-  options.onProgress?.({ loadedBytes: bytes.byteLength, totalBytes: bytes.byteLength, phase: 'compile' });
-  const m = compile(bytes, proto, engine, extra);
-  options.onProgress?.({ loadedBytes: bytes.byteLength, totalBytes: bytes.byteLength, phase: 'done' });
-  return m;
+  const onProgress = options.onProgress;
+  const src = await openSource(source);
+  let proto: ReturnType<typeof decodeModel>;
+  let fileBytes: number;
+  if (src.bytes) {
+    proto = decodeModel(src.bytes);
+    fileBytes = src.bytes.byteLength;
+    onProgress?.({ loadedBytes: fileBytes, totalBytes: fileBytes, phase: 'read' });
+  } else {
+    const reader = src.stream!.getReader();
+    const bs = new ByteStream(
+      async () => {
+        const r = await reader.read();
+        return r.done ? null : asBytes(r.value, 'a stream chunk');
+      },
+      (pos) => onProgress?.({ loadedBytes: pos, totalBytes: src.total, phase: 'read' }),
+    );
+    try {
+      proto = await decodeModelStream(bs, engine);
+    } catch (e) {
+      await reader.cancel().catch(() => undefined);
+      throw e;
+    }
+    fileBytes = bs.pos;
+  }
+  try {
+    const ext = externalTensors(proto.graph);
+    const files = new Map<string, Uint8Array>();
+    for (const loc of locations(ext)) files.set(loc, await externalFile(loc, options.externalData, src.base));
+    const extra = fillExternal(ext, files);
+    onProgress?.({ loadedBytes: fileBytes, totalBytes: fileBytes, phase: 'compile' });
+    const m = new OnnxModel(compileGraph(proto.graph, proto.opsets, engine), proto, fileBytes + extra);
+    onProgress?.({ loadedBytes: fileBytes, totalBytes: fileBytes, phase: 'done' });
+    return m;
+  } catch (e) {
+    for (const t of proto.graph.initializers) t.preloaded?.dispose(); // the ones compile did not take over
+    throw e;
+  }
 }
 
 async function externalFile(loc: string, ext: LoadOnnxOptions['externalData'], base: URL | string | null): Promise<Uint8Array> {
@@ -132,10 +160,9 @@ async function externalFile(loc: string, ext: LoadOnnxOptions['externalData'], b
   if (src === undefined) {
     if (base === null) throw new OnnxError(`onnx: external data ${JSON.stringify(loc)} is not in options.externalData`);
     checkLocation(loc);
-    const at = typeof base === 'string' ? joinPath(base, loc) : new URL(loc, base);
-    return (await readSource(at)).bytes;
+    return readAll(await openSource(typeof base === 'string' ? joinPath(base, loc) : new URL(loc, base)));
   }
-  if (typeof Response === 'function' && src instanceof Response) return (await readSource(src)).bytes;
+  if (typeof Response === 'function' && src instanceof Response) return readAll(await openSource(src));
   return asBytes(src, `externalData[${JSON.stringify(loc)}]`);
 }
 
@@ -146,6 +173,7 @@ function joinPath(file: string, loc: string): string {
 
 interface NodeFs {
   promises: { readFile(p: string | URL): Promise<Uint8Array> };
+  openAsBlob?(p: string | URL): Promise<Blob>;
 }
 
 function nodeFs(): NodeFs | null {
@@ -153,39 +181,49 @@ function nodeFs(): NodeFs | null {
   return (p?.getBuiltinModule?.('node:fs') as NodeFs | undefined) ?? null;
 }
 
-/** The whole file as bytes, plus where relative external data lives (a URL, a path, or null). */
-async function readSource(source: OnnxSource, onProgress?: LoadOnnxOptions['onProgress']): Promise<{ bytes: Uint8Array; base: URL | string | null }> {
-  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return { bytes: asBytes(source, 'source'), base: null };
+interface Opened {
+  bytes?: Uint8Array;
+  stream?: ReadableStream<Uint8Array>;
+  /** Announced size (Content-Length, file size), 0 when unknown. */
+  total: number;
+  /** Where relative external data lives (a URL, a path, or null). */
+  base: URL | string | null;
+}
+
+/** Opens a source: bytes as they are, everything else as a stream. */
+async function openSource(source: OnnxSource): Promise<Opened> {
+  if (source instanceof Uint8Array || source instanceof ArrayBuffer) return { bytes: asBytes(source, 'source'), total: 0, base: null };
   if (typeof source === 'string' || source instanceof URL) {
     const url = typeof source === 'string' && /^(https?|blob|data):/i.test(source) ? new URL(source) : source;
-    if (url instanceof URL && url.protocol !== 'file:') {
-      const r = await fetch(url);
-      return { bytes: (await readSource(r, onProgress)).bytes, base: url };
-    }
+    if (url instanceof URL && url.protocol !== 'file:') return { ...(await openSource(await fetch(url))), base: url };
     const fs = nodeFs();
     if (!fs) throw new ArgumentError(`onnx: cannot read ${String(source)}: this runtime has no file system (pass bytes, a Response or a URL to fetch)`);
     try {
-      const bytes = await fs.promises.readFile(url);
-      onProgress?.({ loadedBytes: bytes.byteLength, totalBytes: bytes.byteLength, phase: 'read' });
-      return { bytes, base: typeof url === 'string' ? url : url };
+      if (fs.openAsBlob) {
+        const blob = await fs.openAsBlob(url);
+        return { stream: blob.stream(), total: blob.size, base: url };
+      }
+      return { bytes: await fs.promises.readFile(url), total: 0, base: url };
     } catch (e) {
       throw new OnnxError(`onnx: cannot read ${String(source)}: ${(e as Error).message}`);
     }
   }
-  let total = 0;
-  let stream: ReadableStream<Uint8Array> | null;
   if (typeof Response === 'function' && source instanceof Response) {
     if (!source.ok) throw new OnnxError(`onnx: HTTP ${source.status} ${source.statusText} for ${source.url || 'the response'}`);
     if (source.bodyUsed) throw new ArgumentError('onnx: the Response body was already read');
-    total = Number(source.headers.get('content-length') ?? 0) || 0;
-    stream = source.body;
-  } else if (typeof ReadableStream === 'function' && source instanceof ReadableStream) stream = source;
-  else throw new ArgumentError(`onnx: the source must be bytes, a Response, a ReadableStream, a URL or a path, got ${source === null ? 'null' : typeof source}`);
-  if (!stream) return { bytes: new Uint8Array(0), base: null };
-  // One buffer of the announced size (grown by doubling when the size is unknown or wrong).
-  let buf = new Uint8Array(total || 1 << 16);
+    const total = Number(source.headers.get('content-length') ?? 0) || 0;
+    return source.body ? { stream: source.body, total, base: null } : { bytes: new Uint8Array(0), total: 0, base: null };
+  }
+  if (typeof ReadableStream === 'function' && source instanceof ReadableStream) return { stream: source, total: 0, base: null };
+  throw new ArgumentError(`onnx: the source must be bytes, a Response, a ReadableStream, a URL or a path, got ${source === null ? 'null' : typeof source}`);
+}
+
+/** The whole content of an opened source (external data files). */
+async function readAll(src: Opened): Promise<Uint8Array> {
+  if (src.bytes) return src.bytes;
+  let buf = new Uint8Array(src.total);
   let got = 0;
-  const reader = stream.getReader();
+  const reader = src.stream!.getReader();
   for (;;) {
     const r = await reader.read();
     if (r.done) break;
@@ -197,7 +235,6 @@ async function readSource(source: OnnxSource, onProgress?: LoadOnnxOptions['onPr
     }
     buf.set(c, got);
     got += c.byteLength;
-    onProgress?.({ loadedBytes: got, totalBytes: total, phase: 'read' });
   }
-  return { bytes: buf.subarray(0, got), base: null };
+  return buf.subarray(0, got);
 }

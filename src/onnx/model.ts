@@ -50,7 +50,8 @@ export class OnnxModel {
   ) {
     const types = new Map(proto.graph.inputs.map((i) => [i.name, i.type]));
     this.inputs = Object.freeze(cg.inputs.map((n) => Object.freeze(infoOf(n, types.get(n) ?? null))));
-    this.outputs = Object.freeze(proto.graph.outputs.map((o) => Object.freeze(infoOf(o.name, o.type))));
+    // The file's output types, completed by static inference where it leaves them open.
+    this.outputs = Object.freeze(proto.graph.outputs.map((o) => Object.freeze(infoOf(o.name, o.type?.shape ? o.type : (cg.types.get(o.name) ?? o.type)))));
     this.opset = proto.opsets.get('') ?? 1;
   }
 
@@ -91,6 +92,12 @@ export class OnnxModel {
       else Object.defineProperty(result, o.name, { value: outs[k], enumerable: true, writable: true, configurable: true });
     });
     return result;
+  }
+
+  /** The static type of any value of the main graph (file value_info, completed by inference), or null. */
+  typeOf(name: string): OnnxValueInfo | null {
+    const t = this.cg.types.get(name);
+    return t ? infoOf(name, t) : null;
   }
 
   /** Frees the weights, prepared state and plans. Idempotent. */

@@ -30,6 +30,8 @@ export interface OnnxTensorData {
   onnxType?: string;
   /** data_location = EXTERNAL: where the bytes are (then `bytes` is empty until resolved). */
   external?: { location: string; offset: number; length: number | null };
+  /** Set by the streaming loader: the data is already in this tensor (`bytes` is empty); the graph takes it over. */
+  preloaded?: Tensor;
 }
 
 /** A decoded (sub)graph: what `If` branches and `Loop` bodies carry. */
@@ -157,6 +159,12 @@ export interface OpDef {
 export interface PreparedOp {
   run(inputs: (Tensor | null)[], ctx: OpContext): Tensor[];
   dispose(): void;
+  /**
+   * Input positions whose constants the prepared state holds itself (packed weights): when no
+   * other node or output reads such a constant, the runtime frees it after preparation and
+   * passes null at that position to `run`.
+   */
+  absorbs?: readonly number[];
 }
 
 /** Op definitions of one family, keyed by op type (default domain) or `domain.OpType`. */

@@ -293,41 +293,61 @@ function decodeShape(r: Reader): Dim[] {
   return dims;
 }
 
-/** Decodes a TensorProto (initializers, attribute values, test-data .pb files). */
-export function decodeTensor(r: Reader): OnnxTensorData {
-  const dims: number[] = [];
-  let code = 0;
-  let name = '';
-  let raw: Uint8Array | null = null;
-  const nums: number[] = [];
-  let numField = 0;
-  let location = 0;
-  const ext: Record<string, string> = {};
-  let segment = false;
-  let strings = 0;
+/** The fields of a TensorProto as read, before any check. */
+export interface TensorFields {
+  dims: number[];
+  code: number;
+  name: string;
+  raw: Uint8Array | null;
+  nums: number[];
+  numField: number;
+  location: number;
+  ext: Record<string, string>;
+  segment: boolean;
+  strings: number;
+}
+
+/** Reads a TensorProto's fields. */
+export function readTensorFields(r: Reader): TensorFields {
+  const t: TensorFields = { dims: [], code: 0, name: '', raw: null, nums: [], numField: 0, location: 0, ext: {}, segment: false, strings: 0 };
   while (!r.done) {
     const [f, w] = r.tag();
     switch (f) {
-      case 1: r.repeated('dims', w, WIRE_VARINT, dims); break;
-      case 2: code = r.varint('data_type'); break;
-      case 3: segment = true; r.skip(f, w); break;
-      case 4: numField = 4; r.repeated('float_data', w, WIRE_I32, nums); break;
-      case 5: numField = 5; r.repeated('int32_data', w, WIRE_VARINT, nums); break;
-      case 6: strings++; r.skip(f, w); break;
-      case 7: numField = 7; r.repeated('int64_data', w, WIRE_VARINT, nums); break;
-      case 8: name = expectLen(r, w, 'name') && r.string('name'); break;
-      case 9: raw = expectLen(r, w, 'raw_data') && r.bytes('raw_data'); break;
-      case 10: numField = 10; r.repeated('double_data', w, WIRE_I64, nums); break;
-      case 11: numField = 11; r.repeated('uint64_data', w, WIRE_VARINT, nums); break;
+      case 1: r.repeated('dims', w, WIRE_VARINT, t.dims); break;
+      case 2: t.code = r.varint('data_type'); break;
+      case 3: t.segment = true; r.skip(f, w); break;
+      case 4: t.numField = 4; r.repeated('float_data', w, WIRE_I32, t.nums); break;
+      case 5: t.numField = 5; r.repeated('int32_data', w, WIRE_VARINT, t.nums); break;
+      case 6: t.strings++; r.skip(f, w); break;
+      case 7: t.numField = 7; r.repeated('int64_data', w, WIRE_VARINT, t.nums); break;
+      case 8: t.name = expectLen(r, w, 'name') && r.string('name'); break;
+      case 9: t.raw = expectLen(r, w, 'raw_data') && r.bytes('raw_data'); break;
+      case 10: t.numField = 10; r.repeated('double_data', w, WIRE_I64, t.nums); break;
+      case 11: t.numField = 11; r.repeated('uint64_data', w, WIRE_VARINT, t.nums); break;
       case 13: {
         const [k, v] = stringEntry(r.message('external_data', 'StringStringEntryProto'));
-        ext[k] = v;
+        t.ext[k] = v;
         break;
       }
-      case 14: location = r.varint('data_location'); break;
+      case 14: t.location = r.varint('data_location'); break;
       default: r.skip(f, w);
     }
   }
+  return t;
+}
+
+/** Bytes per element of a file type in raw_data. */
+export function fileElementBytes(onnxType: string): number {
+  return FILE_BYTES[onnxType];
+}
+
+/** Decodes a TensorProto (initializers, attribute values, test-data .pb files). */
+export function decodeTensor(r: Reader): OnnxTensorData {
+  return finishTensor(readTensorFields(r));
+}
+
+/** Checks the fields read and makes the tensor's data. */
+export function finishTensor({ dims, code, name, raw, nums, numField, location, ext, segment, strings }: TensorFields): OnnxTensorData {
   const where = `TensorProto ${JSON.stringify(name)}`;
   if (segment) throw new OnnxError(`onnx: ${where}: segmented tensors are not supported`);
   const { onnxType, dtype } = elemType(code, `${where}.data_type`);

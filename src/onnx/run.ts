@@ -30,15 +30,31 @@ export function execute(cg: CompiledGraph, feeds: Map<string, Tensor>, opts: Exe
   const cache = opts.cache;
   const keepOut = new Set(cg.outputs);
   const result: Tensor[] = [];
+  // Memory the caller must not get a view of: the feeds, constants and cached values (added below).
+  const foreign = new Set<number>([...feeds.values()].map((t) => t.ptr));
   const lookup: Lookup = (name) => live.get(name) ?? cache?.get(name) ?? cg.consts.get(name) ?? opts.outer?.(name) ?? null;
+  /** Frees the live values whose last reader is step k. */
+  const freeAfter = (k: number) => {
+    for (const i of cg.steps[k].reads) {
+      if (cg.lastUse.get(i) !== k || keepOut.has(i)) continue;
+      const t = live.get(i);
+      if (t) {
+        live.delete(i);
+        t.dispose();
+      }
+    }
+  };
   try {
     for (let k = 0; k < cg.steps.length; k++) {
       const s = cg.steps[k];
       const { node } = s;
       const cached = cache && s.perSignature;
-      if (cached && !opts.building) continue;
-      const ins = node.inputs.map((i) => {
-        if (!i) return null;
+      if (cached && !opts.building) {
+        freeAfter(k);
+        continue;
+      }
+      const ins = node.inputs.map((i, j) => {
+        if (!i || s.absorbed.has(j)) return null;
         const t = lookup(i);
         if (!t) throw new OnnxError(`onnx: ${node.label}: input ${JSON.stringify(i)} was not produced (an optional output no node computed?)`);
         return t;
@@ -63,26 +79,30 @@ export function execute(cg: CompiledGraph, feeds: Map<string, Tensor>, opts: Exe
         if (name && (cached || keepOut.has(name) || cg.lastUse.has(name))) dest.set(name, own);
         else own.dispose();
       });
-      for (const i of s.reads) {
-        if (cg.lastUse.get(i) === k && !keepOut.has(i)) {
-          const t = live.get(i);
-          if (t) {
-            live.delete(i);
-            t.dispose();
-          }
-        }
-      }
+      freeAfter(k);
     }
+    for (const t of cache?.values() ?? []) foreign.add(t.ptr);
+    constPtrs(cg, foreign);
+    const taken = new Map<string, Tensor>(); // an output listed twice gets a second copy
     for (const name of cg.outputs) {
-      const own = live.get(name);
-      if (own) {
-        live.delete(name);
-        result.push(own);
+      const prev = taken.get(name);
+      if (prev) {
+        result.push(prev.clone());
         continue;
       }
+      const own = live.get(name);
+      if (own && !foreign.has(own.ptr)) {
+        live.delete(name);
+        result.push(own);
+        taken.set(name, own);
+        continue;
+      }
+      // A constant, a cached value, or a view of foreign memory (freed with the rest): a copy goes out.
       const t = lookup(name);
       if (!t) throw new OnnxError(`onnx: graph ${JSON.stringify(cg.graph.name)}: output ${JSON.stringify(name)} was not produced`);
-      result.push(t.clone());
+      const c = t.clone();
+      result.push(c);
+      taken.set(name, c);
     }
     return result;
   } catch (e) {
@@ -91,6 +111,12 @@ export function execute(cg: CompiledGraph, feeds: Map<string, Tensor>, opts: Exe
   } finally {
     for (const t of live.values()) t.dispose();
   }
+}
+
+/** Adds the addresses of the constants of cg and its sub-graphs to `out`. */
+function constPtrs(cg: CompiledGraph, out: Set<number>): void {
+  for (const t of cg.consts.values()) out.add(t.ptr);
+  for (const sub of cg.subs.values()) constPtrs(sub, out);
 }
 
 /** Runs a sub-graph without inputs (an If branch) in the scope `outer`. */

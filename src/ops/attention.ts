@@ -12,6 +12,7 @@
  */
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
+import { SPLIT, splitRange, threadsFor } from '../threads/split.js';
 
 /** A [batch, head, row, col] view: element (b, h, i, c) at ptr + 4·(b·sb + h·sh + i·sl + c). */
 export interface AttnView {
@@ -110,7 +111,31 @@ export function attention(engine: Engine, p: AttnProblem, o: AttnView): void {
   const kp = p.keyPadding;
   const scale = p.scale ?? 1 / Math.sqrt(p.d);
   const kernel = engine.k.f32_attn_q4k32__wasmrelaxedsimd_fma ?? engine.k.f32_attn_q4k32__wasmsimd;
-  withWork(engine, attnWorkBytes({ ...p, kTransposed: k.transposed, vStrided: v.sl !== p.dv }), (work) =>
+  const workBytes = attnWorkBytes({ ...p, kTransposed: k.transposed, vStrided: v.sl !== p.dv });
+  const flops = 2 * p.batch * p.heads * p.L * p.S * (p.d + p.dv) * (p.causal ? 0.5 : 1);
+  const nt = threadsFor(engine, flops, SPLIT.flopsPerThread);
+  if (nt > 1) {
+    const tasks = attnTasks(p.batch, p.heads, p.L, Math.min(64, 2 * nt));
+    if (tasks.length > 1) {
+      const stride = Math.ceil(workBytes / 16) * 16 + 16;
+      withWork(engine, stride * tasks.length, (work) => {
+        const mb = m && m.kind === 3 ? 4 : 1;
+        engine.pool!.run(engine.k.f32_attn_q4k32__wasmrelaxedsimd_fma ? 'f32_attn_q4k32__wasmrelaxedsimd_fma' : 'f32_attn_q4k32__wasmsimd',
+          tasks.map(([b0, b1, h0, h1, l0, l1], t) => [
+            b1 - b0, h1 - h0, l1 - l0, p.S, p.d, p.dv,
+            q.ptr + 4 * (b0 * q.sb + h0 * q.sh + l0 * q.sl), q.sb, q.sh, q.sl,
+            k.ptr + 4 * (b0 * k.sb + h0 * k.sh), k.sb, k.sh, k.sl, k.transposed ? 1 : 0,
+            v.ptr + 4 * (b0 * v.sb + h0 * v.sh), v.sb, v.sh, v.sl,
+            o.ptr + 4 * (b0 * o.sb + h0 * o.sh + l0 * o.sl), o.sb, o.sh, o.sl,
+            m ? m.ptr + mb * (b0 * m.sb + h0 * m.sh + l0 * m.sl) : 0, m ? m.kind : 0, m ? m.sb : 0, m ? m.sh : 0, m ? m.sl : 0,
+            kp ? kp.ptr + b0 * kp.sb : 0, kp ? kp.sb : 0,
+            p.causal ? 1 : 0, (p.causalOffset ?? 0) + l0, scale, work + t * stride,
+          ]));
+      });
+      return;
+    }
+  }
+  withWork(engine, workBytes, (work) =>
     kernel(
       p.batch, p.heads, p.L, p.S, p.d, p.dv,
       q.ptr, q.sb, q.sh, q.sl,
@@ -153,4 +178,28 @@ export function attentionProbs(
       p.causal ? 1 : 0, p.causalOffset ?? 0, scale, work,
     ),
   );
+}
+
+/**
+ * The tasks of one attention call over the pool, about `want` of them: [b0, b1, h0, h1, l0, l1]
+ * ranges of batches, heads and query rows. Batches first, then heads of each batch, then query
+ * ranges of each (batch, head) in whole 32-row q-blocks (so every query keeps its 4-row tile and
+ * its bits; the causal offset moves with the range).
+ */
+function attnTasks(B: number, H: number, L: number, want: number): number[][] {
+  const out: number[][] = [];
+  const cuts = (n: number, parts: number, align = 1) => {
+    const c = splitRange(n, parts, align);
+    return c.slice(1).map((e, i) => [c[i], e]);
+  };
+  if (B >= want) {
+    for (const [b0, b1] of cuts(B, want)) out.push([b0, b1, 0, H, 0, L]);
+  } else if (B * H >= want) {
+    for (let b = 0; b < B; b++) for (const [h0, h1] of cuts(H, Math.ceil(want / B))) out.push([b, b + 1, h0, h1, 0, L]);
+  } else {
+    for (let b = 0; b < B; b++) {
+      for (let h = 0; h < H; h++) for (const [l0, l1] of cuts(L, Math.ceil(want / (B * H)), 32)) out.push([b, b + 1, h, h + 1, l0, l1]);
+    }
+  }
+  return out.slice(0, 64).length === out.length ? out : [[0, B, 0, H, 0, L]];
 }

@@ -16,6 +16,7 @@ import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { PackedWeights, gemm } from './gemm.js';
 import { expectRank, expectTensor, sameEngine } from './check.js';
 import { pair, withGeom } from './conv-geom.js';
+import { owning } from './own.js';
 
 /** Bytes of the cols block per call (the block of input rows is sized to stay under it, at least one row). */
 const COLS_BUDGET_BYTES = 512 * 1024;
@@ -44,8 +45,8 @@ export class ConvTransposeWeights {
     if (og < 1 || kh < 1 || kw < 1) throw new ShapeError(`${op}: weight of shape ${fmtShape(weight.shape)} is empty`);
     const cg = cin / groups;
     const m = og * kh * kw;
-    const t = Tensor.empty([groups * m, cg], 'float32', weight.engine);
     const src = weight.toFloat32Array();
+    const t = Tensor.empty([groups * m, cg], 'float32', weight.engine);
     const dst = t.data<'float32'>();
     for (let g = 0; g < groups; g++) {
       const base = g * cg * m;
@@ -94,11 +95,11 @@ export function convTransposeRun(op: string, dims: 1 | 2, x: Tensor, w: ConvTran
   const [oh, ow] = geo.out;
   if (!(oh >= 1 && ow >= 1)) throw new ShapeError(`${op}: output size would be ${dims === 2 ? `${oh}x${ow}` : ow} for input of shape ${fmtShape(x.shape)}, expected >= 1`);
   const spatial = dims === 2 ? [oh, ow] : [ow];
-  const y = Tensor.empty(batched ? [n, cout, ...spatial] : [cout, ...spatial], 'float32', engine);
-  try {
+  return owning((own) => {
+    const y = own(Tensor.empty(batched ? [n, cout, ...spatial] : [cout, ...spatial], 'float32', engine));
+    const bv = bias ? bias.toFloat32Array() : null;
     const yv = y.data<'float32'>();
     const plane = oh * ow;
-    const bv = bias ? bias.toFloat32Array() : null;
     for (let i = 0; i < n * cout; i++) yv.fill(bv ? bv[i % cout] : 0, i * plane, (i + 1) * plane);
     if (n * c * h * wIn === 0) return y;
     const cg = w.cin / w.groups;
@@ -129,11 +130,8 @@ export function convTransposeRun(op: string, dims: 1 | 2, x: Tensor, w: ConvTran
     } finally {
       engine.arena.free(cols);
     }
-  } catch (e) {
-    y.dispose();
-    throw e;
-  }
-  return y;
+    return y;
+  });
 }
 
 /** PyTorch's geometry: padding p each side, output (n-1)*s - 2p + d*(k-1) + output_padding + 1. */

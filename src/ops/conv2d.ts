@@ -26,6 +26,7 @@ import { Tensor } from '../tensor.js';
 import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { blockBytes } from '../runtime/memory.js';
+import { SPLIT, runSplit, splitParts } from '../threads/split.js';
 import { PackedWeights, gemm, gemmWorkspaceBytes, packedWeightsBytes, packedWeightsFloats, type Activation } from './gemm.js';
 import { expectRank, expectTensor, sameEngine } from './check.js';
 import { owning } from './own.js';
@@ -149,10 +150,20 @@ export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias:
     const fn = (engine.relaxed && k[`f32_dwconv_${variant}__wasmrelaxedsimd_fma` as keyof typeof k]) || k[`f32_dwconv_${variant}__wasmsimd` as keyof typeof k];
     const dwFn = fn as (g: number, c: number, m: number, x: number, w: number, b: number, ws: number, ld: number, y: number, lo: number, hi: number) => void;
     const dws = dwconvWorkspace(s);
-    const ws = a.alloc(dws.rows * dws.ld * 4);
+    const mult = s.o / s.c;
+    // Over the pool: each batch image split by input channels (with their `mult` outputs), each
+    // task its own row ring; one dispatch per image.
+    const parts = splitParts(engine, s.c, 1, 2 * s.o * p * s.kh * s.kw, SPLIT.flopsPerThread);
+    const wsBytes = blockBytes(dws.rows * dws.ld * 4);
+    const ws = a.alloc(parts > 1 ? wsBytes * parts : dws.rows * dws.ld * 4);
     try {
       withGeom(engine, s, (g) => {
-        for (let i = 0; i < s.n; i++) dwFn(g, s.o, s.o / s.c, x + i * s.c * hw * 4, w, bias, ws, dws.ld, y + i * s.o * p * 4, lo, hi);
+        for (let i = 0; i < s.n; i++) {
+          const xi = x + i * s.c * hw * 4, yi = y + i * s.o * p * 4;
+          const split = parts > 1 && runSplit(engine, dwFn, s.c, 1, 2 * s.o * p * s.kh * s.kw, SPLIT.flopsPerThread, (c0, c1, t) => [
+            g, (c1 - c0) * mult, mult, xi + c0 * hw * 4, w + c0 * mult * s.kh * s.kw * 4, bias ? bias + c0 * mult * 4 : 0, ws + t * wsBytes, dws.ld, yi + c0 * mult * p * 4, lo, hi]);
+          if (!split) dwFn(g, s.o, mult, xi, w, bias, ws, dws.ld, yi, lo, hi);
+        }
       });
     } finally {
       a.free(ws);
@@ -173,13 +184,19 @@ export function runConv(engine: Engine, s: ConvSpec, x: number, w: number, bias:
     withGeom(engine, s, (g) => {
       // The relaxed build has a fused-multiply-add twin.
       const fn = (engine.relaxed && k.f32_conv2d_4x8__wasmrelaxedsimd_fma) || k.f32_conv2d_4x8__wasmsimd;
-      const wsF = k.f32_conv2d_4x8_ws_floats(g, cg, og);
-      const ws = a.alloc(wsF * 4);
+      // Over the pool: split by output channels in whole 4-channel tiles, each task packing its
+      // own filter slice into its own workspace.
+      const flops = 2 * og * p * kk;
+      const parts = splitParts(engine, og, 4, flops, SPLIT.flopsPerThread);
+      const wsBytes = blockBytes(k.f32_conv2d_4x8_ws_floats(g, cg, Math.ceil(og / parts / 4) * 4 + 4) * 4);
+      const ws = a.alloc(parts > 1 ? wsBytes * parts : k.f32_conv2d_4x8_ws_floats(g, cg, og) * 4);
       try {
         for (let n = 0; n < s.n; n++) {
           for (let gi = 0; gi < s.groups; gi++) {
             const u = unit(gi, n);
-            fn(g, cg, og, u.x, u.a, u.rowBias, ws, u.c, lo, hi);
+            const split = parts > 1 && runSplit(engine, fn, og, 4, flops, SPLIT.flopsPerThread, (o0, o1, t) => [
+              g, cg, o1 - o0, u.x, u.a + o0 * kk * 4, u.rowBias ? u.rowBias + o0 * 4 : 0, ws + t * wsBytes, u.c + o0 * p * 4, lo, hi]);
+            if (!split) fn(g, cg, og, u.x, u.a, u.rowBias, ws, u.c, lo, hi);
           }
         }
       } finally {

@@ -12,17 +12,6 @@ import type { Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 
 const MAX_DIMS = 6;
-/** One 18 x i32 params block per engine, allocated on first use and kept (copies allocate nothing). */
-const paramBlocks = new WeakMap<Engine, number>();
-
-function paramsFor(e: Engine): number {
-  let p = paramBlocks.get(e);
-  if (p === undefined) {
-    p = e.arena.alloc(3 * MAX_DIMS * 4);
-    paramBlocks.set(e, p);
-  }
-  return p;
-}
 
 /** Drops size-1 dims and merges dims that are contiguous in both layouts (outer = inner * size). */
 export function collapseDims(shape: readonly number[], a: readonly number[], b: readonly number[]): { shape: number[]; a: number[]; b: number[] } {
@@ -56,7 +45,8 @@ export function copyStrided(
   for (const d of shape) if (d === 0) return;
   const c = collapseDims(shape, srcStrides, dstStrides);
   const kern = kernelFor(e, elemBytes);
-  const p = paramsFor(e);
+  // the kernel's 18 x i32 params block: allocated and freed around the call (no net allocation)
+  const p = e.arena.alloc(3 * MAX_DIMS * 4);
   const run = (lead: number, sp: number, dp: number): void => {
     if (lead > 0) {
       const i = c.shape.length - lead - MAX_DIMS;
@@ -76,7 +66,11 @@ export function copyStrided(
     }
     kern(p, sp, dp);
   };
-  run(Math.max(0, c.shape.length - MAX_DIMS), src, dst);
+  try {
+    run(Math.max(0, c.shape.length - MAX_DIMS), src, dst);
+  } finally {
+    e.arena.free(p);
+  }
 }
 
 function kernelFor(e: Engine, elemBytes: number): (params: number, src: number, dst: number) => void {

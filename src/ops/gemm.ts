@@ -17,6 +17,7 @@ import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { Tensor } from '../tensor.js';
 import { blockBytes } from '../runtime/memory.js';
+import { SPLIT, splitRange, threadsFor } from '../threads/split.js';
 
 /** Fused epilogue: none, relu, gelu (erf), gelu_tanh, or clamp to [min, max]. */
 export type Activation = 'none' | 'relu' | 'gelu' | 'gelu_tanh' | { clamp: [number, number] };
@@ -211,10 +212,58 @@ export function gemm(engine: Engine, args: GemmArgs, w: PackedWeights): void {
   if (!(ldc >= w.n)) throw new ArgumentError(`gemm: ldc must be >= n=${w.n}, got ${ldc}`);
   const [code, lo, hi] = actCode(args.act ?? 'none');
   const kc = w.k <= KC ? 0 : KC;
+  const nt = threadsFor(engine, 2 * m * w.n * w.k, SPLIT.flopsPerThread);
+  if (nt > 1) return gemmThreads(engine, nt, m, a, lda, w, c, ldc, args.rowBias ?? 0, code, lo, hi, kc);
   const ws = m > 1 ? engine.arena.alloc(workspaceFloats(m, w.k) * 4) : 0;
   try {
     kernelFor(engine)(m, w.n, w.k, a, lda, pw, c, ldc, args.rowBias ?? 0, code, lo, hi, kc, MC, ws);
   } finally {
     if (ws) engine.arena.free(ws);
   }
+}
+
+/**
+ * gemm() over the pool, one task per thread: N split into ranges of whole panels (of 3 panels
+ * when m = 1, the GEMV kernel's unit) when there are enough, else M split into ranges of whole
+ * 4-row tiles, never leaving a 1-row range when m > 1 (one row takes the GEMV path, whose
+ * summation order differs). Packed W is shared read-only; each task packs its own A panels
+ * into its own workspace slice.
+ */
+function gemmThreads(
+  engine: Engine, nt: number, m: number, a: number, lda: number, w: PackedWeights, c: number, ldc: number,
+  rowBias: number, code: number, lo: number, hi: number, kc: number,
+): void {
+  const { n, k } = w;
+  const pw = w._w;
+  const panelBytes = (k + 1) * NR * 4;
+  const unit = m === 1 ? 3 * NR : NR;
+  const byN = Math.ceil(n / unit) >= nt || m < 2 * MR;
+  const cuts = byN ? splitRange(n, nt, unit) : splitRange(m, nt, MR);
+  const last = cuts.length - 2;
+  if (!byN && last > 0 && cuts[last + 1] - cuts[last] === 1) {
+    if (cuts[last] - MR > cuts[last - 1]) cuts[last] -= MR;
+    else cuts.splice(last, 1);
+  }
+  const tasks = cuts.length - 1;
+  const rows = byN ? m : Math.max(...cuts.slice(1).map((b, t) => b - cuts[t]));
+  const wsStride = m > 1 ? blockBytes(workspaceFloats(rows, k) * 4) : 0;
+  const ws = wsStride ? engine.arena.alloc(wsStride * tasks) : 0;
+  try {
+    const jobs: number[][] = [];
+    for (let t = 0; t < tasks; t++) {
+      const [s, e] = [cuts[t], cuts[t + 1]];
+      const wst = ws ? ws + t * wsStride : 0;
+      jobs.push(byN
+        ? [m, e - s, k, a, lda, pw + (s / NR) * panelBytes, c + s * 4, ldc, rowBias, code, lo, hi, kc, MC, wst]
+        : [e - s, n, k, a + s * lda * 4, lda, pw, c + s * ldc * 4, ldc, rowBias ? rowBias + s * 4 : 0, code, lo, hi, kc, MC, wst]);
+    }
+    if (jobs.length === 1) kernelFor(engine)(...(jobs[0] as Parameters<GemmKernel>));
+    else engine.pool!.run(kernelNameFor(engine), jobs);
+  } finally {
+    if (ws) engine.arena.free(ws);
+  }
+}
+
+function kernelNameFor(engine: Engine): string {
+  return engine.relaxed && engine.k.f32_gemm_4x8__wasmrelaxedsimd_fma ? 'f32_gemm_4x8__wasmrelaxedsimd_fma' : 'f32_gemm_4x8__wasmsimd';
 }

@@ -14,6 +14,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectInt, expectNumber, expectShape, expectTensor, sameEngine } from './check.js';
 import { batchNorm } from './batchnorm.js';
+import { owning } from './own.js';
 
 /**
  * In place, y[n, c, :] = y[n, c, :] * scale[c] + shift[c] for a contiguous [N, C, inner] tensor;
@@ -51,17 +52,14 @@ function normalizeGroups(op: string, x: Tensor, groups: number, weight: Tensor |
   const c = x.shape[1];
   const inner = x.numel / Math.max(1, x.shape[0] * c);
   const e = sameEngine(op, x, ...[weight, bias].filter((t): t is Tensor => !!t));
-  const y = Tensor.empty(x.shape, 'float32', e);
-  if (x.numel === 0) return y;
-  try {
+  return owning((own) => {
+    const y = own(Tensor.empty(x.shape, 'float32', e));
+    if (x.numel === 0) return y;
     const rows = x.shape[0] * groups;
     e.k.f32_layernorm_u16__wasmsimd(rows, x.numel / rows, x.ptr, 0, 0, eps, y.ptr);
     channelAffine(y, c, inner, weight, bias);
-  } catch (err) {
-    y.dispose();
-    throw err;
-  }
-  return y;
+    return y;
+  });
 }
 
 /** F.group_norm(input, numGroups, weight = null, bias = null, eps = 1e-5): input [N, C, *]. */

@@ -7,6 +7,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { expectNumber, expectShape, expectTensor, sameEngine } from './check.js';
 import { owning } from './own.js';
+import { SPLIT, runSplit } from '../threads/split.js';
 
 /** Normalizes `normalizedShape` (an int or a list of ints, as torch) to a list. */
 export function normalizedShapeOf(op: string, normalizedShape: number | readonly number[]): number[] {
@@ -50,7 +51,11 @@ export function layerNorm(
     const ones = !weight && bias ? Tensor.full(ns, 1, e) : null;
     try {
       const w = weight ?? ones;
-      e.k.f32_layernorm_u16__wasmsimd(x.numel / n, n, x.ptr, w ? w.ptr : 0, bias ? bias.ptr : 0, eps, y.ptr);
+      const k = e.k.f32_layernorm_u16__wasmsimd;
+      const [rows, pw, pb] = [x.numel / n, w ? w.ptr : 0, bias ? bias.ptr : 0];
+      // Rows are independent: over the pool by row ranges when big enough.
+      const split = runSplit(e, k, rows, 1, x.numel, SPLIT.elementsPerThread, (s, t) => [t - s, n, x.ptr + s * n * 4, pw, pb, eps, y.ptr + s * n * 4]);
+      if (!split) k(rows, n, x.ptr, pw, pb, eps, y.ptr);
     } finally {
       ones?.dispose();
     }

@@ -41,11 +41,24 @@ export function poolOutSize(n: number, k: number, s: number, pb: number, pe: num
 
 const prod = (a: readonly number[]) => a.reduce((p, d) => p * d, 1);
 
-/** Runs a max or average pool of `win` over the trailing dims of x (any leading dims). */
+/**
+ * Runs a max or average pool of `win` over the trailing 1, 2 or 3 dims of x (any leading dims).
+ * A 3-D window is separable: the (H, W) pool of every depth slice, then the depth pool as a
+ * (kd x 1) pool over [D, H'*W'] planes (the max of maxes, and the average of averages since
+ * both divisors are products of per-axis counts). Max pooling of a uint8 input runs on a float32
+ * copy (exact) and returns uint8.
+ */
 export function poolWindowed(op: string, kind: 'max' | 'avg', x: Tensor, win: PoolWindow, countIncludePad = true): Tensor {
+  if (kind === 'max' && x instanceof Tensor && x.dtype === 'uint8') {
+    return x.engine.scope(() => {
+      const yf = poolWindowed(op, kind, Tensor.from(x.toFloat32Array(), x.shape, 'float32', x.engine), win, countIncludePad);
+      return Tensor.from(yf.toFloat32Array(), yf.shape, 'uint8', x.engine);
+    });
+  }
   expectTensor(op, 'input', x);
   const nd = win.kernel.length;
-  if (nd !== 1 && nd !== 2) throw new ArgumentError(`${op}: only 1-D and 2-D pooling are supported, got a ${nd}-D window`);
+  if (nd === 3) return pool3d(op, kind, x, win, countIncludePad);
+  if (nd !== 1 && nd !== 2) throw new ArgumentError(`${op}: only 1-D, 2-D and 3-D pooling are supported, got a ${nd}-D window`);
   if (x.ndim < nd + 1) throw new ShapeError(`${op}: input must have at least ${nd + 1} dims, got shape ${fmtShape(x.shape)}`);
   const at = (v: number[], i: number, fill: number) => (nd === 2 ? v[i] : i === 0 ? fill : v[0]);
   const h = nd === 2 ? x.shape[x.ndim - 2] : 1;
@@ -76,6 +89,26 @@ export function poolWindowed(op: string, kind: 'max' | 'avg', x: Tensor, win: Po
       else k.f32_avgpool2d__wasmsimd(gp, planes, countIncludePad ? 1 : 0, peh, pew, x.ptr, y.ptr);
     });
     return y;
+  });
+}
+
+function pool3d(op: string, kind: 'max' | 'avg', x: Tensor, win: PoolWindow, countIncludePad: boolean): Tensor {
+  if (x.ndim < 4) throw new ShapeError(`${op}: input must have at least 4 dims for a 3-D window, got shape ${fmtShape(x.shape)}`);
+  const axis = (v: number[], from: number, n: number) => v.slice(from, from + n);
+  const hw: PoolWindow = {
+    kernel: axis(win.kernel, 1, 2), stride: axis(win.stride, 1, 2), dilation: axis(win.dilation, 1, 2),
+    padBegin: axis(win.padBegin, 1, 2), padEnd: axis(win.padEnd, 1, 2), ceilMode: win.ceilMode,
+  };
+  const depth: PoolWindow = {
+    kernel: [win.kernel[0], 1], stride: [win.stride[0], 1], dilation: [win.dilation[0], 1],
+    padBegin: [win.padBegin[0], 0], padEnd: [win.padEnd[0], 0], ceilMode: win.ceilMode,
+  };
+  // The scope frees the intermediates (the result, a view of y2, keeps y2's memory).
+  return x.engine.scope(() => {
+    const y1 = poolWindowed(op, kind, x, hw, countIncludePad);
+    const [oh, ow] = y1.shape.slice(-2);
+    const y2 = poolWindowed(op, kind, y1.reshape([...y1.shape.slice(0, -2), oh * ow]), depth, countIncludePad);
+    return y2.reshape([...y2.shape.slice(0, -1), oh, ow]);
   });
 }
 

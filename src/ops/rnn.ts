@@ -13,6 +13,7 @@ import type { Engine } from '../runtime/engine.js';
 import { ArgumentError } from '../runtime/errors.js';
 import type { Tensor } from '../tensor.js';
 import { PackedWeights, gemm } from './gemm.js';
+import { SPLIT, runSplit } from '../threads/split.js';
 import { QPackedWeights, qgemm, qgemmWorkspaceBytes } from './qgemm.js';
 
 export type RnnMode = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
@@ -44,9 +45,13 @@ export function packRecurrentInto(
   bhh: Float32Array | null,
   dst: Float32Array,
 ): void {
-  const G = gateCount(mode);
+  packStripsInto(gateCount(mode), hidden, whh, bhh, dst);
+}
+
+/** packRecurrentInto for any gate count G (whh [G*H, H], bhh [G*H] or null; rows gate-major). */
+export function packStripsInto(G: number, hidden: number, whh: Float32Array, bhh: Float32Array | null, dst: Float32Array): void {
   const H = hidden;
-  const S = stripCount(mode, H);
+  const S = G * Math.ceil(H / 4);
   dst.fill(0, 0, S * (H + 1) * 4);
   for (let s = 0; s < S; s++) {
     const g = Math.floor(s / GROUP);
@@ -63,17 +68,24 @@ export function packRecurrentInto(
   }
 }
 
+/** Floats of a packed W_hh of G gates (packStripsInto). */
+export function packedStripFloats(G: number, hidden: number): number {
+  return G * Math.ceil(hidden / 4) * (hidden + 1) * 4;
+}
+
 /** Floats of a packed W_hh. */
 export function packedRecurrentFloats(mode: RnnMode, hidden: number): number {
-  return stripCount(mode, hidden) * (hidden + 1) * 4;
+  return packedStripFloats(gateCount(mode), hidden);
 }
 
 /**
  * Bytes of the scratch the sequence kernels need for `batch` rows (one accumulator row each; the
- * int8 kernels add zero h rows and the int8 GEMM's workspace).
+ * GRU whose reset gate applies before W_hn (resetBefore) also keeps an r*h row per batch row).
  */
-export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number, int8 = false): number {
-  const acc = batch * stripCount(mode, hidden) * 16;
+export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number, resetBefore = false, int8 = false): number {
+  const extra = mode === 'gru' && resetBefore ? Math.ceil(hidden / 4) : 0;
+  const acc = batch * (stripCount(mode, hidden) + extra) * 16;
+  // int8 kernels (assembly/qd8-f32-qc8w-rnn): + zero h rows + the int8 GEMM's workspace
   return int8 ? acc + Math.ceil((batch * hidden * 4) / 16) * 16 + qgemmWorkspaceBytes(batch, hidden) : acc;
 }
 
@@ -102,6 +114,7 @@ export function packRecurrentInt8(engine: Engine, mode: RnnMode, hidden: number,
   return QPackedWeights.fromInt8(engine, cols, H, q, sc, b);
 }
 
+
 /** One direction's parameters of one layer, PyTorch layouts. */
 export interface DirectionParams {
   weightIh: Tensor; // [G*H, in]
@@ -124,16 +137,29 @@ export class RnnLayerPack {
     readonly hidden: number,
     readonly directions: number,
     /** W_ih of every direction stacked: [D*G*H, in], with b_ih (when present); int8 when quantized. */
-    readonly wih: PackedWeights | QPackedWeights,
-    /** Packed W_hh + b_hh per direction (byte addresses). */
+    private readonly proj: PackedWeights | QPackedWeights,
+    /** Packed W_hh + b_hh per direction (byte addresses); W_hr, W_hz only when resetBefore. */
     private readonly whh: number[],
+    /** GRU with resetBefore: packed W_hn + b_hn per direction (else empty). */
+    private readonly whn: number[],
     /** int8 W_hh packs (owning the memory of whh), when quantized. */
     private readonly qwhh: QPackedWeights[] = [],
   ) {}
 
   /** True when the weights are int8 (the int8 GEMM and sequence kernels run). */
   get int8(): boolean {
-    return this.wih instanceof QPackedWeights;
+    return this.proj instanceof QPackedWeights;
+  }
+
+  /** The float32 input projection pack (W_ih stacked); an int8 pack has none (see projection). */
+  get wih(): PackedWeights {
+    if (this.proj instanceof QPackedWeights) throw new ArgumentError('RnnLayerPack: this layer is int8 (use projection)');
+    return this.proj;
+  }
+
+  /** The input projection pack, float32 or int8. */
+  get projection(): PackedWeights | QPackedWeights {
+    return this.proj;
   }
 
   private static buildInt8(engine: Engine, mode: RnnMode, hidden: number, dirs: DirectionParams[]): RnnLayerPack {
@@ -162,11 +188,19 @@ export class RnnLayerPack {
       for (const p of qwhh) p.dispose();
       throw e;
     }
-    return new RnnLayerPack(engine, mode, inSize, hidden, D, wih, qwhh.map((p) => p._w), qwhh);
+    return new RnnLayerPack(engine, mode, inSize, hidden, D, wih, qwhh.map((p) => p._w), [], qwhh);
   }
 
-  static build(engine: Engine, mode: RnnMode, hidden: number, dirs: DirectionParams[]): RnnLayerPack {
-    if (dirs[0].weightIh.dtype === 'int8') return RnnLayerPack.buildInt8(engine, mode, hidden, dirs);
+
+  /**
+   * Packs one layer. `resetBefore` (GRU only): the reset gate multiplies h before W_hn (ONNX
+   * linear_before_reset = 0) instead of after it (PyTorch): W_hr, W_hz and W_hn pack apart.
+   */
+  static build(engine: Engine, mode: RnnMode, hidden: number, dirs: DirectionParams[], resetBefore = false): RnnLayerPack {
+    if (dirs[0].weightIh.dtype === 'int8') {
+      if (resetBefore) throw new ArgumentError('rnn: int8 weights do not support the reset-before GRU form (ONNX linear_before_reset = 0)');
+      return RnnLayerPack.buildInt8(engine, mode, hidden, dirs);
+    }
     const G = gateCount(mode);
     const D = dirs.length;
     const inSize = dirs[0].weightIh.shape[1];
@@ -191,15 +225,36 @@ export class RnnLayerPack {
         if (tb) a.free(tb);
       }
     }
-    const floats = packedRecurrentFloats(mode, hidden);
-    const whh = dirs.map((d) => {
-      const p = a.alloc(floats * 4);
+    const split = mode === 'gru' && resetBefore;
+    const whh: number[] = [];
+    const whn: number[] = [];
+    // Packs rows [r0, r0 + gates*H) of W_hh (and b_hh) into a new buffer.
+    const pack = (d: DirectionParams, gates: number, r0: number): number => {
+      const floats = packedStripFloats(gates, hidden);
       const packed = new Float32Array(floats);
-      packRecurrentInto(mode, hidden, d.weightHh.data<'float32'>(), d.biasHh ? d.biasHh.data<'float32'>() : null, packed);
+      const w = d.weightHh.data<'float32'>().subarray(r0 * hidden, (r0 + gates * hidden) * hidden);
+      const b = d.biasHh ? d.biasHh.data<'float32'>().subarray(r0, r0 + gates * hidden) : null;
+      packStripsInto(gates, hidden, w, b, packed);
+      const p = a.alloc(floats * 4);
       a.f32(p, floats).set(packed);
       return p;
-    });
-    return new RnnLayerPack(engine, mode, inSize, hidden, D, wih, whh);
+    };
+    try {
+      for (const d of dirs) {
+        whh.push(pack(d, split ? 2 : G, 0));
+        if (split) whn.push(pack(d, 1, 2 * hidden));
+      }
+    } catch (err) {
+      wih.dispose();
+      for (const p of [...whh, ...whn]) a.free(p);
+      throw err;
+    }
+    return new RnnLayerPack(engine, mode, inSize, hidden, D, wih, whh, whn);
+  }
+
+  /** Whether the reset gate applies before W_hn (GRU built with resetBefore). */
+  get resetBefore(): boolean {
+    return this.whn.length > 0;
   }
 
   /** Packed W_hh of direction d (internal, for the sequence kernels). */
@@ -208,12 +263,18 @@ export class RnnLayerPack {
     return this.whh[d];
   }
 
+  /** Packed W_hn of direction d when resetBefore, else 0 (internal). */
+  recurrentN(d: number): number {
+    if (this.disposed) throw new ArgumentError('RnnLayerPack used after dispose()');
+    return this.whn.length ? this.whn[d] : 0;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.wih.dispose();
+    this.proj.dispose();
     if (this.qwhh.length) for (const p of this.qwhh) p.dispose();
-    else for (const p of this.whh) this.engine.arena.free(p);
+    else for (const p of [...this.whh, ...this.whn]) this.engine.arena.free(p);
   }
 }
 
@@ -236,29 +297,72 @@ export interface ScanArgs {
   /** [B, H] final hidden state, or 0. */
   hn: number;
   reverse: boolean;
-  /** Scratch of recurrentScratchBytes(mode, H, B) bytes. */
+  /** Scratch of recurrentScratchBytes(mode, H, B, whn != 0) bytes. */
   ws: number;
+  /**
+   * GRU only: packed W_hn + b_hn (1 gate) when the reset gate applies to h before it (ONNX
+   * linear_before_reset = 0); `whh` then holds W_hr, W_hz (2 gates). Absent/0: PyTorch's GRU.
+   */
+  whn?: number;
+  /** LSTM only: peephole weights [p_i | p_f | p_o] (3H floats, ONNX P reordered), or absent/0. */
+  peep?: number;
+  /** ONNX cell clip: > 0 clamps every gate pre-activation to [-clip, clip]; absent/0: none. */
+  clip?: number;
+  /** LSTM only: ONNX input_forget (f = 1 - i). */
+  inputForget?: boolean;
 }
 
-/** Runs one direction of one layer over the whole sequence: ONE wasm call (int8: the qd8-f32-qc8w twins, W_hh from packRecurrentInt8). */
+/**
+ * Runs one direction of one layer over the whole sequence: ONE wasm call, or with threads one
+ * dispatch split by batch rows (pairs of rows, the kernel's 2-row tile, so every row keeps its
+ * tile and its bits); each task uses its rows' slice of the scratch.
+ */
 export function scan(engine: Engine, mode: RnnMode, hidden: number, whh: number, s: ScanArgs, int8 = false): void {
   const k = engine.k;
   const rev = s.reverse ? 1 : 0;
   if (int8) {
+    // the qd8-f32-qc8w twins (W_hh from packRecurrentInt8); PyTorch's gate forms only
     if (mode === 'lstm') k.qd8_f32_qc8w_lstm_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
     else if (mode === 'gru') k.qd8_f32_qc8w_gru_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
     else k.qd8_f32_qc8w_rnn_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, mode === 'rnn_relu' ? 1 : 0, s.ws);
     return;
   }
+  const clip = s.clip && s.clip > 0 ? s.clip : 0;
+  // The batch-row split runs the plain (PyTorch-form) kernels; the ONNX variants stay on one thread.
+  if (engine.pool && s.B >= 4 && !s.whn && !s.peep && !clip && !s.inputForget) {
+    const fn = mode === 'lstm' ? k.f32_lstm_seq_2x16__wasmsimd : mode === 'gru' ? k.f32_gru_seq_2x16__wasmsimd : k.f32_rnn_seq_2x16__wasmsimd;
+    const wsRow = recurrentScratchBytes(mode, hidden, 1);
+    const at = (b0: number, b1: number) => {
+      const o = (p: number) => (p ? p + b0 * hidden * 4 : 0);
+      return { T: s.T, B: b1 - b0, xp: s.xp + 4 * b0 * s.xsB, h0: o(s.h0), c: o(s.c), y: s.y + 4 * b0 * s.ysB, hn: o(s.hn), ws: s.ws + b0 * wsRow };
+    };
+    const flops = 2 * s.T * s.B * gateCount(mode) * hidden * hidden;
+    const split = runSplit(engine, fn, s.B, 2, flops, SPLIT.flopsPerThread, (b0, b1) => {
+      const t = at(b0, b1);
+      if (mode === 'lstm') return [t.T, t.B, hidden, t.xp, s.xsT, s.xsB, whh, t.h0, t.c, t.y, s.ysT, s.ysB, t.hn, rev, t.ws];
+      if (mode === 'gru') return [t.T, t.B, hidden, t.xp, s.xsT, s.xsB, whh, t.h0, t.y, s.ysT, s.ysB, t.hn, rev, t.ws];
+      return [t.T, t.B, hidden, t.xp, s.xsT, s.xsB, whh, t.h0, t.y, s.ysT, s.ysB, t.hn, rev, mode === 'rnn_relu' ? 1 : 0, t.ws];
+    });
+    if (split) return;
+  }
   switch (mode) {
     case 'lstm':
-      k.f32_lstm_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+      if (s.peep || clip || s.inputForget) {
+        k.f32_lstm_seq_2x16__wasmsimd_onnx(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws, s.peep ?? 0, clip, s.inputForget ? 1 : 0);
+      } else {
+        k.f32_lstm_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+      }
       break;
     case 'gru':
-      k.f32_gru_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
+      if (s.whn) k.f32_gru_seq_2x16__wasmsimd_reseth(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.whn, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws, clip);
+      else if (clip) k.f32_gru_seq_2x16__wasmsimd_clip(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws, clip);
+      else k.f32_gru_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
       break;
-    default:
-      k.f32_rnn_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, mode === 'rnn_relu' ? 1 : 0, s.ws);
+    default: {
+      const relu = mode === 'rnn_relu' ? 1 : 0;
+      if (clip) k.f32_rnn_seq_2x16__wasmsimd_clip(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, relu, s.ws, clip);
+      else k.f32_rnn_seq_2x16__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, relu, s.ws);
+    }
   }
 }
 
@@ -287,11 +391,11 @@ export interface RunScratch {
 }
 
 /** Bytes of each RunScratch buffer for a run of T steps and B rows. */
-export function runScratchBytes(mode: RnnMode, hidden: number, layers: number, dirs: number, T: number, B: number, int8 = false) {
+export function runScratchBytes(mode: RnnMode, hidden: number, layers: number, dirs: number, T: number, B: number, resetBefore = false, int8 = false) {
   return {
     xp: T * B * dirs * gateCount(mode) * hidden * 4,
     mid: layers > 1 ? T * B * dirs * hidden * 4 : 0,
-    ws: recurrentScratchBytes(mode, hidden, B, int8),
+    ws: recurrentScratchBytes(mode, hidden, B, resetBefore, int8),
   };
 }
 
@@ -316,8 +420,9 @@ export function runLayers(engine: Engine, packs: RnnLayerPack[], io: RunIO, scra
   for (let l = 0; l < L; l++) {
     const pack = packs[l];
     const proj = { m: T * B, a: x, lda: pack.inputSize, c: scratch.xp, ldc: xw };
-    if (pack.wih instanceof QPackedWeights) qgemm(engine, proj, pack.wih);
-    else gemm(engine, proj, pack.wih);
+    const w = pack.projection;
+    if (w instanceof QPackedWeights) qgemm(engine, proj, w);
+    else gemm(engine, proj, w);
     const y = l === L - 1 ? io.y : scratch.mid;
     for (let d = 0; d < D; d++) {
       const slice = (l * D + d) * state;
@@ -341,6 +446,7 @@ export function runLayers(engine: Engine, packs: RnnLayerPack[], io: RunIO, scra
         hn: io.hn ? io.hn + slice : 0,
         reverse: d === 1,
         ws: scratch.ws,
+        whn: pack.recurrentN(d),
       }, pack.int8);
     }
     x = y;

@@ -87,7 +87,7 @@ export function collapseLead(lead: readonly number[], st: readonly number[]): { 
 export function materialize(t: Tensor, target: readonly number[]): Tensor {
   const st = broadcastStrides(t.shape, target);
   const out = Tensor.empty(target, t.dtype, t.engine);
-  const src = t.data() as unknown as ArrayLike<number> & { [i: number]: number };
+  const src = t.toTypedArray() as unknown as ArrayLike<number> & { [i: number]: number }; // a copy: t may be a strided view
   const dst = out.data() as unknown as { [i: number]: number };
   const n = out.numel;
   const idx = new Array<number>(target.length).fill(0);

@@ -9,6 +9,7 @@ import { Tensor } from '../tensor.js';
 import { ArgumentError, fmtShape } from '../runtime/errors.js';
 import { expectOut, expectTensor } from './check.js';
 import { fmaTwin } from './pick.js';
+import { SPLIT, runSplit } from '../threads/split.js';
 
 type RowKernel = (rows: number, n: number, x: number, y: number) => void;
 type StridedKernel = (outer: number, n: number, inner: number, x: number, y: number) => void;
@@ -32,8 +33,17 @@ function runSoftmax(op: string, x: Tensor, dim: number, rowKernel: (t: Tensor) =
   if (x.numel === 0) return y;
   const n = x.ndim === 0 ? 1 : x.shape[d];
   const inner = x.shape.slice(d + 1).reduce((p, s) => p * s, 1);
-  if (inner === 1) rowKernel(x)(x.numel / n, n, x.ptr, y.ptr);
-  else strided(x)(x.numel / (n * inner), n, inner, x.ptr, y.ptr);
+  // Rows (or outer slices) are independent: over the pool by row ranges when big enough.
+  const slice = n * inner * 4;
+  const rows = x.numel / (n * inner);
+  const at = (s: number, e: number) => [x.ptr + s * slice, y.ptr + s * slice, e - s];
+  if (inner === 1) {
+    const k = rowKernel(x);
+    if (!runSplit(x.engine, k, rows, 1, x.numel, SPLIT.elementsPerThread, (s, e) => { const [px, py, r] = at(s, e); return [r, n, px, py]; })) k(rows, n, x.ptr, y.ptr);
+  } else {
+    const k = strided(x);
+    if (!runSplit(x.engine, k, rows, 1, x.numel, SPLIT.elementsPerThread, (s, e) => { const [px, py, r] = at(s, e); return [r, n, inner, px, py]; })) k(rows, n, inner, x.ptr, y.ptr);
+  }
   return y;
 }
 

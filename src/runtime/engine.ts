@@ -6,6 +6,7 @@ import { Arena, type MemoryStats } from './memory.js';
 import type { Features } from './detect.js';
 import type { KernelExports } from './exports.js';
 import { DisposedError, NotInitializedError } from './errors.js';
+import type { ThreadPool } from '../threads/pool.js';
 
 export type BuildName = 'simd' | 'relaxed' | 'debug';
 
@@ -16,8 +17,10 @@ export interface EngineInfo {
   features: Features;
   /** Why this build was chosen, in words. */
   reason: string;
-  /** Threads used by kernels (always 1 for now). */
+  /** Threads the kernels run on, the calling thread included. */
   threads: number;
+  /** Why that many, in words (e.g. "1 thread: the page is not cross-origin isolated (...)"). */
+  threadsReason: string;
 }
 
 /** Anything the engine can free at the end of a scope. */
@@ -27,13 +30,18 @@ export interface Disposable {
 }
 
 export class Engine {
+  /** @internal The allocator over the linear memory (ops and tensors only). */
   readonly arena: Arena;
   private readonly scopes: Set<Disposable>[] = [];
   private readonly kept = new WeakSet<Disposable>();
   // Nulled by dispose(), so nothing of the engine keeps the instance or its memory alive.
   private kernels: KernelExports | null;
   private wasmInstance: WebAssembly.Instance | null;
+  /** The worker pool when the engine runs on more than one thread (operators split work over it). */
+  pool: ThreadPool | undefined;
+  private threadsReason = '1 thread';
 
+  /** @internal Engines come from init(), initSync() and createEngine(). */
   constructor(
     instance: WebAssembly.Instance,
     memory: WebAssembly.Memory,
@@ -48,15 +56,17 @@ export class Engine {
     this.arena = new Arena(memory, this.kernels.heap_base(), limitBytes);
   }
 
-  /** The kernels (wasm exports). */
+  /** @internal The kernels (wasm exports). */
   get k(): KernelExports {
     return this.kernels ?? this.disposedError();
   }
 
+  /** @internal */
   get instance(): WebAssembly.Instance {
     return this.wasmInstance ?? this.disposedError();
   }
 
+  /** The engine's one WebAssembly linear memory (DisposedError after dispose()). */
   get memory(): WebAssembly.Memory {
     return this.arena.memory;
   }
@@ -70,11 +80,13 @@ export class Engine {
    * them (wasm memory never shrinks, so this is the only way to give it back), and frees every
    * tensor, module and packed weight at once. Afterwards each of them (and the engine) throws
    * DisposedError; a new engine (createEngine(), or init() again for the default one) starts
-   * small. Idempotent. Typed-array views taken with data()/bytes() keep the old memory alive
+   * small. Ends the engine's worker threads, if any. Idempotent. Typed-array views taken with data()/bytes() keep the old memory alive
    * as long as they are referenced: do not keep them.
    */
   dispose(): void {
     if (this.kernels === null) return;
+    this.pool?.close();
+    this.pool = undefined;
     this.kernels = null;
     this.wasmInstance = null;
     this.scopes.length = 0;
@@ -88,7 +100,17 @@ export class Engine {
 
   info(): EngineInfo {
     if (this.isDisposed) this.disposedError();
-    return { build: this.build, features: { ...this.features }, reason: this.reason, threads: 1 };
+    const pool = this.pool;
+    const threads = pool ? pool.size : 1;
+    const problem = pool?.problem;
+    const threadsReason = problem ? `${threads} thread${threads > 1 ? 's' : ''}: ${problem} (asked: ${this.threadsReason})` : this.threadsReason;
+    return { build: this.build, features: { ...this.features }, reason: this.reason, threads, threadsReason };
+  }
+
+  /** Internal (loader): the pool this engine splits work over, and why it has that many threads. */
+  setThreads(pool: ThreadPool | undefined, reason: string): void {
+    this.pool = pool;
+    this.threadsReason = reason;
   }
 
   memoryStats(): MemoryStats {
@@ -101,7 +123,7 @@ export class Engine {
     return this.build === 'relaxed';
   }
 
-  /** Called by every tensor at birth: the innermost open scope will free it. */
+  /** @internal Called by every tensor at birth: the innermost open scope will free it. */
   track(t: Disposable): void {
     const s = this.scopes[this.scopes.length - 1];
     if (s) s.add(t);
@@ -151,7 +173,7 @@ function collect(v: unknown, out: Set<unknown>, depth = 0): void {
 
 let current: Engine | undefined;
 
-/** The engine tensors and layers use by default. Throws until init() has finished. */
+/** @internal The engine tensors and layers use by default. Throws until init() has finished. */
 export function getEngine(): Engine {
   if (!current) {
     throw new NotInitializedError('simdnn is not initialized: call `await init()` (or `initSync(module)`) first');
@@ -159,11 +181,12 @@ export function getEngine(): Engine {
   return current;
 }
 
-/** Makes `engine` the default for new tensors and layers (init() does this for its engine). */
+/** @internal Makes `engine` the default for new tensors and layers (init() does this for its engine). */
 export function setEngine(engine: Engine): void {
   current = engine;
 }
 
+/** @internal */
 export function hasEngine(): boolean {
   return current !== undefined;
 }

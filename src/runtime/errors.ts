@@ -75,6 +75,7 @@ export class KernelAssertError extends SimdnnError {
   override name = 'KernelAssertError';
 }
 
+/** @internal Formats a shape for error messages: [2, 3]. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
@@ -85,4 +86,9 @@ export function fmtShape(shape: readonly number[]): string {
  */
 export class OnnxError extends SimdnnError {
   override name = 'OnnxError';
+}
+
+/** A task failed on a pool worker (a trap or an exception), or a worker died: see the message. */
+export class ThreadError extends SimdnnError {
+  override name = 'ThreadError';
 }

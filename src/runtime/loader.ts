@@ -10,6 +10,9 @@ import { Engine, setEngine, type BuildName } from './engine.js';
 import { ABI_VERSION, REQUIRED_EXPORTS, type KernelExports } from './exports.js';
 import { ArgumentError, InitError, KernelAssertError } from './errors.js';
 import { PAGE_BYTES } from './memory.js';
+import { isThreadsBuild, startThreads, threadsPlanFor, threadsTwin } from '../threads/setup.js';
+import type { ThreadsOption, ThreadsPlan } from '../threads/plan.js';
+import type { SpawnWorker } from '../threads/pool.js';
 
 /** Everything init() accepts as "the wasm". */
 export type WasmSource =
@@ -32,19 +35,34 @@ export interface InitOptions {
   debug?: boolean;
   /** The most wasm memory the engine may use. Default 2 GiB (wasm32 allows 4 GiB). */
   maxMemoryBytes?: number;
+  /**
+   * Threads for the kernels, the calling thread included: 'auto' = the cores the runtime reports,
+   * at most 4; or a number. Default 1. Where shared memory or workers are not allowed it is 1,
+   * and engine.info().threadsReason says why.
+   */
+  threads?: ThreadsOption;
 }
+
+/** A packaged .wasm file: a build, or its threads twin (shared imported memory). */
+export type WasmFile = BuildName | 'simd-threads' | 'relaxed-threads';
 
 export interface EntryHooks {
   /** The packaged source of a build, found the way this runtime does it best. */
-  locate(build: BuildName): WasmSource | Promise<WasmSource>;
+  locate(build: WasmFile): WasmSource | Promise<WasmSource>;
+  /** Starts a pool worker (default: Web Workers from a Blob URL where the runtime has them). */
+  spawnWorker?: SpawnWorker;
+  /** Cores the runtime reports (default: navigator.hardwareConcurrency). */
+  cores?: () => number | undefined;
   /** Reads a URL or path the caller gave. */
   fetchUrl(url: string | URL): Promise<Response | ArrayBuffer | ArrayBufferView>;
 }
 
-export const WASM_FILES: Record<BuildName, string> = {
+export const WASM_FILES: Record<WasmFile, string> = {
   simd: 'simdnn-simd.wasm',
   relaxed: 'simdnn-relaxed.wasm',
   debug: 'simdnn-debug.wasm',
+  'simd-threads': 'simdnn-simd-threads.wasm',
+  'relaxed-threads': 'simdnn-relaxed-threads.wasm',
 };
 
 const DEFAULT_MAX_BYTES = 2 * 1024 * 1024 * 1024;
@@ -221,12 +239,12 @@ function wrapDebug(exports: Record<string, unknown>): KernelExports {
   return out as unknown as KernelExports;
 }
 
-function newMemory(maxBytes: number): WebAssembly.Memory {
+function newMemory(maxBytes: number, shared = false): WebAssembly.Memory {
   const maximum = Math.min(65536, Math.floor(maxBytes / PAGE_BYTES));
   if (!(maximum >= INITIAL_PAGES)) {
     throw new ArgumentError(`init: maxMemoryBytes must be at least ${INITIAL_PAGES * PAGE_BYTES}, got ${maxBytes}`);
   }
-  return new WebAssembly.Memory({ initial: INITIAL_PAGES, maximum });
+  return new WebAssembly.Memory(shared ? { initial: INITIAL_PAGES, maximum, shared: true } : { initial: INITIAL_PAGES, maximum });
 }
 
 function finish(
@@ -272,27 +290,48 @@ function resolvePlan(opts: InitOptions, features: Features): { build: BuildName;
   return src === undefined ? plan : { ...plan, given: src };
 }
 
+/**
+ * The threads plan, and for a packaged build with n > 1 the compiled threads twin. A twin that
+ * cannot be loaded (not shipped by this entry, say) means 1 thread, with the reason.
+ */
+async function threadsModule(
+  opts: InitOptions, features: Features, hooks: EntryHooks, build: BuildName, given: WasmSource | undefined,
+): Promise<{ plan: ThreadsPlan; module?: WebAssembly.Module }> {
+  const plan = threadsPlanFor(opts.threads, features, hooks, build);
+  if (plan.n === 1 || given !== undefined) return { plan };
+  const file = threadsTwin(build);
+  try {
+    return { plan, module: await toModule(await hooks.locate(file), hooks) };
+  } catch (e) {
+    return { plan: { n: 1, reason: `1 thread: the ${file} build could not be loaded (${(e as Error).message ?? e})` } };
+  }
+}
+
 /** Creates a new, independent engine (init() keeps one as the default). */
 export async function createEngine(arg: WasmSource | InitOptions | undefined, hooks: EntryHooks): Promise<Engine> {
   const opts = toOptions(arg);
   const features = detectFeatures();
   const plan = resolvePlan(opts, features);
-  const source = plan.given ?? (await hooks.locate(plan.build));
-  const mod = await toModule(source, hooks);
+  const th = await threadsModule(opts, features, hooks, plan.build, plan.given);
+  const mod = th.module ?? (await toModule(plan.given ?? (await hooks.locate(plan.build)), hooks));
   const build = plan.given !== undefined ? buildOf(mod) : plan.build;
   const reason = plan.given !== undefined && build !== plan.build ? `the caller supplied the ${build} build` : plan.reason;
   if (build === 'relaxed' && !features.relaxedSimd) {
     throw new InitError('the wasm supplied is the relaxed-SIMD build, which this runtime does not validate: supply the simd build');
   }
   const maxBytes = opts.maxMemoryBytes ?? DEFAULT_MAX_BYTES;
-  const memory = newMemory(maxBytes);
+  const memory = newMemory(maxBytes, isThreadsBuild(mod));
   try {
     if (build === 'debug') {
       const res = await loaderInstantiate(mod, { env: { memory } });
-      return finish(res.instance, memory, build, features, reason, maxBytes, wrapDebug(res.exports as Record<string, unknown>));
+      const engine = finish(res.instance, memory, build, features, reason, maxBytes, wrapDebug(res.exports as Record<string, unknown>));
+      await startThreads(engine, mod, th.plan, hooks);
+      return engine;
     }
     const instance = await WebAssembly.instantiate(mod, { env: { memory } });
-    return finish(instance, memory, build, features, reason, maxBytes);
+    const engine = finish(instance, memory, build, features, reason, maxBytes);
+    await startThreads(engine, mod, th.plan, hooks);
+    return engine;
   } catch (e) {
     if (e instanceof InitError) throw e;
     throw new InitError(`could not instantiate the ${build} wasm: ${(e as Error).message}`);
@@ -300,7 +339,7 @@ export async function createEngine(arg: WasmSource | InitOptions | undefined, ho
 }
 
 /** Synchronous twin of createEngine: the source must be a compiled Module or bytes. */
-export function createEngineSync(arg: WasmSource | InitOptions): Engine {
+export function createEngineSync(arg: WasmSource | InitOptions, hooks: Partial<EntryHooks> = {}): Engine {
   const opts = toOptions(arg);
   const features = detectFeatures();
   const plan = resolvePlan(opts, features);
@@ -324,12 +363,15 @@ export function createEngineSync(arg: WasmSource | InitOptions): Engine {
     throw new InitError('the wasm supplied is the relaxed-SIMD build, which this runtime does not validate: supply the simd build');
   }
   const maxBytes = opts.maxMemoryBytes ?? DEFAULT_MAX_BYTES;
-  const memory = newMemory(maxBytes);
+  const memory = newMemory(maxBytes, isThreadsBuild(mod));
   if (build === 'debug') {
     throw new ArgumentError('initSync: the debug build needs init({ debug: true }) (its loader is asynchronous)');
   }
   const instance = new WebAssembly.Instance(mod, { env: { memory } });
-  return finish(instance, memory, build, features, `the caller supplied the ${build} build`, maxBytes);
+  const engine = finish(instance, memory, build, features, `the caller supplied the ${build} build`, maxBytes);
+  // Workers join as they come up (each takes part from the first job after it is ready).
+  void startThreads(engine, mod, threadsPlanFor(opts.threads, features, hooks, build), hooks);
+  return engine;
 }
 
 /** The default engine's init state machine: idempotent, and a failure stays failed. */
@@ -363,7 +405,7 @@ export class InitState {
     if (this.engine) return this.engine;
     if (this.promise) throw new InitError('initSync: an asynchronous init() is already under way');
     try {
-      const e = createEngineSync(arg);
+      const e = createEngineSync(arg, this.hooks);
       this.engine = e;
       this.promise = Promise.resolve(e);
       setEngine(e);

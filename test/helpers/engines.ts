@@ -2,7 +2,7 @@
  * One engine per build, created once per test file. The relaxed build is skipped (visibly, with
  * the reason) where the runtime does not validate relaxed SIMD.
  */
-import { createEngine, detectFeatures, setEngine, type Engine, type BuildName } from '../../dist/src/entries/node.js';
+import { createEngine, detectFeatures, setEngine, type Engine, type BuildName } from '../../dist/src/internal.js';
 
 export const BUILDS: BuildName[] = ['debug', 'simd', 'relaxed'];
 

@@ -66,8 +66,11 @@ export function loadNodeCase(name: string): NodeCase {
   const dir = join(NODE_TESTS, name);
   const model = onnx.ModelProto.decode(readFileSync(join(dir, 'model.onnx')));
   const g = model.graph!;
-  if ((g.node ?? []).length !== 1) throw new Error(`${name}: ${g.node?.length} nodes, expected one`);
-  const p = g.node![0];
+  // The op node, after any Constant nodes that feed it (their values become inputs).
+  const nodes = g.node ?? [];
+  const consts = nodes.filter((n) => n.opType === 'Constant');
+  if (nodes.length - consts.length !== 1) throw new Error(`${name}: ${nodes.length - consts.length} non-Constant nodes, expected one`);
+  const p = nodes.find((n) => n.opType !== 'Constant')!;
   const attrs = new Map<string, AttrValue>((p.attribute ?? []).map((a) => [a.name ?? '', attrOf(a)]));
   const domain = p.domain === 'ai.onnx' ? '' : p.domain ?? '';
   const node = new OnnxNode(p.name ?? '', p.opType ?? '', domain, p.input ?? [], p.output ?? [], attrs);
@@ -83,6 +86,12 @@ export function loadNodeCase(name: string): NodeCase {
   for (const init of g.initializer ?? []) {
     const d = decodeTensor(init);
     byName.set(init.name ?? '', Tensor.from(d.data, d.dims, d.dtype as 'float32'));
+  }
+  for (const cn of consts) {
+    const v = (cn.attribute ?? []).find((a) => a.name === 'value');
+    if (!v?.t) throw new Error(`${name}: Constant node without a tensor value`);
+    const d = decodeTensor(v.t);
+    byName.set(cn.output?.[0] ?? '', Tensor.from(d.data, d.dims, d.dtype as 'float32'));
   }
   const inputs = node.inputs.map((n) => (n ? byName.get(n) ?? null : null));
   const nOut = files.filter((f) => f.startsWith('output_')).length;

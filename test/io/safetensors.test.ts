@@ -12,13 +12,12 @@ import {
   Tensor,
   createEngine,
   loadSafetensors,
-  loadSafetensorsSync,
-  parseSafetensors,
   readSafetensors,
   saveSafetensors,
   type Engine,
   type SafetensorsProgress,
 } from '../../dist/src/entries/node.js';
+import { loadSafetensorsSync, parseSafetensors } from '../../dist/src/internal.js';
 import { f16ToF32Bits, f32BitsToBf16, f32BitsToF16 } from '../../dist/src/io/half.js';
 import { useBuild } from '../helpers/engines.js';
 import { oddChunks, rawFile, u8 } from './st-helpers.js';
@@ -43,6 +42,21 @@ function sampleDict(): Record<string, Tensor> {
 }
 
 describe('safetensors round trip', () => {
+  it('saveSafetensors returns a Uint8Array over its own whole ArrayBuffer, usable as a Response body', async () => {
+    const d = sampleDict();
+    try {
+      const file = saveSafetensors(d);
+      expect(file.buffer).toBeInstanceOf(ArrayBuffer);
+      expect(file.byteOffset).toBe(0);
+      expect(file.buffer.byteLength).toBe(file.byteLength);
+      const back = await loadSafetensors(new Response(file));
+      expect(Object.keys(back).sort()).toEqual(Object.keys(d).sort());
+      for (const t of Object.values(back)) t.dispose();
+    } finally {
+      for (const t of Object.values(d)) t.dispose();
+    }
+  });
+
   it('save -> load gives the same dtypes, shapes, bytes and metadata', () => {
     const before = e.memoryStats().inUseBytes;
     e.scope(() => {

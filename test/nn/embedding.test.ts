@@ -31,6 +31,10 @@ describe.each(runnableBuilds())('Embedding [%s build]', (build) => {
     expect(() => emb.forward(Tensor.from(BigInt64Array.from([1n, 5n]), [2], 'int64', e))).toThrow(/input\[1\] = 5/);
     expect(() => emb.forward(Tensor.from(Int32Array.from([-1]), [1], 'int32', e))).toThrow(ArgumentError);
     expect(() => emb.forward(Tensor.from(new Float32Array([1]), [1], 'float32', e))).toThrow(DTypeError);
+    // The dtype error shows the fix.
+    expect(() => emb.forward(Tensor.from([1, 2, 3], [1, 3], 'float32', e))).toThrow(
+      "Embedding: input must hold token ids as int64 or int32, got float32 (shape [1, 3]): create it with Tensor.from(ids, shape, 'int64')",
+    );
     expect(() => new nn.Embedding(0, 3, {}, e)).toThrow(ArgumentError);
     emb.dispose();
   });

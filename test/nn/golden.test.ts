@@ -9,10 +9,12 @@ import { runCase } from '../../dist/tools/conformance/run-case.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 
 const root = new URL('../fixtures/', import.meta.url).pathname;
+/** Fixture folders in other formats, run by their own tests (test/onnx/). */
+const NOT_GOLDEN = new Set(['onnx', 'onnx-models', 'int8']); // int8: torch quantize_dynamic models (test/nn/quantize.test.ts)
 
 function casesByOp(): [string, string[]][] {
   return readdirSync(root)
-    .filter((d) => statSync(join(root, d)).isDirectory() && d !== 'int8') // int8/: torch quantize_dynamic models for test/nn/quantize.test.ts, not golden cases
+    .filter((d) => statSync(join(root, d)).isDirectory() && !NOT_GOLDEN.has(d))
     .sort()
     .map((op) => [op, readdirSync(join(root, op)).filter((f) => f.endsWith('.safetensors')).sort().map((f) => join(root, op, f))]);
 }

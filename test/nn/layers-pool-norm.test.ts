@@ -113,4 +113,21 @@ describe.each(runnableBuilds())('layer pooling and normalisation [%s build]', (b
     expectClose('InstanceNorm1d running stats', yt.toFloat32Array(), Array.from(xs, (v, i) => (v - rm[Math.floor(i / 10) % 3]) / Math.sqrt(rv[Math.floor(i / 10) % 3] + 1e-5)), 1e-5);
     expect(() => tr.forward(Tensor.zeros([2, 4, 10]))).toThrow(ShapeError);
   });
+
+  it('non-contiguous inputs (transposed views) give the results of their contiguous copies', async () => {
+    await useBuild(build);
+    const rng = new Rng(SEED + 3);
+    const base = Tensor.from(rng.f32(2 * 4 * 5 * 7, -2, 2), [2, 4, 7, 5]);
+    const view = base.transpose(2, 3);
+    expect(view.isContiguous()).toBe(false);
+    const copy = view.contiguous();
+    const same = (label: string, f: (t: Tensor) => Tensor) => expectClose(label, f(view).toFloat32Array(), f(copy).toFloat32Array(), 0);
+    same('adaptive_avg_pool2d', (t) => F.adaptiveAvgPool2d(t, [3, 2]));
+    same('adaptive_max_pool2d', (t) => F.adaptiveMaxPool2d(t, 4));
+    same('max_pool1d', (t) => F.maxPool1d(t.reshape([8, 5, 7]).transpose(1, 2), 3, 2, 1));
+    same('group_norm', (t) => F.groupNorm(t, 2));
+    same('instance_norm', (t) => F.instanceNorm(t));
+    same('interpolate', (t) => F.interpolate(t, { scaleFactor: 1.5, mode: 'bilinear' }));
+    same('avg_pool2d', (t) => F.avgPool2d(t, 2));
+  });
 });

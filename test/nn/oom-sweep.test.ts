@@ -10,7 +10,8 @@
  * layer still computes the same numbers once the memory is free again.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngine, setEngine, nn, F, Tensor, OutOfMemoryError, type Engine } from '../../dist/src/entries/node.js';
+import { createEngine, setEngine, nn, F, Tensor, OutOfMemoryError, cat, stack, gather, indexSelect, scatter, nonzero, arange, eye, tril, loadOnnxSync, OnnxError, type Engine } from '../../dist/src/internal.js';
+import { readFileSync } from 'node:fs';
 import { TinyCNN, TinyTransformerClassifier, CharLSTM } from '../../dist/examples/index.js';
 import { Rng } from '../helpers/rng.js';
 
@@ -50,14 +51,22 @@ function valuesOf(call: () => unknown): number[][] {
 
 interface Case {
   name: string;
+  /** The ONNX runtime wraps an error in an OnnxError naming the node: accept that wrapping. */
+  wraps?: boolean;
   /** Builds the layer and its inputs in `e`; returns the call and what to free afterwards. */
   setup(): { call: () => unknown; owned: { dispose(): void }[] };
 }
 
 const mod = <M extends nn.Module>(m: M) => m;
 const cases: Case[] = [];
-function add(name: string, setup: Case['setup']): void {
-  cases.push({ name, setup });
+function add(name: string, setup: Case['setup'], wraps = false): void {
+  cases.push({ name, setup, wraps });
+}
+
+/** An out-of-memory error, or (ONNX) an OnnxError whose message carries it. */
+function expectOom(err: unknown, c: Case, what: string): void {
+  if (c.wraps && err instanceof OnnxError) expect((err as Error).message, what).toMatch(/injected: allocation|out of memory/);
+  else expect(err, what).toBeInstanceOf(OutOfMemoryError);
 }
 function addModule(name: string, make: () => nn.Module & { forward: (...a: never[]) => unknown }, inputs: () => unknown[]): void {
   add(name, () => {
@@ -175,6 +184,55 @@ add('F.batchNorm', () => {
   const v = Tensor.full([4], 2, e);
   return { call: () => F.batchNorm(x, m, v), owned: [x, m, v] };
 });
+addModule('ConvTranspose2d (stride 2)', () => new nn.ConvTranspose2d(6, 4, 3, { stride: 2, padding: 1, outputPadding: 1 }, e), () => [rand([2, 6, 7, 5], 60)]);
+addModule('ConvTranspose1d', () => new nn.ConvTranspose1d(6, 4, 3, { stride: 2 }, e), () => [rand([2, 6, 9], 61)]);
+addModule('MaxPool1d', () => new nn.MaxPool1d(3, { stride: 2 }), () => [rand([2, 4, 15], 62)]);
+addModule('AvgPool1d', () => new nn.AvgPool1d(2), () => [rand([2, 4, 14], 63)]);
+addModule('AdaptiveAvgPool1d', () => new nn.AdaptiveAvgPool1d(5), () => [rand([2, 4, 17], 64)]);
+addModule('AdaptiveMaxPool1d', () => new nn.AdaptiveMaxPool1d(5), () => [rand([2, 4, 17], 65)]);
+addModule('AdaptiveMaxPool2d', () => new nn.AdaptiveMaxPool2d([3, 2]), () => [rand([2, 4, 9, 7], 66)]);
+addModule('BatchNorm1d', () => new nn.BatchNorm1d(6, {}, e), () => [rand([3, 6, 5], 67)]);
+addModule('GroupNorm', () => new nn.GroupNorm(2, 6, {}, e), () => [rand([2, 6, 5, 4], 68)]);
+addModule('InstanceNorm2d', () => new nn.InstanceNorm2d(6, {}, e), () => [rand([2, 6, 5, 4], 69)]);
+addModule('InstanceNorm1d', () => new nn.InstanceNorm1d(6, { affine: true }, e), () => [rand([2, 6, 9], 70)]);
+addModule('PixelShuffle', () => new nn.PixelShuffle(2), () => [rand([1, 8, 3, 5], 71)]);
+addModule('PixelUnshuffle', () => new nn.PixelUnshuffle(2), () => [rand([1, 2, 6, 4], 72)]);
+addModule('ChannelShuffle', () => new nn.ChannelShuffle(2), () => [rand([1, 6, 3, 3], 73)]);
+add('F.pad (reflect)', () => {
+  const x = rand([2, 3, 5, 6], 74);
+  return { call: () => F.pad(x, [1, 2, 2, 1], 'reflect'), owned: [x] };
+});
+add('F.oneHot', () => {
+  const x = ids([3, 4], 7, 75);
+  return { call: () => F.oneHot(x, 7), owned: [x] };
+});
+add('cat', () => {
+  const a = rand([2, 3, 4], 76);
+  const b = rand([2, 5, 4], 77);
+  return { call: () => cat([a, b], 1), owned: [a, b] };
+});
+add('stack', () => {
+  const a = rand([2, 3], 78);
+  const b = rand([2, 3], 79);
+  return { call: () => stack([a, b], 1), owned: [a, b] };
+});
+add('gather, indexSelect, scatter', () => {
+  const x = rand([4, 5], 80);
+  const idx = ids([4, 3], 5, 81);
+  const sel = ids([3], 4, 82);
+  return { call: () => e.scope(() => [gather(x, 1, idx), indexSelect(x, 0, sel), scatter(x, 1, idx, 0.5)]) /* a later op's failure frees the earlier results */, owned: [x, idx, sel] };
+});
+add('nonzero, arange, eye, tril', () => {
+  const x = rand([4, 5], 83);
+  return { call: () => e.scope(() => [nonzero(x), arange(0, 10, 1, { engine: e }), eye(4, 3, { engine: e }), tril(x, -1)]), owned: [x] };
+});
+for (const file of ['test_gemm_all_attributes', 'test_Conv2d_groups', 'test_layer_normalization_4d_axis1']) {
+  add(`ONNX model run (${file}.onnx)`, () => {
+    const m = loadOnnxSync(readFileSync(new URL(`../fixtures/onnx/${file}.onnx`, import.meta.url)), { engine: e });
+    const feeds = Object.fromEntries(m.inputs.map((v, i) => [v.name, rand(v.shape as number[], 90 + i)]));
+    return { call: () => m.run(feeds), owned: [m, ...Object.values(feeds)] };
+  }, true);
+}
 add('TinyCNN (BatchNorm folded into the convolutions)', () => {
   const m = mod(new TinyCNN({}, e));
   const x = rand([1, 3, 32, 32], 56);
@@ -237,7 +295,7 @@ describe('out of memory inside a forward frees everything the call allocated', (
       expect(e.memoryStats().inUseBytes).toBe(before);
       for (let k = 0; k < allocs; k++) {
         const r = withFailingAlloc(k, call);
-        expect(r.threw, `allocation #${k} of ${allocs} failed but the call did not throw`).toBeInstanceOf(OutOfMemoryError);
+        expectOom(r.threw, c, `allocation #${k} of ${allocs} failed but the call did not throw it`);
         expect(e.memoryStats().inUseBytes, `in use after a failure at allocation #${k} of ${allocs}`).toBe(before);
       }
       // 2. A real full arena: leave just below the call's measured peak, up to the limit.
@@ -258,7 +316,7 @@ describe('out of memory inside a forward frees everything the call allocated', (
         }
         expect(e.memoryStats().inUseBytes, `in use after a call with ${room} bytes left (it needs ${need})`).toBe(inUse);
         for (const p of fillers) e.arena.free(p);
-        expect(threw, `the call ran with ${room} bytes left (it needs ${need})`).toBeInstanceOf(OutOfMemoryError);
+        expectOom(threw, c, `the call ran with ${room} bytes left (it needs ${need})`);
       }
       expect(e.memoryStats().inUseBytes).toBe(before);
       // 3. Still usable: the same numbers as before any failure.

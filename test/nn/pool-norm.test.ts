@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { F, nn, Tensor, ArgumentError, ShapeError } from '../../dist/src/entries/node.js';
+import { planFoldedForward, disposeFoldedPlan } from '../../dist/src/internal.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 import { expectClose } from '../helpers/geom.js';
@@ -95,14 +96,14 @@ describe.each(runnableBuilds())('pooling, batch norm, flatten [%s build]', (buil
         const conv = new nn.Conv2d(3, c, 3, { padding: 1, bias });
         const x = Tensor.from(rng.f32(2 * 3 * h * w), [2, 3, h, w]);
         const twoStep = bn.forward(conv.forward(x)).toFloat32Array();
-        const plan = nn.planFoldedForward([conv, bn, new nn.Flatten()]);
+        const plan = planFoldedForward([conv, bn, new nn.Flatten()]);
         expect(plan.steps.length).toBe(2);
         let t = x;
         for (const m of plan.steps) t = (m as unknown as { forward(x: Tensor): Tensor }).forward(t);
         expect(t.shape).toEqual([2, c * h * w]);
         expectClose(`seed=${SEED + 3} fused conv+bn bias=${bias} affine=${affine}`, t.toFloat32Array(), twoStep, 1e-5);
-        expect(nn.planFoldedForward([conv, bn], { foldBatchNorm: false }).steps).toEqual([conv, bn]);
-        nn.disposeFoldedPlan(plan);
+        expect(planFoldedForward([conv, bn], { foldBatchNorm: false }).steps).toEqual([conv, bn]);
+        disposeFoldedPlan(plan);
         conv.dispose();
       }
       bn.dispose();
@@ -118,13 +119,13 @@ describe.each(runnableBuilds())('pooling, batch norm, flatten [%s build]', (buil
     seq.loadStateDict(sd);
     const x = Tensor.from(rng.f32(2 * 3 * 9 * 7, -2, 2), [2, 3, 9, 7]);
     const want = seq.forward(x).toFloat32Array();
-    const plan = nn.planFoldedForward([...seq]);
+    const plan = planFoldedForward([...seq]);
     expect(plan.steps.length).toBe(4);
     let t = x;
     for (const m of plan.steps) t = (m as unknown as { forward(x: Tensor): Tensor }).forward(t);
     expect(t.shape).toEqual([2, 6 * 4 * 3]);
     expectClose(`seed=${SEED + 4} folded Sequential`, t.toFloat32Array(), want, 1e-5);
-    nn.disposeFoldedPlan(plan);
+    disposeFoldedPlan(plan);
     seq.dispose();
   });
 

@@ -1,7 +1,7 @@
 /**
  * The ONNX data-movement op table (src/onnx/ops/data.ts) run node by node on the ONNX backend
  * test cases of its ops (extracted from Debian's libonnx-testdata by
- * tools/gen-onnx-data-cases.py into test/fixtures/onnx-data/node-cases.json), before the ONNX
+ * tools/gen-onnx-data-cases.py into test/fixtures/onnx-data-node-cases.json), before the ONNX
  * loader exists: every case must match exactly (data movement is bit-exact; Range's float
  * values within the backend runner's rtol 1e-3, atol 1e-7). Then hand-built nodes for what that
  * suite version (opset <= 16) does not cover: Split num_outputs (18), Pad axes (18) and wrap
@@ -25,7 +25,7 @@ interface Case {
   outputs: Tv[];
 }
 
-const CASES: Case[] = JSON.parse(readFileSync(new URL('../fixtures/onnx-data/node-cases.json', import.meta.url), 'utf8'));
+const CASES: Case[] = JSON.parse(readFileSync(new URL('../fixtures/onnx-data-node-cases.json', import.meta.url), 'utf8'));
 
 function toTensor(v: Tv, e: Engine): Tensor {
   const num = v.data.map((x) => (typeof x === 'string' ? Number(x) : x));
@@ -56,6 +56,12 @@ describe('ONNX data ops on the backend node tests', () => {
       def.check?.(node, ctx);
       const outs = def.run(node, ins, ctx);
       expect(outs.length).toBe(c.outputs.length);
+      if (def.infer) {
+        // static inference (all inputs passed as constants) must agree with what run produced
+        const types = ins.map((t) => (t ? { dtype: t.dtype, shape: t.shape.slice() } : null));
+        const inferred = def.infer(node, types, ins, ctx);
+        if (inferred.length) expect(inferred.map((v) => [v.dtype, v.shape]), `${c.name} infer`).toEqual(outs.map((t) => [t.dtype, t.shape]));
+      }
       c.outputs.forEach((want, k) => {
         const got = outs[k];
         expect(got.dtype, `${c.name} output ${k} dtype`).toBe(want.dtype);

@@ -8,11 +8,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { InferenceSession, Tensor, loadOnnx, loadOnnxSync, supportedOps, type Engine } from '../../dist/src/entries/node.js';
+import { InferenceSession, OnnxError, Tensor, loadOnnx, loadOnnxSync, supportedOps, type Engine } from '../../dist/src/entries/node.js';
 import { compileGraph } from '../../dist/src/onnx/compile.js';
 import { decodeModel } from '../../dist/src/onnx/proto.js';
 import { useBuild } from '../helpers/engines.js';
-import { BOOL, FLOAT, INT64, attr, f32raw, graph, i64raw, model, node, tensor, value } from './pb.js';
+import { BOOL, FLOAT, FLOAT16, INT64, attr, cat, f32raw, graph, i64raw, model, node, packed, tensor, vInt, vLen, vStr, value } from './pb.js';
 
 let e: Engine;
 beforeAll(async () => {
@@ -93,7 +93,7 @@ describe('load and run', () => {
 });
 
 describe('folding', () => {
-  it('nodes whose inputs are all constants are folded at load; constants only they read are freed', () => {
+  it('nodes whose inputs are all constants are folded at load; constants only folded or prepared nodes read are freed', () => {
     const g = graph({
       nodes: [
         node('Constant', [], ['shape'], [attr.tensor('value', tensor({ dims: [2], type: INT64, raw: i64raw([3, 2]) }))]),
@@ -108,8 +108,9 @@ describe('folding', () => {
     memoryBack(() => {
       const cg = compileGraph(p.graph, p.opsets, e);
       expect(cg.steps.map((s) => s.node.opType)).toEqual(['MatMul']);
-      expect([...cg.consts.keys()]).toEqual(['W2']);
       expect(cg.steps[0].prepared).not.toBeNull(); // the constant B is packed once
+      expect([...cg.steps[0].absorbed]).toEqual([1]); // ... and its unpacked copy freed: weights are not held twice
+      expect([...cg.consts.keys()]).toEqual([]);
       cg.dispose();
     });
     memoryBack(() => {
@@ -284,3 +285,150 @@ describe('external data and sources', () => {
   });
 });
 
+
+describe('streaming load', () => {
+  // x [1, 256] @ W [256, 128] (128 KB float32) @ H [128, 256] (64 KB float16): both streamed.
+  const W = Float32Array.from({ length: 256 * 128 }, (_, i) => ((i * 37) % 101) / 101 - 0.5);
+  const H = Uint16Array.from({ length: 128 * 256 }, (_, i) => 0x3000 + (i % 512)); // small positive halves
+  const big = (canonical: boolean) => {
+    const wt = canonical
+      ? tensor({ name: 'W', dims: [256, 128], type: FLOAT, raw: new Uint8Array(W.buffer) })
+      : cat(vLen(9, new Uint8Array(W.buffer)), packed(1, [256, 128]), vInt(2, FLOAT), vStr(8, 'W')); // raw_data first
+    return model(
+      graph({
+        nodes: [node('MatMul', ['x', 'W'], ['a']), node('MatMul', ['a', 'H'], ['y'])],
+        inputs: [value('x', FLOAT, [1, 256])],
+        outputs: [value('y', FLOAT, [1, 256])],
+        initializers: [wt, tensor({ name: 'H', dims: [128, 256], type: FLOAT16, raw: new Uint8Array(H.buffer) })],
+      }),
+    );
+  };
+  const chunked = (bytes: Uint8Array, size: number, cut = bytes.length) =>
+    new ReadableStream<Uint8Array>({
+      start(c) {
+        for (let o = 0; o < cut; o += size) c.enqueue(bytes.slice(o, Math.min(o + size, cut)));
+        c.close();
+      },
+    });
+  const x = { data: Float32Array.from({ length: 256 }, (_, i) => Math.sin(i)), dims: [1, 256] };
+
+  it('decodes chunk by chunk (any chunk size, raw_data before dims too) into the same model as loadOnnxSync; memory back', async () => {
+    const before = e.memoryStats().inUseBytes;
+    const ref = loadOnnxSync(big(true));
+    const want = ref.run({ x }).y;
+    for (const [canonical, size] of [[true, 1 << 16], [true, 4093], [false, 7777]] as const) {
+      const progress: number[] = [];
+      const bytes = big(canonical);
+      const m = await loadOnnx(chunked(bytes, size), { onProgress: (p) => p.phase === 'read' && progress.push(p.loadedBytes) });
+      expect(progress[progress.length - 1]).toBe(bytes.length);
+      expect(progress.every((p, i) => i === 0 || p > progress[i - 1])).toBe(true);
+      const { y } = m.run({ x });
+      expect(Array.from(y.toFloat32Array())).toEqual(Array.from(want.toFloat32Array()));
+      y.dispose();
+      m.dispose();
+    }
+    want.dispose();
+    ref.dispose();
+    expect(e.memoryStats().inUseBytes).toBe(before);
+  });
+
+  it('a truncated stream is an OnnxError naming the field, with memory back', async () => {
+    const bytes = big(true);
+    const before = e.memoryStats().inUseBytes;
+    for (const cut of [10, 70_000, bytes.length - 100, bytes.length - 1]) {
+      await expect(loadOnnx(chunked(bytes, 5000, cut))).rejects.toThrow(OnnxError);
+      expect(e.memoryStats().inUseBytes, `cut at ${cut}`).toBe(before);
+    }
+    await expect(loadOnnx(chunked(bytes, 5000, 70_000))).rejects.toThrow(/TensorProto.raw_data: the file ends after 70000 bytes \(truncated\)/);
+  });
+});
+
+describe('static inference', () => {
+  it('completes output types the file leaves open (symbolic dims carried, constants used)', () => {
+    const m = loadOnnxSync(
+      model(
+        graph({
+          nodes: [
+            node('Conv', ['x', 'w'], ['c'], [attr.ints('pads', [1, 1, 1, 1]), attr.ints('strides', [2, 2])]),
+            node('Flatten', ['c'], ['f']),
+            node('Gemm', ['f', 'W', 'b'], ['g'], [attr.int('transB', 1)]),
+            node('Reshape', ['g', 'shape'], ['y']),
+            node('Shape', ['x'], ['s']),
+          ],
+          inputs: [value('x', FLOAT, ['batch', 1, 4, 4])],
+          outputs: [value('y', FLOAT, null), value('c', FLOAT, null), value('s', INT64, null)],
+          initializers: [
+            tensor({ name: 'w', dims: [2, 1, 3, 3], type: FLOAT, raw: f32raw(Array(18).fill(0.1)) }),
+            tensor({ name: 'W', dims: [3, 8], type: FLOAT, raw: f32raw(Array(24).fill(0.5)) }),
+            tensor({ name: 'b', dims: [3], type: FLOAT, raw: f32raw([0, 0, 0]) }),
+            tensor({ name: 'shape', dims: [3], type: INT64, raw: i64raw([0, 3, 1]) }),
+          ],
+        }),
+      ),
+    );
+    expect(m.outputs).toEqual([
+      { name: 'y', dtype: 'float32', shape: ['batch', 3, 1] },
+      { name: 'c', dtype: 'float32', shape: ['batch', 2, 2, 2] },
+      { name: 's', dtype: 'int64', shape: [4] },
+    ]);
+    expect(m.typeOf('f')).toEqual({ name: 'f', dtype: 'float32', shape: ['batch', 8] });
+    const out = m.run({ x: { data: new Float32Array(32), dims: [2, 1, 4, 4] } });
+    expect(out.y.shape).toEqual([2, 3, 1]);
+    for (const t of Object.values(out)) t.dispose();
+    m.dispose();
+  });
+});
+
+describe('memory during load', () => {
+  it('peak wasm memory while loading is at most 1.2x the weights (packed weights replace the unpacked ones one by one)', async () => {
+    const k = 10;
+    const w = f32raw(Array.from({ length: 128 * 128 }, (_, i) => (i % 7) / 7));
+    const g = graph({
+      nodes: Array.from({ length: k }, (_, i) => node('MatMul', [i ? `h${i}` : 'x', `W${i}`], [i === k - 1 ? 'y' : `h${i + 1}`])),
+      inputs: [value('x', FLOAT, [1, 128])],
+      outputs: [value('y', FLOAT, [1, 128])],
+      initializers: Array.from({ length: k }, (_, i) => tensor({ name: `W${i}`, dims: [128, 128], type: FLOAT, raw: w })),
+    });
+    const bytes = model(g);
+    const weights = k * w.byteLength;
+    for (const load of [() => Promise.resolve(loadOnnxSync(bytes)), () => loadOnnx(new Blob([bytes]).stream())]) {
+      const before = e.memoryStats().inUseBytes;
+      e.arena.resetHighWater();
+      const m = await load();
+      const peak = e.memoryStats().highWaterBytes - before;
+      expect(peak / weights).toBeLessThanOrEqual(1.2);
+      expect((e.memoryStats().inUseBytes - before) / weights).toBeLessThanOrEqual(1.05); // steady state: the packed copies only
+      m.dispose();
+      expect(e.memoryStats().inUseBytes).toBe(before);
+    }
+  });
+});
+
+describe('outputs', () => {
+  it('never share memory with the caller\'s feeds or the model\'s constants', () => {
+    memoryBack(() => {
+      const m = loadOnnxSync(
+        model(
+          graph({
+            nodes: [node('Flatten', ['x'], ['y'], [attr.int('axis', 0)]), node('Reshape', ['W', 's'], ['z'])],
+            inputs: [value('x', FLOAT, [2]), value('s', INT64, [1])],
+            outputs: [value('y', FLOAT, [1, 2]), value('z', FLOAT, null), value('x', FLOAT, [2])],
+            initializers: [tensor({ name: 'W', dims: [2], type: FLOAT, raw: f32raw([5, 6]) })],
+          }),
+        ),
+      );
+      const x = Tensor.from([1, 2], [2]);
+      const out = m.run({ x, s: { data: new BigInt64Array([2n]), dims: [1] } });
+      x.data<'float32'>().fill(0);
+      out.z.data<'float32'>().fill(0);
+      expect(Array.from(out.y.toFloat32Array())).toEqual([1, 2]);
+      expect(Array.from(out.x.toFloat32Array())).toEqual([1, 2]);
+      for (const t of Object.values(out)) t.dispose();
+      const again = m.run({ x, s: { data: new BigInt64Array([2n]), dims: [1] } });
+      expect(Array.from(again.z.toFloat32Array())).toEqual([5, 6]);
+      for (const t of Object.values(again)) t.dispose();
+      x.dispose();
+      m.dispose();
+    });
+  });
+});

@@ -146,6 +146,35 @@ describe.each(runnableBuilds())('data-movement ops [%s build]', (build) => {
     expect(nz.shape).toEqual([3, 3]);
     expect(Array.from(nz.toTypedArray() as BigInt64Array, Number)).toEqual([0, 0, 1, 0, 1, 1, 1, 1, 0]);
     expect(nonzero(nzIn.transpose(0, 2)).shape).toEqual([3, 3]);
+    // negative dims and views
+    expect(flat(gather(t, -2, I64(idx, idxShape)))).toEqual(flat(g));
+    const tv = T(permuteRef(x, [2, 1, 0])).permute(2, 1, 0); // a non-contiguous [3,4,5] with x's values
+    expect(flat(gather(tv, 1, I64(idx, idxShape)))).toEqual(flat(g));
+    expect(flat(scatter(T(base), -2, I64(sIdx.flat(), [2, 5]), T(src), { reduce: 'add' }))).toEqual(sc('add'));
+    // the Tensor-method forms run the same functions
+    expect(flat(t.gather(1, I64(idx, idxShape)))).toEqual(flat(g));
+    expect(flat(t.indexSelect(1, I64([3, 0])))).toEqual(flat(indexSelect(t, 1, I64([3, 0]))));
+    expect(flat(T(base).scatter(0, I64(sIdx.flat(), [2, 5]), T(src), { reduce: 'multiply' }))).toEqual(sc('multiply'));
+    expect(flat(t.tril(1))).toEqual(flat(tril(t, 1)));
+    expect(flat(t.triu(-1))).toEqual(flat(triu(t, -1)));
+    expect(nzIn.nonzero().shape).toEqual([3, 3]);
+  });
+
+  it('bool / uint8 / int64 through cat, pad, tril, pixelShuffle of a view', async () => {
+    await useBuild(build);
+    const b = Tensor.from(new Uint8Array([1, 0, 1, 1, 0, 0]), [2, 3], 'bool');
+    const bc = cat([b, b.t().contiguous().reshape([2, 3])], 0);
+    expect(bc.dtype).toBe('bool');
+    expect(Array.from(bc.toTypedArray())).toEqual([1, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 0]);
+    expect(Array.from(tril(b).toTypedArray())).toEqual([1, 0, 0, 1, 0, 0]);
+    const u = Tensor.from(new Uint8Array([1, 2, 3, 4]), [1, 4], 'uint8');
+    expect(Array.from(F.pad(u, [2, 1], 'reflect').toTypedArray())).toEqual([3, 2, 1, 2, 3, 4, 3]);
+    const l = I64([10, 20, 30], [3]);
+    expect(Array.from(F.pad(l, [1, 2], 'replicate').toTypedArray() as BigInt64Array, Number)).toEqual([10, 10, 20, 30, 30, 30]);
+    const x = nd([1, 5, 3, 4]);
+    const xv = T(permuteRef(x, [0, 2, 3, 1])).permute(0, 3, 1, 2); // channels-last storage, NCHW view
+    same(F.pixelUnshuffle(F.pixelShuffle(T(nd([1, 8, 3, 2])), 2), 2), nd([1, 8, 3, 2]), 'round trip');
+    same(F.channelShuffle(xv, 5), F.channelShuffle(T(x), 5) && { shape: x.shape, data: flat(F.channelShuffle(T(x), 5)) }, 'channel_shuffle of a view');
   });
 
   it('pixelShuffle / pixelUnshuffle / channelShuffle and nn modules', async () => {

@@ -6,7 +6,7 @@
  * arguments are typed errors naming the argument.
  */
 import { describe, expect, it } from 'vitest';
-import { F, Tensor, ArgumentError, ShapeError, type Engine } from '../../dist/src/entries/node.js';
+import { F, nn, Tensor, ArgumentError, ShapeError, type Engine } from '../../dist/src/entries/node.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 import { expandRef, nd, permuteRef, pySlice, repeatRef, selectRef, takeRef, type Nd } from '../reference/data.js';
@@ -35,6 +35,11 @@ describe.each(runnableBuilds())('Tensor views [%s build]', (build) => {
     same(m.t(), permuteRef(nd([3, 7]), [1, 0]), 't()');
     same(m.t().t(), nd([3, 7]), 't().t()');
     expect(m.t().t().isContiguous()).toBe(true);
+    same(t.movedim(1, -1), permuteRef(x, [0, 2, 3, 1]), 'movedim');
+    same(t.movedim([0, 3], [2, 0]), permuteRef(x, [3, 1, 0, 2]), 'movedim lists');
+    const fl = t.flip([1, -1]);
+    expect(fl.isContiguous()).toBe(true);
+    same(fl, takeRef(takeRef(x, 1, [2, 1, 0]), 3, [4, 3, 2, 1, 0]), 'flip');
     expect(() => t.t()).toThrow(ShapeError);
     expect(() => t.permute([0, 1, 1, 2])).toThrow(/repeat a dim/);
     expect(() => t.permute([0, 1])).toThrow(ArgumentError);
@@ -154,6 +159,15 @@ describe.each(runnableBuilds())('Tensor views [%s build]', (build) => {
     expect(flat(F.add(tr, ref))).toEqual(flat(F.add(ref, ref)));
     expect(flat(F.matmul(tr, base))).toEqual(flat(F.matmul(ref, base)));
     expect(flat(F.softmax(base.at(':', '1:'), -1))).toEqual(flat(F.softmax(base.at(':', '1:').contiguous(), -1)));
+    // a strided view as a state_dict value, and as an sdpa mask
+    const lin = new nn.Linear(6, 4);
+    const wT = Tensor.from(rng.f32(24), [6, 4]);
+    lin.loadStateDict({ weight: wT.t(), bias: Tensor.zeros([4]) });
+    expect(flat(lin.weight)).toEqual(flat(wT.t().contiguous()));
+    const q = Tensor.from(rng.f32(2 * 3 * 4), [1, 2, 3, 4]);
+    const maskBase = Tensor.from(rng.f32(9), [3, 3]);
+    const mask = maskBase.t();
+    expect(flat(F.scaledDotProductAttention(q, q, q, { attnMask: mask }))).toEqual(flat(F.scaledDotProductAttention(q, q, q, { attnMask: mask.contiguous() })));
     // the cached copy follows writes to the shared memory: through data() and through an op's `out`
     base.data<'float32'>().fill(-1);
     expect(flat(F.relu(tr)).every((v) => v === 0)).toBe(true);
@@ -174,6 +188,16 @@ describe.each(runnableBuilds())('Tensor views [%s build]', (build) => {
     F.relu(vt).dispose();
     v.data();
     F.relu(vt).dispose(); // replaces the cached copy
+    // a long synchronous loop that keeps invalidating the cached copy holds at most two copies
+    const start = e.memoryStats().inUseBytes;
+    let peak = 0;
+    for (let i = 0; i < 50; i++) {
+      v.data()[0] = i;
+      F.relu(vt).dispose();
+      peak = Math.max(peak, e.memoryStats().inUseBytes - start);
+    }
+    expect(peak).toBeLessThanOrEqual(2 * (64 * 4 + 32));
+    expect(vt.toFloat32Array()[0]).toBe(49);
     vt.dispose();
     v.dispose();
     await settle();

@@ -2,7 +2,9 @@
  * Float64 reference of one recurrent layer direction (PyTorch semantics), independent of the
  * engine: given the input projections xp[t][b] = W_ih x + b_ih (G*H values in PyTorch gate order),
  * W_hh [G*H, H], b_hh [G*H] (or null), h0/c0 [B*H] (or null = zeros), runs t = 0..T-1 (or
- * T-1..0 when reverse) and returns y[t][b] (time-indexed, T*B*H), h_n and c_n (B*H).
+ * T-1..0 when reverse) and returns y[t][b] (time-indexed, T*B*H), h_n and c_n (B*H). Options:
+ * the GRU form of ONNX linear_before_reset = 0 (resetBefore), LSTM peepholes (peep) and
+ * input_forget, ONNX cell clip.
  */
 export type RefMode = 'rnn_tanh' | 'rnn_relu' | 'gru' | 'lstm';
 
@@ -20,6 +22,14 @@ export interface RefLayer {
   h0: ArrayLike<number> | null;
   c0: ArrayLike<number> | null;
   reverse: boolean;
+  /** GRU: the reset gate multiplies h before W_hn (ONNX linear_before_reset = 0). */
+  resetBefore?: boolean;
+  /** LSTM: peephole weights [p_i | p_f | p_o] (3H), or absent. */
+  peep?: ArrayLike<number> | null;
+  /** ONNX cell clip (> 0): every gate pre-activation clamped to [-clip, clip] (as onnxruntime does). */
+  clip?: number;
+  /** LSTM: ONNX input_forget, f = 1 - i. */
+  inputForget?: boolean;
 }
 
 export function refLayer(p: RefLayer): { y: Float64Array; hn: Float64Array; cn: Float64Array } {
@@ -29,6 +39,7 @@ export function refLayer(p: RefLayer): { y: Float64Array; hn: Float64Array; cn: 
   const h = Float64Array.from(p.h0 ?? new Float64Array(B * H));
   const c = Float64Array.from(p.c0 ?? new Float64Array(B * H));
   const a = new Float64Array(G * H);
+  const cl = (v: number) => (p.clip && p.clip > 0 ? Math.min(Math.max(v, -p.clip), p.clip) : v);
   for (let s = 0; s < T; s++) {
     const t = p.reverse ? T - 1 - s : s;
     for (let b = 0; b < B; b++) {
@@ -42,19 +53,28 @@ export function refLayer(p: RefLayer): { y: Float64Array; hn: Float64Array; cn: 
         const x = (g: number) => p.xp(t, b, g * H + u);
         let hv: number;
         if (mode === 'lstm') {
-          const i = sig(x(0) + a[u]);
-          const f = sig(x(1) + a[H + u]);
-          const g = Math.tanh(x(2) + a[2 * H + u]);
-          const o = sig(x(3) + a[3 * H + u]);
-          c[b * H + u] = f * c[b * H + u] + i * g;
+          const pe = (g: number) => (p.peep ? p.peep[g * H + u] : 0);
+          const cp = c[b * H + u];
+          const i = sig(cl(x(0) + a[u] + pe(0) * cp));
+          const f = p.inputForget ? 1 - i : sig(cl(x(1) + a[H + u] + pe(1) * cp));
+          const g = Math.tanh(cl(x(2) + a[2 * H + u]));
+          c[b * H + u] = f * cp + i * g;
+          const o = sig(cl(x(3) + a[3 * H + u] + pe(2) * c[b * H + u]));
           hv = o * Math.tanh(c[b * H + u]);
         } else if (mode === 'gru') {
-          const r = sig(x(0) + a[u]);
-          const z = sig(x(1) + a[H + u]);
-          const n = Math.tanh(x(2) + r * a[2 * H + u]);
+          const rOf = (k: number) => sig(cl(p.xp(t, b, k) + a[k]));
+          const r = rOf(u);
+          const z = sig(cl(x(1) + a[H + u]));
+          let an = a[2 * H + u];
+          if (p.resetBefore) {
+            // W_hn (r * h) + b_hn
+            an = p.bhh ? p.bhh[2 * H + u] : 0;
+            for (let k = 0; k < H; k++) an += p.whh[(2 * H + u) * H + k] * rOf(k) * h[b * H + k];
+          }
+          const n = Math.tanh(cl(x(2) + (p.resetBefore ? an : r * an)));
           hv = (1 - z) * n + z * h[b * H + u];
         } else {
-          const v = x(0) + a[u];
+          const v = cl(x(0) + a[u]);
           hv = mode === 'rnn_relu' ? Math.max(v, 0) : Math.tanh(v);
         }
         hb[u] = hv;

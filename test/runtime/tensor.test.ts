@@ -29,6 +29,10 @@ describe('Tensor', () => {
     expect(() => Tensor.from([1, 2, 3], [2, 2])).toThrow(/\[2, 2\] holds 4 elements but data has 3/);
     expect(() => Tensor.empty([2, -1])).toThrow(/invalid size -1/);
     expect(() => Tensor.empty([2.5])).toThrow(ShapeError);
+    // A size given as a string says so (not "invalid size 3", which looks like a valid one).
+    expect(() => Tensor.zeros(['3', 2] as never)).toThrow(ShapeError);
+    expect(() => Tensor.zeros(['3', 2] as never)).toThrow('shape ["3", 2]: size 0 is the string "3", expected an integer >= 0 (convert it: Number("3"))');
+    expect(() => Tensor.from([1, 2], [null, 2] as never)).toThrow(/size 0 is null, expected an integer >= 0/);
     expect(() => Tensor.empty([2], 'float16' as never)).toThrow(DTypeError);
     expect(() => Tensor.from([1, 2, 3, 4], [4]).reshape([3, -1])).toThrow(/cannot infer -1/);
     expect(() => Tensor.from(null as never)).toThrow(ArgumentError);

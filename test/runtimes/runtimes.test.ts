@@ -6,18 +6,17 @@
  * application/octet-stream, and answered with HTML). Each runs test/runtimes/check.mjs, whose
  * outputs are compared here with test/runtimes/reference.ts, and reports the build it picked.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rolldown } from 'rolldown';
 import { build as viteBuild } from 'vite';
 import type { Browser } from 'playwright-core';
 import { CASES, fixedInput } from './check.mjs';
 import { REFERENCES } from './reference.js';
 import { cjsMain, consumer, esmMain, pack, REPO } from './consumer.js';
-import { collect, resultOf, run, start, stop } from './proc.js';
+import { resultOf, run } from './proc.js';
+import { bundleWorker, fetchFromWorkerd } from './workerd.js';
 import { IN_CI, chromiumMissing, launchChromium, pageHtml, runPage } from '../../dist/tools/chromium.js';
 import { browserImportMap, resolveExport } from '../../dist/tools/resolve-export.js';
 import { startStaticServer } from '../../dist/tools/static-server.js';
@@ -54,16 +53,6 @@ function verify(runtime: string, got: unknown, build: 'simd' | 'relaxed'): void 
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 let tmp: string;
 let tgz: string;
@@ -151,71 +140,13 @@ export default {
 };
 `;
 
-/** A workerd config: the bundled worker plus every .wasm it imports, as compiled wasm modules. */
-function capnp(port: number, wasm: string[]): string {
-  const mods = wasm.map((w) => `    (name = "${w}", wasm = embed "${w}"),\n`).join('');
-  return `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [ (name = "main", worker = .w) ],
-  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
-);
-const w :Workerd.Worker = (
-  modules = [
-    (name = "worker.js", esModule = embed "worker.js"),
-${mods}  ],
-  compatibilityDate = "2026-11-01",
-);
-`;
-}
 
 describe('workerd', () => {
   it('bundled with the workerd condition (like wrangler), the static wasm imports load and relaxed is picked', async () => {
     const dir = consumer(join(tmp, 'workerd'), tgz, { 'worker-src.mjs': WORKER });
-    // wrangler bundles with esbuild, conditions workerd/worker/browser, and keeps .wasm imports as
-    // separate wasm modules; rolldown (from vite) does the same here, since wrangler needs Node 22.
-    const bundle = await rolldown({
-      input: join(dir, 'worker-src.mjs'),
-      cwd: dir,
-      platform: 'neutral',
-      resolve: { conditionNames: ['workerd', 'worker', 'browser', 'import', 'default'] },
-      external: [/\.wasm$/],
-      logLevel: 'silent',
-    });
-    const { output } = await bundle.write({ file: join(dir, 'worker.js'), format: 'esm' });
-    await bundle.close();
-    const wasm = [...output[0].code.matchAll(/^import \w+ from "\.\/([^"]+\.wasm)";$/gm)].map((m) => m[1]);
+    const wasm = await bundleWorker(dir, 'worker-src.mjs');
     expect(wasm.sort()).toEqual(['node_modules/simdnn/dist/wasm/simdnn-relaxed.wasm', 'node_modules/simdnn/dist/wasm/simdnn-simd.wasm']);
-
-    let got: unknown;
-    for (let attempt = 0; got === undefined; attempt++) {
-      const port = await freePort();
-      writeFileSync(join(dir, 'config.capnp'), capnp(port, wasm));
-      const child = start(BIN('workerd'), ['serve', 'config.capnp'], dir);
-      const done = collect(child, 25_000);
-      let exited = false;
-      void done.then(() => (exited = true));
-      try {
-        const deadline = Date.now() + 20_000;
-        while (got === undefined && !exited && Date.now() < deadline) {
-          try {
-            const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5_000) });
-            const text = await res.text();
-            if (res.status !== 200) throw new Error(`workerd answered ${res.status}:\n${text}`);
-            got = JSON.parse(text);
-          } catch (e) {
-            if ((e as Error).message.startsWith('workerd answered')) throw e;
-            await new Promise((r) => setTimeout(r, 100));
-          }
-        }
-      } finally {
-        stop(child);
-      }
-      const ran = await done;
-      if (got === undefined) {
-        if (attempt === 0 && /address already in use/i.test(ran.stderr)) continue;
-        throw new Error(`workerd did not answer${exited ? ' (it exited)' : ''}\n--- stderr ---\n${ran.stderr}\n--- stdout ---\n${ran.stdout}`);
-      }
-    }
+    const got = await fetchFromWorkerd(dir, wasm);
     verify('workerd', got, 'relaxed');
   });
 });

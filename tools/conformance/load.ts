@@ -5,6 +5,7 @@
  */
 import { parseSafetensors } from '../../src/io/safetensors.js';
 import type { Tensor } from '../../src/tensor.js';
+import type { Engine } from '../../src/runtime/engine.js';
 import { NotAGoldenCase, type GoldenCase } from './types.js';
 
 function list(m: Record<string, string>, key: string, tensors: Record<string, Tensor>, required: boolean): string[] {
@@ -24,8 +25,9 @@ function list(m: Record<string, string>, key: string, tensors: Record<string, Te
   return v;
 }
 
-export function loadCaseBytes(bytes: Uint8Array): GoldenCase {
-  const { tensors, metadata: m } = parseSafetensors(bytes);
+/** Reads a golden case; its tensors live in `engine` (default: the current engine). */
+export function loadCaseBytes(bytes: Uint8Array, engine?: Engine): GoldenCase {
+  const { tensors, metadata: m } = parseSafetensors(bytes, engine);
   if (!m.format?.startsWith('nn-golden')) throw new NotAGoldenCase(`__metadata__.format is ${JSON.stringify(m.format)}, expected nn-golden/1`);
   if (!m.op) throw new NotAGoldenCase('no "op" in __metadata__');
   if (!m.case) throw new NotAGoldenCase('no "case" in __metadata__');

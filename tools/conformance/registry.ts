@@ -9,6 +9,7 @@ import { runners as model } from './ops/model.js';
 import { runners as linear } from './ops/linear.js';
 import { runners as rnn } from './ops/rnn.js';
 import { runners as conv } from './ops/conv.js';
+import { runners as data } from './ops/data.js';
 import { runners as layers } from './ops/layers.js';
 
 export const RUNNERS: Record<string, OpRunner> = {
@@ -18,5 +19,6 @@ export const RUNNERS: Record<string, OpRunner> = {
   ...linear,
   ...rnn,
   ...conv,
+  ...data,
   ...layers,
 };

@@ -7,9 +7,10 @@
  */
 import { loadCaseBytes } from './load.js';
 import { RUNNERS } from './registry.js';
+import { runOnnxCase } from './onnx-case.js';
 import { compareTensors } from './compare.js';
 import { NotAGoldenCase, Unsupported, type GoldenCase } from './types.js';
-import { Tensor, getEngine } from '../../src/api.js';
+import { Tensor, getEngine } from '../../src/internal.js';
 
 export interface CaseResult {
   status: 'PASS' | 'FAIL' | 'SKIP';
@@ -51,7 +52,7 @@ function runInScope(bytes: Uint8Array, fallbackName: string): CaseResult {
     return { status: 'FAIL', ...fromPath(fallbackName), maxError: Infinity, detail: `${what}: ${e instanceof Error ? e.message : String(e)}` };
   }
   const fail = (detail: string, maxError = Infinity): CaseResult => ({ status: 'FAIL', op: c.op, name: c.name, maxError, detail });
-  const runner = RUNNERS[c.op];
+  const runner = c.meta.format?.startsWith('nn-golden-onnx') ? runOnnxCase : RUNNERS[c.op];
   if (!runner) return { status: 'SKIP', op: c.op, name: c.name, maxError: 0, detail: `op ${c.op} is not implemented yet` };
   let outs: Record<string, unknown>;
   try {

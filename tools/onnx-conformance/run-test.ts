@@ -123,6 +123,7 @@ export function runOnnxTest(dir: string, suite: string, engine: Engine): TestRes
   const types = [...graphTypes(proto.graph)].filter((t) => !ALLOWED_DTYPES.includes(t));
   if (types.length) return res('SKIP', `dtype ${types.join(', ')}`, ops);
   const missing = ops.filter((o) => !lookupOp('', o));
+  if (missing.length) return res('FAIL', `not implemented: ${missing.join(', ')}`, ops, missing);
   const before = engine.memoryStats().inUseBytes;
   let model: OnnxModel | null = null;
   let maxError = 0;
@@ -142,6 +143,10 @@ export function runOnnxTest(dir: string, suite: string, engine: Engine): TestRes
         if (wants.length !== model.outputs.length) throw new Error(`${s}: ${wants.length} output files for ${model.outputs.length} graph outputs`);
         for (let k = 0; k < wants.length; k++) {
           const o = model.outputs[k].name;
+          const inferred = model.typeOf(o)?.shape;
+          if (inferred && (inferred.length !== outs[o].ndim || inferred.some((d, i) => typeof d === 'number' && d !== outs[o].shape[i]))) {
+            return res('FAIL', `${s}/${o}: static inference says [${inferred.join(', ')}], the run gave [${outs[o].shape.join(', ')}]`, ops, missing, maxError);
+          }
           const [err, bad] = compare(`${s}/${o}`, outs[o], wants[k]);
           maxError = Math.max(maxError, err);
           if (bad) return res('FAIL', bad, ops, missing, maxError);

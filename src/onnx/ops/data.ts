@@ -95,28 +95,43 @@ const Concat: OpDef = {
   },
 };
 
+/** Static dims when all are known numbers, else null. */
+function knownShape(t: ValueType | null): number[] | null {
+  return t?.shape && t.shape.every((d) => typeof d === 'number') ? (t.shape as number[]) : null;
+}
+
+/** Split's piece sizes along `axis` (size n): the split input (13+) or attribute, num_outputs (18), or equal parts. */
+function splitSizes(node: OnnxNode, splitInput: Tensor | null, opset: number, n: number, axis: number): number[] {
+  const outs = node.outputs.length;
+  let sizes: number[] | undefined;
+  if (splitInput) sizes = ints(node, splitInput, 'split');
+  else if (node.has('split')) sizes = node.ints('split');
+  if (!sizes) {
+    if (opset >= 18 || node.has('num_outputs')) {
+      const k = node.int('num_outputs', outs);
+      const size = Math.ceil(n / k);
+      sizes = Array.from({ length: k }, (_, i) => Math.max(0, Math.min(size, n - i * size)));
+    } else {
+      if (n % outs !== 0) throw node.error(`the size ${n} of axis ${axis} does not split evenly into ${outs} outputs`);
+      sizes = new Array<number>(outs).fill(n / outs);
+    }
+  }
+  if (sizes.length !== outs) throw node.error(`split has ${sizes.length} sizes for ${outs} outputs`);
+  return sizes;
+}
+
 const Split: OpDef = {
   run(node, inputs, ctx) {
     const x = need(node, inputs, 0, 'input');
     const axis = named(node, () => normDim('Split', 'axis', node.int('axis', 0), x.ndim));
-    const n = x.shape[axis];
-    const outs = node.outputs.length;
-    let sizes: number[] | undefined;
-    if (inputs[1]) sizes = ints(node, inputs[1], 'split');
-    else if (node.has('split')) sizes = node.ints('split');
-    if (!sizes) {
-      if (ctx.opset >= 18 || node.has('num_outputs')) {
-        const k = node.int('num_outputs', outs);
-        const size = Math.ceil(n / k);
-        sizes = Array.from({ length: k }, (_, i) => Math.max(0, Math.min(size, n - i * size)));
-      } else {
-        if (n % outs !== 0) throw node.error(`the size ${n} of axis ${axis} does not split evenly into ${outs} outputs`);
-        sizes = new Array<number>(outs).fill(n / outs);
-      }
-    }
-    if (sizes.length !== outs) throw node.error(`split has ${sizes.length} sizes for ${outs} outputs`);
-    const parts = named(node, () => x.split(sizes!, axis));
-    return parts.map(dense);
+    const sizes = splitSizes(node, inputs[1], ctx.opset, x.shape[axis], axis);
+    return named(node, () => x.split(sizes, axis)).map(dense);
+  },
+  infer(node, [x], consts, ctx) {
+    const s = knownShape(x);
+    if (!s || (node.inputs[1] && !consts[1])) return [];
+    const axis = named(node, () => normDim('Split', 'axis', node.int('axis', 0), s.length));
+    return splitSizes(node, consts[1], ctx.opset, s[axis], axis).map((k) => ({ dtype: x!.dtype, shape: s.map((d, i) => (i === axis ? k : d)) }));
   },
 };
 
@@ -134,43 +149,53 @@ function onnxSliceRange(n: number, start: number, end: number, step: number): [n
   return [s, Math.max(0, Math.ceil((s - e) / -step))];
 }
 
+/** Per sliced axis of a `shape` input: [dim, first, count, step], from the attributes (opset < 10) or the inputs. */
+function sliceAxes(node: OnnxNode, ins: (Tensor | null)[], opset: number, shape: readonly number[]): [number, number, number, number][] {
+  let starts: number[];
+  let ends: number[];
+  let axes: number[] | undefined;
+  let steps: number[] | undefined;
+  if (opset < 10) {
+    starts = node.ints('starts');
+    ends = node.ints('ends');
+    axes = node.has('axes') ? node.ints('axes') : undefined;
+  } else {
+    starts = ints(node, need(node, ins, 1, 'starts'), 'starts');
+    ends = ints(node, need(node, ins, 2, 'ends'), 'ends');
+    axes = ins[3] ? ints(node, ins[3], 'axes') : undefined;
+    steps = ins[4] ? ints(node, ins[4], 'steps') : undefined;
+  }
+  axes ??= starts.map((_, i) => i);
+  steps ??= starts.map(() => 1);
+  if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length) {
+    throw node.error(`starts, ends, axes and steps must have one entry per sliced axis, got ${starts.length}, ${ends.length}, ${axes.length}, ${steps.length}`);
+  }
+  return starts.map((st, i) => {
+    const d = named(node, () => normDim('Slice', 'axes', axes![i], shape.length));
+    if (steps![i] === 0 || !Number.isInteger(steps![i])) throw node.error(`steps[${i}] must be a non-zero integer, got ${steps![i]}`);
+    const [first, count] = onnxSliceRange(shape[d], st, ends[i], steps![i]);
+    return [d, first, count, steps![i]];
+  });
+}
+
 const Slice: OpDef = {
   run(node, inputs, ctx) {
     const x = need(node, inputs, 0, 'data');
-    let starts: number[];
-    let ends: number[];
-    let axes: number[] | undefined;
-    let steps: number[] | undefined;
-    if (ctx.opset < 10) {
-      starts = node.ints('starts');
-      ends = node.ints('ends');
-      axes = node.has('axes') ? node.ints('axes') : undefined;
-    } else {
-      starts = ints(node, need(node, inputs, 1, 'starts'), 'starts');
-      ends = ints(node, need(node, inputs, 2, 'ends'), 'ends');
-      axes = inputs[3] ? ints(node, inputs[3], 'axes') : undefined;
-      steps = inputs[4] ? ints(node, inputs[4], 'steps') : undefined;
-    }
-    axes ??= starts.map((_, i) => i);
-    steps ??= starts.map(() => 1);
-    if (ends.length !== starts.length || axes.length !== starts.length || steps.length !== starts.length) {
-      throw node.error(`starts, ends, axes and steps must have one entry per sliced axis, got ${starts.length}, ${ends.length}, ${axes.length}, ${steps.length}`);
-    }
+    const cuts = sliceAxes(node, inputs, ctx.opset, x.shape);
     let v = x.contiguous();
-    try {
-      for (let i = 0; i < starts.length; i++) {
-        const d = named(node, () => normDim('Slice', 'axes', axes![i], x.ndim));
-        if (steps[i] === 0 || !Number.isInteger(steps[i])) throw node.error(`steps[${i}] must be a non-zero integer, got ${steps[i]}`);
-        const [first, count] = onnxSliceRange(x.shape[d], starts[i], ends[i], steps[i]);
-        const next = stepView(v, d, first, count, steps[i]);
-        v.dispose();
-        v = next;
-      }
-    } catch (e) {
+    for (const [d, first, count, step] of cuts) {
+      const next = stepView(v, d, first, count, step);
       v.dispose();
-      throw e;
+      v = next;
     }
     return [dense(v)];
+  },
+  infer(node, [x], consts, ctx) {
+    const s = knownShape(x);
+    if (!s || (ctx.opset >= 10 && node.inputs.slice(1).some((n, i) => n && !consts[i + 1]))) return [];
+    const shape = s.slice();
+    for (const [d, , count] of sliceAxes(node, [null, ...consts.slice(1)], ctx.opset, s)) shape[d] = count;
+    return [{ dtype: x!.dtype, shape }];
   },
 };
 
@@ -206,18 +231,56 @@ const Expand: OpDef = {
     const shape = ints(node, need(node, inputs, 1, 'shape'), 'shape');
     return [named(node, () => dense(x.expand(broadcastShapes('Expand', x.shape, shape))))];
   },
+  infer(node, [x], consts) {
+    const s = knownShape(x);
+    if (!s || !consts[1]) return [];
+    return [{ dtype: x!.dtype, shape: named(node, () => broadcastShapes('Expand', s, ints(node, consts[1]!, 'shape'))) }];
+  },
 };
+
+function tileRepeats(node: OnnxNode, reps: Tensor, ndim: number): number[] {
+  const r = ints(node, reps, 'repeats');
+  if (r.length !== ndim) throw node.error(`repeats has ${r.length} entries, expected one per dim of the ${ndim}-d input`);
+  return r;
+}
 
 const Tile: OpDef = {
   run(node, inputs) {
     const x = need(node, inputs, 0, 'input');
-    const reps = ints(node, need(node, inputs, 1, 'repeats'), 'repeats');
-    if (reps.length !== x.ndim) throw node.error(`repeats has ${reps.length} entries, expected one per dim of the ${x.ndim}-d input`);
-    return [named(node, () => x.repeat(reps))];
+    return [named(node, () => x.repeat(tileRepeats(node, need(node, inputs, 1, 'repeats'), x.ndim)))];
+  },
+  infer(node, [x], consts) {
+    const s = knownShape(x);
+    if (!s || !consts[1]) return [];
+    const r = tileRepeats(node, consts[1], s.length);
+    return [{ dtype: x!.dtype, shape: s.map((d, i) => d * r[i]) }];
   },
 };
 
 const PAD_MODES: Record<string, PadMode> = { constant: 'constant', reflect: 'reflect', edge: 'replicate', wrap: 'circular' };
+
+/** Pad's (begin, end) per dim and the constant, from the attributes (opset < 11) or the inputs (axes at 18). */
+function padAmounts(node: OnnxNode, ins: (Tensor | null)[], opset: number, ndim: number): { lo: number[]; hi: number[]; value: number } {
+  let pads: number[];
+  let value = 0;
+  let axes = Array.from({ length: ndim }, (_, i) => i);
+  if (opset < 11) {
+    pads = node.has('pads') ? node.ints('pads') : node.ints('paddings');
+    value = node.float('value', 0);
+  } else {
+    pads = ints(node, need(node, ins, 1, 'pads'), 'pads');
+    if (ins[2] && ins[2].numel > 0) value = scalar(node, ins[2], 'constant_value');
+    if (ins[3]) axes = ints(node, ins[3], 'axes').map((a) => named(node, () => normDim('Pad', 'axes', a, ndim)));
+  }
+  if (pads.length !== 2 * axes.length) throw node.error(`pads has ${pads.length} entries, expected ${2 * axes.length} (begin and end per axis)`);
+  const lo = new Array<number>(ndim).fill(0);
+  const hi = new Array<number>(ndim).fill(0);
+  axes.forEach((a, i) => {
+    lo[a] = pads[i];
+    hi[a] = pads[i + axes.length];
+  });
+  return { lo, hi, value };
+}
 
 const Pad: OpDef = {
   check(node) {
@@ -226,29 +289,17 @@ const Pad: OpDef = {
   },
   run(node, inputs, ctx) {
     const x = need(node, inputs, 0, 'data');
-    const mode = PAD_MODES[node.string('mode', 'constant')];
-    let pads: number[];
-    let value = 0;
-    let axes = x.shape.map((_, i) => i);
-    if (ctx.opset < 11) {
-      pads = node.has('pads') ? node.ints('pads') : node.ints('paddings');
-      value = node.float('value', 0);
-    } else {
-      pads = ints(node, need(node, inputs, 1, 'pads'), 'pads');
-      if (inputs[2] && inputs[2].numel > 0) value = scalar(node, inputs[2], 'constant_value');
-      if (inputs[3]) axes = ints(node, inputs[3], 'axes').map((a) => named(node, () => normDim('Pad', 'axes', a, x.ndim)));
-    }
-    if (pads.length !== 2 * axes.length) throw node.error(`pads has ${pads.length} entries, expected ${2 * axes.length} (begin and end per axis)`);
-    // ONNX [b0, b1, .., e0, e1, ..] over `axes` -> F.pad's (left, right) pairs from the last dim
-    const lo = new Array<number>(x.ndim).fill(0);
-    const hi = new Array<number>(x.ndim).fill(0);
-    axes.forEach((a, i) => {
-      lo[a] = pads[i];
-      hi[a] = pads[i + axes.length];
-    });
+    const { lo, hi, value } = padAmounts(node, inputs, ctx.opset, x.ndim);
+    // ONNX [b0, b1, .., e0, e1, ..] -> F.pad's (left, right) pairs from the last dim
     const torchPads: number[] = [];
     for (let d = x.ndim - 1; d >= 0; d--) torchPads.push(lo[d], hi[d]);
-    return [named(node, () => pad(x, torchPads, mode, value))];
+    return [named(node, () => pad(x, torchPads, PAD_MODES[node.string('mode', 'constant')], value))];
+  },
+  infer(node, [x], consts, ctx) {
+    const s = knownShape(x);
+    if (!s || (ctx.opset >= 11 && node.inputs.slice(1).some((n, i) => n && !consts[i + 1]))) return [];
+    const { lo, hi } = padAmounts(node, [null, ...consts.slice(1)], ctx.opset, s.length);
+    return [{ dtype: x!.dtype, shape: s.map((d, i) => d + lo[i] + hi[i]) }];
   },
 };
 
@@ -261,6 +312,11 @@ const DepthToSpace: OpDef = {
   run(node, inputs) {
     return [named(node, () => depthToSpace(need(node, inputs, 0, 'input'), node.int('blocksize'), node.string('mode', 'DCR') as 'DCR' | 'CRD'))];
   },
+  infer(node, [x]) {
+    const s = knownShape(x);
+    const b = node.int('blocksize');
+    return s && s.length === 4 ? [{ dtype: x!.dtype, shape: [s[0], s[1] / (b * b), s[2] * b, s[3] * b] }] : [];
+  },
 };
 
 const SpaceToDepth: OpDef = {
@@ -269,6 +325,11 @@ const SpaceToDepth: OpDef = {
   },
   run(node, inputs) {
     return [named(node, () => spaceToDepth(need(node, inputs, 0, 'input'), node.int('blocksize')))];
+  },
+  infer(node, [x]) {
+    const s = knownShape(x);
+    const b = node.int('blocksize');
+    return s && s.length === 4 ? [{ dtype: x!.dtype, shape: [s[0], s[1] * b * b, s[2] / b, s[3] / b] }] : [];
   },
 };
 
@@ -343,6 +404,7 @@ const EyeLike: OpDef = {
     const dtype = node.has('dtype') ? ONNX_DTYPES[node.int('dtype')] : x.dtype;
     return [named(node, () => eye(x.shape[0], x.shape[1], { dtype, k: node.int('k', 0), engine: x.engine }))];
   },
+  infer: (node, [x]) => (x ? [{ dtype: node.has('dtype') ? ONNX_DTYPES[node.int('dtype')] : x.dtype, shape: x.shape }] : []),
 };
 
 const NonZero: OpDef = {

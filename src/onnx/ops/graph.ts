@@ -4,7 +4,8 @@
  * ConstantOfShape and If. Reshape-like ops return views of their input (no copy), any dtype.
  */
 import { Tensor } from '../../tensor.js';
-import type { OnnxNode, OnnxTensorData, OpDef, OpTable } from '../node.js';
+import type { Dim, OnnxNode, OnnxTensorData, OpDef, OpTable, ValueType } from '../node.js';
+import { UNKNOWN, constInts, dimProduct, sameAs } from '../infer.js';
 import { axisOf, intsOf, tensorFromData, tensorOf } from '../values.js';
 import { checkDims } from '../proto.js';
 
@@ -13,9 +14,10 @@ function need(node: OnnxNode, t: Tensor | null, what: string): Tensor {
   return t;
 }
 
-const Identity: OpDef = { run: (node, [x]) => [need(node, x, 'input')] };
+const Identity: OpDef = { infer: (_n, ins) => [sameAs(ins)], run: (node, [x]) => [need(node, x, 'input')] };
 
 const Dropout: OpDef = {
+  infer: (_n, ins) => [sameAs(ins), { dtype: 'bool', shape: sameAs(ins).shape }],
   run(node, [xIn, ratio, training]) {
     const x = need(node, xIn, 'data');
     // Training mode with ratio 0 is the identity too; with ratio > 0 the output is random.
@@ -47,10 +49,31 @@ function constantData(node: OnnxNode): OnnxTensorData {
 
 const Constant: OpDef = {
   check: (node) => void constantData(node),
+  infer: (node) => {
+    const d = constantData(node);
+    return [{ dtype: d.dtype, shape: d.dims.slice() }];
+  },
   run: (node, _ins, ctx) => [tensorFromData(constantData(node), ctx.engine)],
 };
 
+/** Reshape's output dims from the requested shape and the input dims (0 copies, -1 is inferred). */
+function reshapeDims(shape: number[], input: readonly Dim[] | null, allowZero: boolean): Dim[] {
+  const dims: Dim[] = shape.map((d, i) => (d === 0 && !allowZero ? (input?.[i] ?? UNKNOWN) : d));
+  const neg = dims.indexOf(-1);
+  if (neg >= 0) {
+    const total = input ? dimProduct(input) : UNKNOWN;
+    const rest = dimProduct(dims.filter((_, i) => i !== neg));
+    dims[neg] = typeof total === 'number' && typeof rest === 'number' && rest > 0 ? total / rest : UNKNOWN;
+  }
+  return dims;
+}
+
 const Reshape: OpDef = {
+  infer(node, ins, consts) {
+    const shape = node.inputs[1] ? constInts(consts[1]) : node.ints('shape', []);
+    const t = sameAs(ins);
+    return [{ dtype: t.dtype, shape: shape ? reshapeDims(shape, t.shape, node.int('allowzero', 0) !== 0) : null }];
+  },
   check(node) {
     if (node.inputs.length < 2 && !node.has('shape')) throw node.error('the shape input (or, before opset 5, the shape attribute) is required');
   },
@@ -75,6 +98,13 @@ const Reshape: OpDef = {
 };
 
 const Flatten: OpDef = {
+  infer(node, ins) {
+    const t = sameAs(ins);
+    if (!t.shape) return [{ dtype: t.dtype, shape: [UNKNOWN, UNKNOWN] }];
+    const a = node.int('axis', 1);
+    const axis = a < 0 ? a + t.shape.length : a;
+    return [{ dtype: t.dtype, shape: [dimProduct(t.shape.slice(0, axis)), dimProduct(t.shape.slice(axis))] }];
+  },
   run(node, [xIn]) {
     const x = need(node, xIn, 'input');
     const a = node.int('axis', 1);
@@ -91,7 +121,22 @@ function axesOf(node: OnnxNode, t: Tensor | null): number[] | null {
   return node.has('axes') ? node.ints('axes') : null;
 }
 
+/** Axes known at load (attribute, or a constant input), or null. */
+function staticAxes(node: OnnxNode, consts: (Tensor | null)[]): number[] | null {
+  if (node.inputs[1]) return constInts(consts[1]);
+  return node.has('axes') ? node.ints('axes') : null;
+}
+
 const Squeeze: OpDef = {
+  infer(node, ins, consts) {
+    const t = sameAs(ins);
+    const axes = staticAxes(node, consts);
+    // Without axes every size-1 dim goes: known only when every dim is.
+    if (!t.shape || (!axes && (node.inputs[1] || t.shape.some((d) => typeof d !== 'number')))) return [{ dtype: t.dtype, shape: null }];
+    const r = t.shape.length;
+    const drop = new Set((axes ?? t.shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)).map((a) => (a < 0 ? a + r : a)));
+    return [{ dtype: t.dtype, shape: t.shape.filter((_, i) => !drop.has(i)) }];
+  },
   run(node, [xIn, a]) {
     const x = need(node, xIn, 'data');
     const axes = axesOf(node, a);
@@ -102,6 +147,17 @@ const Squeeze: OpDef = {
 };
 
 const Unsqueeze: OpDef = {
+  infer(node, ins, consts) {
+    const t = sameAs(ins);
+    const axes = staticAxes(node, consts);
+    if (!t.shape || !axes) return [{ dtype: t.dtype, shape: null }];
+    const rank = t.shape.length + axes.length;
+    const at = new Set(axes.map((a) => (a < 0 ? a + rank : a)));
+    const out: Dim[] = [];
+    let j = 0;
+    for (let i = 0; i < rank; i++) out.push(at.has(i) ? 1 : t.shape[j++]);
+    return [{ dtype: t.dtype, shape: out }];
+  },
   run(node, [xIn, a]) {
     const x = need(node, xIn, 'data');
     const axes = axesOf(node, a);
@@ -117,6 +173,14 @@ const Unsqueeze: OpDef = {
 };
 
 const Shape: OpDef = {
+  infer(node, ins) {
+    const r = ins[0]?.shape?.length;
+    if (r === undefined) return [{ dtype: 'int64', shape: [UNKNOWN] }];
+    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + r : v, 0), r);
+    const start = clamp(node.int('start', 0));
+    const end = node.has('end') ? clamp(node.int('end')) : r;
+    return [{ dtype: 'int64', shape: [Math.max(0, end - start)] }];
+  },
   run(node, [xIn], ctx) {
     const x = need(node, xIn, 'data');
     const r = x.ndim;
@@ -128,9 +192,15 @@ const Shape: OpDef = {
   },
 };
 
-const Size: OpDef = { run: (node, [x], ctx) => [tensorOf([need(node, x, 'data').numel], [], 'int64', ctx.engine)] };
+const Size: OpDef = { infer: () => [{ dtype: 'int64', shape: [] }], run: (node, [x], ctx) => [tensorOf([need(node, x, 'data').numel], [], 'int64', ctx.engine)] };
 
 const ConstantOfShape: OpDef = {
+  infer(node, ins, consts) {
+    const dtype = node.has('value') ? node.attr('value', 'tensor').dtype : 'float32';
+    const dims = constInts(consts[0]);
+    const n = ins[0]?.shape?.[0];
+    return [{ dtype, shape: dims ?? (typeof n === 'number' ? Array<Dim>(n).fill(UNKNOWN) : null) }];
+  },
   check(node) {
     if (node.has('value') && node.attr('value', 'tensor').dims.reduce((a, b) => a * b, 1) !== 1) throw node.error('value must hold exactly one element');
   },
@@ -149,6 +219,7 @@ const ConstantOfShape: OpDef = {
 };
 
 const If: OpDef = {
+  infer: (node) => node.attr('then_branch', 'graph').outputs.map((o): ValueType => o.type ?? { dtype: 'float32', shape: null }),
   check(node) {
     node.attr('then_branch', 'graph');
     node.attr('else_branch', 'graph');

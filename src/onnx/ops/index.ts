@@ -8,6 +8,10 @@ import { graphOps } from './graph.js';
 import { dataOps } from './data.js';
 import { layerOps } from './layers.js';
 import { quantOps } from './quant.js';
+import { elementwiseOps } from './elementwise.js';
+import { reduceOps } from './reduce.js';
+import { rnnOps } from './rnn.js';
+import { einsumOps } from './einsum.js';
 
 const tables: OpTable[] = [
   nnOps,
@@ -15,6 +19,10 @@ const tables: OpTable[] = [
   dataOps,
   layerOps,
   quantOps,
+  elementwiseOps,
+  reduceOps,
+  rnnOps,
+  einsumOps,
 ];
 
 const registry: OpTable = Object.assign({}, ...tables);

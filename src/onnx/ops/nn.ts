@@ -13,7 +13,9 @@ import { add, mul } from '../../ops/binary.js';
 import { logSoftmax, softmax } from '../../ops/softmax.js';
 import { layerNorm } from '../../ops/layernorm.js';
 import { batchNorm } from '../../ops/batchnorm.js';
-import type { OnnxNode, OpDef, OpTable, PreparedOp } from '../node.js';
+import { owning } from '../../ops/own.js';
+import type { Dim, OnnxNode, OpDef, OpTable, PreparedOp, ValueType } from '../node.js';
+import { UNKNOWN, broadcastDims, sameAs } from '../infer.js';
 import { axisOf } from '../values.js';
 import { prepareQdqMatMul } from './quant.js';
 
@@ -49,7 +51,21 @@ function convDim(node: OnnxNode, n: number, k: number, s: number, d: number, pb:
   return [pb, convOut(n, k, s, pb + pe, d)];
 }
 
+/** Conv's output type from X and W (spatial sizes when X's are known). */
+function convInfer(node: OnnxNode, x: ValueType | null, w: ValueType | null): ValueType {
+  if (!x?.shape) return { dtype: 'float32', shape: null };
+  const dims = x.shape.length - 2;
+  const ks = w?.shape?.slice(2) ?? node.ints('kernel_shape', []);
+  const strides = node.ints('strides', Array(dims).fill(1));
+  const dil = node.ints('dilations', Array(dims).fill(1));
+  const pads = node.ints('pads', Array(2 * dims).fill(0));
+  const ap = node.string('auto_pad', 'NOTSET');
+  const spatial = x.shape.slice(2).map((d, i): Dim => (typeof d === 'number' && typeof ks[i] === 'number' ? convDim(node, d, ks[i] as number, strides[i], dil[i], pads[i], pads[i + dims], ap)[1] : UNKNOWN));
+  return { dtype: 'float32', shape: [x.shape[0], w?.shape?.[0] ?? UNKNOWN, ...spatial] };
+}
+
 const Conv: OpDef = {
+  infer: (node, [x, w]) => [convInfer(node, x, w)],
   check(node) {
     const ap = node.string('auto_pad', 'NOTSET');
     if (!AUTO_PADS.includes(ap)) throw node.error(`auto_pad must be one of ${AUTO_PADS.join(', ')}, got ${JSON.stringify(ap)}`);
@@ -203,14 +219,20 @@ function gemmRun(node: OnnxNode, a: Tensor, w: PackedWeights | null, bT: Tensor 
   let y: Tensor;
   if (m === 0 || n === 0 || k === 0) y = Tensor.zeros([m, n], 'float32', e);
   else {
-    const at = g.transA ? transpose2(a) : null;
-    const own = w ? null : packB(bT!, g.transB, null);
-    y = Tensor.empty([m, n], 'float32', e);
+    // Each temporary inside the try: an out-of-memory error at any step frees the ones before it.
+    let at: Tensor | null = null;
+    let own: PackedWeights | null = null;
     try {
-      gemm(e, { m, a: (at ?? a).ptr, c: y.ptr }, (w ?? own)!);
-    } catch (err) {
-      y.dispose();
-      throw err;
+      at = g.transA ? transpose2(a) : null;
+      own = w ? null : packB(bT!, g.transB, null);
+      const out = Tensor.empty([m, n], 'float32', e);
+      try {
+        gemm(e, { m, a: (at ?? a).ptr, c: out.ptr }, (w ?? own)!);
+      } catch (err) {
+        out.dispose();
+        throw err;
+      }
+      y = out;
     } finally {
       at?.dispose();
       own?.dispose();
@@ -235,6 +257,12 @@ function gemmRun(node: OnnxNode, a: Tensor, w: PackedWeights | null, bT: Tensor 
 }
 
 const Gemm: OpDef = {
+  infer(node, [a, b]) {
+    const g = gemmAttrs(node);
+    const m = a?.shape?.length === 2 ? a.shape[g.transA ? 1 : 0] : UNKNOWN;
+    const n = b?.shape?.length === 2 ? b.shape[g.transB ? 0 : 1] : UNKNOWN;
+    return [{ dtype: 'float32', shape: [m, n] }];
+  },
   run(node, [aIn, bIn, cIn]) {
     const g = gemmAttrs(node);
     const a = f32(node, aIn, 'A');
@@ -259,11 +287,21 @@ const Gemm: OpDef = {
     return {
       run: ([a, , cRun]) => [gemmRun(node, f32(node, a, 'A'), w, null, cRun ? f32(node, cRun, 'C') : null, g, inside, k, n)],
       dispose: () => w.dispose(),
+      absorbs: inside ? [1, 2] : [1],
     };
   },
 };
 
 const MatMul: OpDef = {
+  infer(_node, [a, b]) {
+    const x = a?.shape;
+    const y = b?.shape;
+    if (!x || !y || !x.length || !y.length) return [{ dtype: 'float32', shape: null }];
+    const x2 = x.length === 1 ? [1, x[0]] : x;
+    const y2 = y.length === 1 ? [y[0], 1] : y;
+    const full = [...broadcastDims(x2.slice(0, -2), y2.slice(0, -2)), x2[x2.length - 2], y2[y2.length - 1]];
+    return [{ dtype: 'float32', shape: full.filter((_, i) => !(x.length === 1 && i === full.length - 2) && !(y.length === 1 && i === full.length - 1)) }];
+  },
   run(node, [a, b]) {
     return [matmul(f32(node, a, 'A'), f32(node, b, 'B'))];
   },
@@ -287,6 +325,7 @@ const MatMul: OpDef = {
         return [y];
       },
       dispose: () => w.dispose(),
+      absorbs: [1],
     };
   },
 };
@@ -295,6 +334,7 @@ const MatMul: OpDef = {
 
 function softmaxOp(fn: typeof softmax): OpDef {
   return {
+    infer: (_n, ins) => [sameAs(ins)],
     run(node, [xIn], ctx) {
       const x = f32(node, xIn, 'input');
       const r = Math.max(1, x.ndim);
@@ -315,6 +355,15 @@ function softmaxOp(fn: typeof softmax): OpDef {
 
 const LayerNormalization: OpDef = {
   sinceVersion: 17,
+  infer(node, ins) {
+    const t = sameAs(ins);
+    if (!t.shape) return [t, { dtype: 'float32', shape: null }, { dtype: 'float32', shape: null }];
+    const r = t.shape.length;
+    const a = node.int('axis', -1);
+    const axis = a < 0 ? a + r : a;
+    const stat = { dtype: 'float32' as const, shape: t.shape.map((d, i) => (i < axis ? d : 1)) };
+    return [t, stat, stat];
+  },
   run(node, [xIn, sIn, bIn]) {
     const x = f32(node, xIn, 'X');
     const axis = axisOf(node, node.int('axis', -1), x.ndim);
@@ -330,26 +379,29 @@ const LayerNormalization: OpDef = {
       views.push(v);
       return v;
     };
-    const y = using(views, () => layerNorm(x, ns, fit(sIn, 'Scale'), fit(bIn, 'B'), eps));
-    const outs = [y];
-    if (node.outputs[1] || node.outputs[2]) {
-      const rows = n ? x.numel / n : 0;
-      const stat = [...x.shape.slice(0, axis), ...ns.map(() => 1)];
-      const d = x.toFloat32Array();
-      const mean = new Float32Array(rows);
-      const inv = new Float32Array(rows);
-      for (let r = 0; r < rows; r++) {
-        let s = 0;
-        for (let i = 0; i < n; i++) s += d[r * n + i];
-        const mu = s / n;
-        let v = 0;
-        for (let i = 0; i < n; i++) v += (d[r * n + i] - mu) ** 2;
-        mean[r] = mu;
-        inv[r] = 1 / Math.sqrt(v / n + eps);
+    // owning(): an out-of-memory error for Mean or InvStdDev frees the outputs made before it.
+    return owning((keep) => {
+      const y = keep(using(views, () => layerNorm(x, ns, fit(sIn, 'Scale'), fit(bIn, 'B'), eps)));
+      const outs = [y];
+      if (node.outputs[1] || node.outputs[2]) {
+        const rows = n ? x.numel / n : 0;
+        const stat = [...x.shape.slice(0, axis), ...ns.map(() => 1)];
+        const d = x.toFloat32Array();
+        const mean = new Float32Array(rows);
+        const inv = new Float32Array(rows);
+        for (let r = 0; r < rows; r++) {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += d[r * n + i];
+          const mu = s / n;
+          let v = 0;
+          for (let i = 0; i < n; i++) v += (d[r * n + i] - mu) ** 2;
+          mean[r] = mu;
+          inv[r] = 1 / Math.sqrt(v / n + eps);
+        }
+        outs.push(keep(Tensor.from(mean, stat, 'float32', x.engine)), keep(Tensor.from(inv, stat, 'float32', x.engine)));
       }
-      outs.push(Tensor.from(mean, stat, 'float32', x.engine), Tensor.from(inv, stat, 'float32', x.engine));
-    }
-    return outs;
+      return outs;
+    });
   },
 };
 
@@ -374,6 +426,7 @@ function channelStats(x: Tensor): [Float32Array, Float32Array] {
 }
 
 const BatchNormalization: OpDef = {
+  infer: (_n, ins) => [sameAs(ins), sameAs(ins, 3), sameAs(ins, 4)],
   check(node) {
     if (node.int('spatial', 1) !== 1) throw node.error('spatial=0 is not supported');
   },

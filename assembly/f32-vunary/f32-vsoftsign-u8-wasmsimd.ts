@@ -1,0 +1,11 @@
+// f32_vsoftsign_u8__wasmsimd: y[i] = x / (1 + |x|) (torch softsign, ONNX Softsign; +-Inf -> NaN as the formula), i < n.
+// Operands: x, y are contiguous f32 arrays of n elements (byte addresses); y may equal x (in place).
+// Tile: 8 elements per iteration, then 4, then a 2/1 lane tail (shared loop: vunary-loop.ts).
+// Accuracy: correctly rounded division of exact operands but for the rounding of 1 + |x|: within 1 ulp.
+// Preconditions: n >= 1. Reads up to 16 B past x + 4n (the arena pads); never writes past y + 4n.
+import { vunary_u8_p3, VOP_SOFTSIGN } from './vunary-loop';
+
+export function f32_vsoftsign_u8__wasmsimd(n: usize, x: usize, y: usize): void {
+  assert(n != 0, 'f32_vsoftsign_u8__wasmsimd: n must be >= 1');
+  vunary_u8_p3(VOP_SOFTSIGN, false, n, x, y, f32x4.splat(0), f32x4.splat(0), f32x4.splat(0));
+}
