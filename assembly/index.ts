@@ -21,6 +21,6 @@ export * from './f32-qd8-convert/index';
 export * from './qd8-f32-qc8w-rnn/index';
 export * from './xn-copy/index';
 export * from './f32-col2im/index';
-export * from './f32-f16w-gemm/index';
 export * from './f32-reduce/index';
 export * from './f32-resize/index';
+export * from './f32-f16w-gemm/index';

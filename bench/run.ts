@@ -27,6 +27,7 @@ import { attentionWorkloads } from './workloads/attention.js';
 import { convWorkloads } from './workloads/conv.js';
 import { gemmWorkloads } from './workloads/gemm.js';
 import { normWorkloads } from './workloads/norm.js';
+import { onnxWorkloads } from './workloads/onnx.js';
 import { rnnWorkloads } from './workloads/rnn.js';
 import { transformerWorkloads } from './workloads/transformer.js';
 import { int8Workloads } from './workloads/int8.js';
@@ -43,7 +44,7 @@ const FULL: HarnessOptions = { warmupMinCalls: 5, warmupMinMs: 500, warmupMaxMs:
  */
 const REWARM_MIN_MS = 100;
 
-const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads, ...int8Workloads];
+const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads, ...int8Workloads, ...onnxWorkloads];
 
 interface Peers {
   ours: Map<string, Engine>;

@@ -41,7 +41,7 @@ const MODE_LSTM: i32 = 2;
       const acc = ws + r * wsr;
       const x = xp + ((ti * xsT + r * xsB) << 2);
       const yr = y + ((ti * ysT + r * ysB) << 2);
-      if (mode == MODE_LSTM) lstmRow(h, np, acc, x, c + ((r * h) << 2), yr, 0, 0, 0); // no peepholes, no clip, PyTorch gates
+      if (mode == MODE_LSTM) lstmRow(h, np, acc, x, c + ((r * h) << 2), yr, 0, 0, 0);
       else if (mode == MODE_GRU) gruRow(h, np, acc, x, hp != 0 ? hp + r * hs : 0, yr, 0);
       else rnnRow(h, relu, acc, x, yr, 0);
     }

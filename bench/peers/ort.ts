@@ -34,7 +34,29 @@ export async function loadOrt(maxThreads = 1): Promise<OrtPeer> {
   return { ort, version: ort.env.versions.web ?? '?', entry: 'dist/ort.node.min.mjs + ort-wasm-simd-threaded.wasm' };
 }
 
-export type Feeds = Record<string, { data: Float32Array; dims: readonly number[] }>;
+/** Inputs by name: float32 unless `type` says otherwise ('int64' takes a BigInt64Array, 'bool' a Uint8Array). */
+export type Feeds = Record<string, { data: Float32Array | BigInt64Array | Int32Array | Uint8Array; dims: readonly number[]; type?: 'float32' | 'int64' | 'int32' | 'bool' }>;
+
+/** A wasm session on `peer.threads` threads (default 1), every graph optimization on; NotAvailable if ORT refuses the model. */
+export async function ortSession(peer: OrtPeer, model: Uint8Array): Promise<ort.InferenceSession> {
+  try {
+    return await peer.ort.InferenceSession.create(model, {
+      executionProviders: ['wasm'],
+      graphOptimizationLevel: 'all',
+      intraOpNumThreads: peer.threads ?? 1,
+      interOpNumThreads: 1,
+    });
+  } catch (e) {
+    throw new NotAvailable(`onnxruntime-web could not load the model: ${String((e as Error).message ?? e).slice(0, 160)}`);
+  }
+}
+
+/** The feeds as ort.Tensors. */
+export function ortTensors(peer: OrtPeer, feeds: Feeds): Record<string, ort.Tensor> {
+  const tensors: Record<string, ort.Tensor> = {};
+  for (const [name, f] of Object.entries(feeds)) tensors[name] = new peer.ort.Tensor(f.type ?? 'float32', f.data, [...f.dims]);
+  return tensors;
+}
 
 /**
  * Creates a session for an in-memory model and returns session.run(feeds) as the timed call.
@@ -47,19 +69,8 @@ export async function ortCase(
   note?: string,
   canonical: (y: Float32Array) => Float32Array = (y) => y,
 ): Promise<Prepared> {
-  let session: ort.InferenceSession;
-  try {
-    session = await peer.ort.InferenceSession.create(model, {
-      executionProviders: ['wasm'],
-      graphOptimizationLevel: 'all',
-      intraOpNumThreads: peer.threads ?? 1,
-      interOpNumThreads: 1,
-    });
-  } catch (e) {
-    throw new NotAvailable(`onnxruntime-web could not load the model: ${String((e as Error).message ?? e).slice(0, 160)}`);
-  }
-  const tensors: Record<string, ort.Tensor> = {};
-  for (const [name, f] of Object.entries(feeds)) tensors[name] = new peer.ort.Tensor('float32', f.data, [...f.dims]);
+  const session = await ortSession(peer, model);
+  const tensors = ortTensors(peer, feeds);
   return {
     run: () => session.run(tensors),
     async: true,

@@ -254,7 +254,7 @@ export abstract class RNNBase extends Module {
     const e = input.engine;
     const stateShape = unbatched ? [LD, H] : [LD, B, H];
     const outShape = unbatched ? [T, D * H] : this.batchFirst ? [B, T, D * H] : [T, B, D * H];
-    const bytes = runScratchBytes(this.mode, H, this.numLayers, D, T, B, false, this.quantized);
+    const bytes = runScratchBytes(this.mode, H, this.numLayers, D, T, B, { int8: this.quantized });
     const a = e.arena;
     let xp = 0; // arena pointers are never 0 (the heap starts above it)
     let mid = 0;
@@ -306,7 +306,7 @@ export abstract class RNNBase extends Module {
     const e = this.engine;
     const H = this.hiddenSize;
     const L = this.numLayers;
-    const bytes = runScratchBytes(this.mode, H, L, 1, 1, batch, false, this.quantized);
+    const bytes = runScratchBytes(this.mode, H, L, 1, 1, batch, { int8: this.quantized });
     const a = e.arena;
     return owning((own) => {
       const block = (n: number) => {

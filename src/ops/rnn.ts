@@ -80,15 +80,14 @@ export function packedRecurrentFloats(mode: RnnMode, hidden: number): number {
 
 /**
  * Bytes of the scratch the sequence kernels need for `batch` rows (one accumulator row each; the
- * GRU whose reset gate applies before W_hn (resetBefore) also keeps an r*h row per batch row).
+ * GRU whose reset gate applies before W_hn (resetBefore) also keeps an r*h row per batch row; the
+ * int8 kernels add zero h rows and the int8 GEMM's workspace).
  */
-export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number, resetBefore = false, int8 = false): number {
-  const extra = mode === 'gru' && resetBefore ? Math.ceil(hidden / 4) : 0;
+export function recurrentScratchBytes(mode: RnnMode, hidden: number, batch: number, opts: { resetBefore?: boolean; int8?: boolean } = {}): number {
+  const extra = mode === 'gru' && opts.resetBefore ? Math.ceil(hidden / 4) : 0;
   const acc = batch * (stripCount(mode, hidden) + extra) * 16;
-  // int8 kernels (assembly/qd8-f32-qc8w-rnn): + zero h rows + the int8 GEMM's workspace
-  return int8 ? acc + Math.ceil((batch * hidden * 4) / 16) * 16 + qgemmWorkspaceBytes(batch, hidden) : acc;
+  return opts.int8 ? acc + Math.ceil((batch * hidden * 4) / 16) * 16 + qgemmWorkspaceBytes(batch, hidden) : acc;
 }
-
 /**
  * Packs int8 W_hh ([G*H, H]) with its per-row scales and b_hh as qc8w panels whose columns are in
  * the strip order of the sequence kernels (column 4s + q = gate s % G of unit 4 floor(s/G) + q;
@@ -114,7 +113,6 @@ export function packRecurrentInt8(engine: Engine, mode: RnnMode, hidden: number,
   return QPackedWeights.fromInt8(engine, cols, H, q, sc, b);
 }
 
-
 /** One direction's parameters of one layer, PyTorch layouts. */
 export interface DirectionParams {
   weightIh: Tensor; // [G*H, in]
@@ -137,7 +135,7 @@ export class RnnLayerPack {
     readonly hidden: number,
     readonly directions: number,
     /** W_ih of every direction stacked: [D*G*H, in], with b_ih (when present); int8 when quantized. */
-    private readonly proj: PackedWeights | QPackedWeights,
+    readonly wih: PackedWeights | QPackedWeights,
     /** Packed W_hh + b_hh per direction (byte addresses); W_hr, W_hz only when resetBefore. */
     private readonly whh: number[],
     /** GRU with resetBefore: packed W_hn + b_hn per direction (else empty). */
@@ -148,18 +146,7 @@ export class RnnLayerPack {
 
   /** True when the weights are int8 (the int8 GEMM and sequence kernels run). */
   get int8(): boolean {
-    return this.proj instanceof QPackedWeights;
-  }
-
-  /** The float32 input projection pack (W_ih stacked); an int8 pack has none (see projection). */
-  get wih(): PackedWeights {
-    if (this.proj instanceof QPackedWeights) throw new ArgumentError('RnnLayerPack: this layer is int8 (use projection)');
-    return this.proj;
-  }
-
-  /** The input projection pack, float32 or int8. */
-  get projection(): PackedWeights | QPackedWeights {
-    return this.proj;
+    return this.wih instanceof QPackedWeights;
   }
 
   private static buildInt8(engine: Engine, mode: RnnMode, hidden: number, dirs: DirectionParams[]): RnnLayerPack {
@@ -191,14 +178,14 @@ export class RnnLayerPack {
     return new RnnLayerPack(engine, mode, inSize, hidden, D, wih, qwhh.map((p) => p._w), [], qwhh);
   }
 
-
   /**
    * Packs one layer. `resetBefore` (GRU only): the reset gate multiplies h before W_hn (ONNX
    * linear_before_reset = 0) instead of after it (PyTorch): W_hr, W_hz and W_hn pack apart.
+   * int8 weights (nn.quantizeDynamic) take the int8 kernels (PyTorch form only).
    */
   static build(engine: Engine, mode: RnnMode, hidden: number, dirs: DirectionParams[], resetBefore = false): RnnLayerPack {
     if (dirs[0].weightIh.dtype === 'int8') {
-      if (resetBefore) throw new ArgumentError('rnn: int8 weights do not support the reset-before GRU form (ONNX linear_before_reset = 0)');
+      if (resetBefore) throw new ArgumentError('rnn: int8 weights run the PyTorch GRU form only (linear_before_reset = 1)');
       return RnnLayerPack.buildInt8(engine, mode, hidden, dirs);
     }
     const G = gateCount(mode);
@@ -272,7 +259,7 @@ export class RnnLayerPack {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.proj.dispose();
+    this.wih.dispose();
     if (this.qwhh.length) for (const p of this.qwhh) p.dispose();
     else for (const p of [...this.whh, ...this.whn]) this.engine.arena.free(p);
   }
@@ -297,7 +284,7 @@ export interface ScanArgs {
   /** [B, H] final hidden state, or 0. */
   hn: number;
   reverse: boolean;
-  /** Scratch of recurrentScratchBytes(mode, H, B, whn != 0) bytes. */
+  /** Scratch of recurrentScratchBytes(mode, H, B, { resetBefore: whn != 0, int8 }) bytes. */
   ws: number;
   /**
    * GRU only: packed W_hn + b_hn (1 gate) when the reset gate applies to h before it (ONNX
@@ -313,15 +300,15 @@ export interface ScanArgs {
 }
 
 /**
- * Runs one direction of one layer over the whole sequence: ONE wasm call, or with threads one
- * dispatch split by batch rows (pairs of rows, the kernel's 2-row tile, so every row keeps its
- * tile and its bits); each task uses its rows' slice of the scratch.
+ * Runs one direction of one layer over the whole sequence: ONE wasm call (int8: the qd8-f32-qc8w
+ * twins, W_hh from packRecurrentInt8), or with threads one dispatch split by batch rows (pairs of
+ * rows, the kernel's 2-row tile, so every row keeps its tile and its bits); each task uses its
+ * rows' slice of the scratch.
  */
 export function scan(engine: Engine, mode: RnnMode, hidden: number, whh: number, s: ScanArgs, int8 = false): void {
   const k = engine.k;
   const rev = s.reverse ? 1 : 0;
   if (int8) {
-    // the qd8-f32-qc8w twins (W_hh from packRecurrentInt8); PyTorch's gate forms only
     if (mode === 'lstm') k.qd8_f32_qc8w_lstm_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.c, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
     else if (mode === 'gru') k.qd8_f32_qc8w_gru_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, s.ws);
     else k.qd8_f32_qc8w_rnn_seq__wasmsimd(s.T, s.B, hidden, s.xp, s.xsT, s.xsB, whh, s.h0, s.y, s.ysT, s.ysB, s.hn, rev, mode === 'rnn_relu' ? 1 : 0, s.ws);
@@ -391,11 +378,11 @@ export interface RunScratch {
 }
 
 /** Bytes of each RunScratch buffer for a run of T steps and B rows. */
-export function runScratchBytes(mode: RnnMode, hidden: number, layers: number, dirs: number, T: number, B: number, resetBefore = false, int8 = false) {
+export function runScratchBytes(mode: RnnMode, hidden: number, layers: number, dirs: number, T: number, B: number, opts: { resetBefore?: boolean; int8?: boolean } = {}) {
   return {
     xp: T * B * dirs * gateCount(mode) * hidden * 4,
     mid: layers > 1 ? T * B * dirs * hidden * 4 : 0,
-    ws: recurrentScratchBytes(mode, hidden, B, resetBefore, int8),
+    ws: recurrentScratchBytes(mode, hidden, B, opts),
   };
 }
 
@@ -420,9 +407,8 @@ export function runLayers(engine: Engine, packs: RnnLayerPack[], io: RunIO, scra
   for (let l = 0; l < L; l++) {
     const pack = packs[l];
     const proj = { m: T * B, a: x, lda: pack.inputSize, c: scratch.xp, ldc: xw };
-    const w = pack.projection;
-    if (w instanceof QPackedWeights) qgemm(engine, proj, w);
-    else gemm(engine, proj, w);
+    if (pack.wih instanceof QPackedWeights) qgemm(engine, proj, pack.wih);
+    else gemm(engine, proj, pack.wih);
     const y = l === L - 1 ? io.y : scratch.mid;
     for (let d = 0; d < D; d++) {
       const slice = (l * D + d) * state;

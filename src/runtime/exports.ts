@@ -120,6 +120,13 @@ export interface BaselineKernels {
   f32_im2col_packw_x8__wasmsimd(g: Ptr, c: number, oy0: number, noy: number, x: Ptr, out: Ptr): void;
   f32_conv2d_4x8__wasmsimd(g: Ptr, c: number, o: number, x: Ptr, w: Ptr, bias: Ptr, ws: Ptr, y: Ptr, lo: number, hi: number): void;
   f32_conv2d_4x8_ws_floats(g: Ptr, c: number, o: number): number;
+  qd8_f32_qc8w_gemm_1x1__scalar: QGemmDriver;
+  qd8_f32_qc8w_gemm_2x8__wasmsimd_dot16x2: QGemmDriver;
+  f32_qd8_convert_u16__wasmsimd(m: number, k: number, x: Ptr, ldx: number, kp: number, q: Ptr, qp: Ptr): void;
+  f32_f16w_gemm_4x8__wasmsimd(m: number, n: number, k: number, a: Ptr, lda: number, w: Ptr, c: Ptr, ldc: number, act: number, minv: number, maxv: number): void;
+  qd8_f32_qc8w_lstm_seq__wasmsimd: BaselineKernels['f32_lstm_seq_2x16__wasmsimd'];
+  qd8_f32_qc8w_gru_seq__wasmsimd: BaselineKernels['f32_gru_seq_2x16__wasmsimd'];
+  qd8_f32_qc8w_rnn_seq__wasmsimd: BaselineKernels['f32_rnn_seq_2x16__wasmsimd'];
   x8_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
   x16_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
   x32_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
@@ -164,22 +171,6 @@ export interface BaselineKernels {
   f32_rprod_u4__wasmsimd(outer: number, r: number, inner: number, x: Ptr, y: Ptr): void;
   f32_rmax_u4__wasmsimd(outer: number, r: number, inner: number, x: Ptr, y: Ptr): void;
   f32_rmin_u4__wasmsimd(outer: number, r: number, inner: number, x: Ptr, y: Ptr): void;
-  qd8_f32_qc8w_gemm_1x1__scalar: QGemmDriver;
-  qd8_f32_qc8w_gemm_2x8__wasmsimd_dot16x2: QGemmDriver;
-  f32_qd8_convert_u16__wasmsimd(m: number, k: number, x: Ptr, ldx: number, kp: number, q: Ptr, qp: Ptr): void;
-  f32_f16w_gemm_4x8__wasmsimd(m: number, n: number, k: number, a: Ptr, lda: number, w: Ptr, c: Ptr, ldc: number, act: number, minv: number, maxv: number): void;
-  qd8_f32_qc8w_lstm_seq__wasmsimd(
-    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr, c: Ptr,
-    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
-  ): void;
-  qd8_f32_qc8w_gru_seq__wasmsimd(
-    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
-    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, ws: Ptr,
-  ): void;
-  qd8_f32_qc8w_rnn_seq__wasmsimd(
-    t: number, b: number, h: number, xp: Ptr, xsT: number, xsB: number, w: Ptr, h0: Ptr,
-    y: Ptr, ysT: number, ysB: number, hn: Ptr, reverse: number, relu: number, ws: Ptr,
-  ): void;
 }
 
 export type RelaxedKernels = {
@@ -335,5 +326,5 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = ([
     'qd8_f32_qc8w_lstm_seq__wasmsimd',
     'qd8_f32_qc8w_gru_seq__wasmsimd',
     'qd8_f32_qc8w_rnn_seq__wasmsimd',
-  ],
+  ]
 ] as (keyof BaselineKernels)[][]).flat();

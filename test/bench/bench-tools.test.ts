@@ -1,9 +1,11 @@
 /**
  * The bench's own logic, without timing anything: statistics, layout conversions, that an
  * ONNX model built by OnnxGraph runs in onnxruntime-web and computes what it should, and that
- * `npm run bench -- --filter` which matches nothing fails with the list of workload names.
+ * `npm run bench -- --filter` which matches nothing fails with the list of workload names
+ * (which holds the ONNX model workloads of every committed model).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../dist/bench/harness.js';
 import { fromNHWC, toNHWC, transpose } from '../../dist/bench/workloads/layout.js';
@@ -78,6 +80,16 @@ describe('bench --filter', () => {
     expect(r.stderr).toMatch(/^ {2}softmax\/2048x1024$/m);
     expect(r.stderr).toMatch(/^ {2}gemm\/M=256,N=256,K=256$/m);
     expect(r.stdout).toBe(''); // nothing was loaded or run
+  });
+
+  it('lists one inference and one load workload per committed ONNX model, named for --filter onnx and --filter model', () => {
+    const models = (JSON.parse(readFileSync(new URL('../fixtures/onnx-models/manifest.json', import.meta.url), 'utf8')) as { models: { name: string }[] }).models;
+    expect(models.length).toBeGreaterThan(0);
+    const names = bench('--filter', 'no-such-workload').stderr.split('\n').map((l) => l.trim());
+    for (const { name } of models) {
+      expect(names).toContain(`onnx-model/${name}`);
+      expect(names).toContain(`onnx-model-load/${name}`);
+    }
   });
 
   it('a filter that is not a regular expression says so, with the names', () => {

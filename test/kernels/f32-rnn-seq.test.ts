@@ -132,7 +132,7 @@ function runCase(e: Engine, rng: Rng, mode: RefMode, H: number, B: number, T: nu
   if (c0) e.arena.f32(c.ptr, B * H).set(c0);
   const y = output(e, T * B * yw);
   const hn = output(e, B * H);
-  const wsBytes = recurrentScratchBytes(mode, H, B, !!variant.resetBefore);
+  const wsBytes = recurrentScratchBytes(mode, H, B, { resetBefore: !!variant.resetBefore });
   const ws = e.arena.alloc(wsBytes);
   try {
     scan(e, mode, H, w.ptr, {

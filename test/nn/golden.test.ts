@@ -10,7 +10,7 @@ import { runnableBuilds, useBuild } from '../helpers/engines.js';
 
 const root = new URL('../fixtures/', import.meta.url).pathname;
 /** Fixture folders in other formats, run by their own tests (test/onnx/). */
-const NOT_GOLDEN = new Set(['onnx', 'onnx-models', 'int8']); // int8: torch quantize_dynamic models (test/nn/quantize.test.ts)
+const NOT_GOLDEN = new Set(['onnx', 'onnx-models', 'int8']); // int8/: torch quantize_dynamic models for test/nn/quantize.test.ts
 
 function casesByOp(): [string, string[]][] {
   return readdirSync(root)

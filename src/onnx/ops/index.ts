@@ -7,22 +7,22 @@ import { nnOps } from './nn.js';
 import { graphOps } from './graph.js';
 import { dataOps } from './data.js';
 import { layerOps } from './layers.js';
-import { quantOps } from './quant.js';
 import { elementwiseOps } from './elementwise.js';
 import { reduceOps } from './reduce.js';
 import { rnnOps } from './rnn.js';
 import { einsumOps } from './einsum.js';
+import { quantOps } from './quant.js';
 
 const tables: OpTable[] = [
   nnOps,
   graphOps,
   dataOps,
   layerOps,
-  quantOps,
   elementwiseOps,
   reduceOps,
   rnnOps,
   einsumOps,
+  quantOps,
 ];
 
 const registry: OpTable = Object.assign({}, ...tables);

@@ -17,7 +17,7 @@
  */
 import { Tensor } from '../../tensor.js';
 import type { Engine } from '../../runtime/engine.js';
-import { gemm } from '../../ops/gemm.js';
+import { gemm, type PackedWeights } from '../../ops/gemm.js';
 import { RnnLayerPack, gateCount, recurrentScratchBytes, scan, type DirectionParams, type RnnMode } from '../../ops/rnn.js';
 import type { OnnxNode, OpDef, OpTable, PreparedOp, ValueType } from '../node.js';
 
@@ -256,8 +256,8 @@ class Packed {
       // Input projections of every step and direction: one gemm.
       const xw = D * G * H;
       const xp = alloc(T * Bn * xw * 4);
-      gemm(engine, { m: T * Bn, a: x.ptr, lda: this.inputSize, c: xp, ldc: xw }, this.pack.wih);
-      const ws = alloc(recurrentScratchBytes(cfg.mode, H, ragged ? 1 : Bn, cfg.resetBefore));
+      gemm(engine, { m: T * Bn, a: x.ptr, lda: this.inputSize, c: xp, ldc: xw }, this.pack.wih as PackedWeights); // ONNX weights are float32: never an int8 pack
+      const ws = alloc(recurrentScratchBytes(cfg.mode, H, ragged ? 1 : Bn, { resetBefore: cfg.resetBefore }));
       const xsT = (bf ? 1 : Bn) * xw;
       const xsB = (bf ? T : 1) * xw;
       const ysT = bf ? D * H : D * Bn * H;
