@@ -7,7 +7,7 @@
  * reference on the codes, close to the dequantize-then-float result.
  */
 import { describe, expect, it } from 'vitest';
-import { Tensor, getEngine } from '../../dist/src/entries/node.js';
+import { Tensor } from '../../dist/src/entries/node.js';
 import { lookupOp } from '../../dist/src/onnx/ops/index.js';
 import { OnnxNode } from '../../dist/src/onnx/node.js';
 import { HAVE_NODE_TESTS, compareOutput, loadNodeCase, nodeTestsFor } from '../helpers/onnx-node-case.js';
@@ -21,8 +21,7 @@ const node = (op: string, inputs: string[], attrs: [string, { type: 'int'; value
 
 describe.each(runnableBuilds())('ONNX quantization ops [%s build]', (build) => {
   it.skipIf(!HAVE_NODE_TESTS)('backend node tests', async () => {
-    await useBuild(build);
-    const engine = getEngine();
+    const engine = await useBuild(build);
     const names = nodeTestsFor(FAMILIES).filter((n) => !n.endsWith('_expanded'));
     expect(names.length).toBeGreaterThanOrEqual(14);
     for (const name of names) {

@@ -14,7 +14,7 @@ import { firstBitDiff, splitEverything, threadsEngine } from '../helpers/threads
 
 const root = new URL('../fixtures/', import.meta.url).pathname;
 /** Fixture folders in other formats, run by their own tests (test/onnx/). */
-const NOT_GOLDEN = new Set(['onnx', 'onnx-models']);
+const NOT_GOLDEN = new Set(['onnx', 'onnx-models', 'int8']); // int8: torch quantize_dynamic models (test/nn/quantize.test.ts)
 const ops = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory() && !NOT_GOLDEN.has(d)).sort();
 
 /** The outputs of one case on engine e, copied out (undefined: the op is not run here). */
