@@ -17,7 +17,7 @@ export type { MemoryStats } from './runtime/memory.js';
 export { detectFeatures, type Features } from './runtime/detect.js';
 export {
   SimdnnError, ShapeError, DTypeError, ArgumentError, DisposedError, OutOfMemoryError, InitError,
-  NotInitializedError, SafetensorsError, StateDictError, KernelAssertError, OnnxError,
+  NotInitializedError, SafetensorsError, StateDictError, KernelAssertError, OnnxError, ThreadError,
 } from './runtime/errors.js';
 export * as nn from './nn/index.js';
 export * as functional from './nn/functional.js';

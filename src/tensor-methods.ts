@@ -135,7 +135,7 @@ const methods: Methods = {
   min(dim?: number, keepdim?: boolean) { return dim === undefined ? R.min(this) : R.min(this, dim, keepdim); },
   argmax(dim?: number | null, keepdim?: boolean) { return R.argmax(this, dim, keepdim); },
   argmin(dim?: number | null, keepdim?: boolean) { return R.argmin(this, dim, keepdim); },
-  logsumexp(dim: number | readonly number[], keepdim?: boolean) { return R.logsumexpOp(this, dim, keepdim); },
+  logsumexp(dim: number | readonly number[], keepdim?: boolean) { return R.logsumexp(this, dim, keepdim); },
   norm(p?: number | 'fro', dim?: Dims, keepdim?: boolean) { return R.norm(this, p, dim, keepdim); },
   cumsum(dim: number) { return R.cumsum(this, dim); },
   topk(k: number, options?: R.TopkOptions) { return R.topk(this, k, options); },

@@ -16,7 +16,7 @@ export {
   mish, elu, selu, celu, softplus, softsign, threshold, hardshrink, softshrink, prelu, glu,
 } from '../ops/unary.js';
 export { eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot, isnan, isinf, where, maskedFill } from '../ops/compare.js';
-export { sum, mean, amax, amin, prod, max, min, argmax, argmin, norm, cumsum, topk, logsumexpOp as logsumexp, type ValuesIndices, type TopkOptions } from '../ops/reduce.js';
+export { sum, mean, amax, amin, prod, max, min, argmax, argmin, norm, cumsum, topk, logsumexp, type ValuesIndices, type TopkOptions } from '../ops/reduce.js';
 export { cast } from '../ops/cast.js';
 export { softmax, logSoftmax } from '../ops/softmax.js';
 export { layerNorm } from '../ops/layernorm.js';

@@ -125,7 +125,7 @@ export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, 
       }
       cg.steps.push({ node, op, opset, prepared: null, reads, perSignature: false, absorbed: new Set() });
     }
-    dropUnread(cg, outer);
+    dropUnread(cg);
     markPerSignature(cg);
     cg.steps.forEach((s, k) => s.reads.forEach((i) => cg.lastUse.set(i, k)));
     cg.types = inferTypes(cg);
@@ -187,10 +187,9 @@ function prepareSteps(cg: CompiledGraph): void {
 }
 
 /** Frees constants no remaining step, sub-graph or output reads (inputs of folded nodes only). */
-function dropUnread(cg: CompiledGraph, outer: ReadonlySet<string>): void {
+function dropUnread(cg: CompiledGraph): void {
   const read = new Set<string>(cg.outputs);
   for (const s of cg.steps) for (const i of s.reads) read.add(i);
-  void outer;
   for (const [name, t] of cg.consts) {
     if (!read.has(name)) {
       t.dispose();

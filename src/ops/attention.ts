@@ -113,28 +113,18 @@ export function attention(engine: Engine, p: AttnProblem, o: AttnView): void {
   const kernel = engine.k.f32_attn_q4k32__wasmrelaxedsimd_fma ?? engine.k.f32_attn_q4k32__wasmsimd;
   const workBytes = attnWorkBytes({ ...p, kTransposed: k.transposed, vStrided: v.sl !== p.dv });
   const flops = 2 * p.batch * p.heads * p.L * p.S * (p.d + p.dv) * (p.causal ? 0.5 : 1);
-  const nt = threadsFor(engine, flops, SPLIT.flopsPerThread);
-  if (nt > 1) {
-    const tasks = attnTasks(p.batch, p.heads, p.L, Math.min(64, 2 * nt));
-    if (tasks.length > 1) {
-      const stride = Math.ceil(workBytes / 16) * 16 + 16;
-      withWork(engine, stride * tasks.length, (work) => {
-        const mb = m && m.kind === 3 ? 4 : 1;
-        engine.pool!.run(engine.k.f32_attn_q4k32__wasmrelaxedsimd_fma ? 'f32_attn_q4k32__wasmrelaxedsimd_fma' : 'f32_attn_q4k32__wasmsimd',
-          tasks.map(([b0, b1, h0, h1, l0, l1], t) => [
-            b1 - b0, h1 - h0, l1 - l0, p.S, p.d, p.dv,
-            q.ptr + 4 * (b0 * q.sb + h0 * q.sh + l0 * q.sl), q.sb, q.sh, q.sl,
-            k.ptr + 4 * (b0 * k.sb + h0 * k.sh), k.sb, k.sh, k.sl, k.transposed ? 1 : 0,
-            v.ptr + 4 * (b0 * v.sb + h0 * v.sh), v.sb, v.sh, v.sl,
-            o.ptr + 4 * (b0 * o.sb + h0 * o.sh + l0 * o.sl), o.sb, o.sh, o.sl,
-            m ? m.ptr + mb * (b0 * m.sb + h0 * m.sh + l0 * m.sl) : 0, m ? m.kind : 0, m ? m.sb : 0, m ? m.sh : 0, m ? m.sl : 0,
-            kp ? kp.ptr + b0 * kp.sb : 0, kp ? kp.sb : 0,
-            p.causal ? 1 : 0, (p.causalOffset ?? 0) + l0, scale, work + t * stride,
-          ]));
-      });
-      return;
-    }
-  }
+  const name = engine.k.f32_attn_q4k32__wasmrelaxedsimd_fma ? 'f32_attn_q4k32__wasmrelaxedsimd_fma' : 'f32_attn_q4k32__wasmsimd';
+  const split = splitAttention(engine, p, flops, workBytes, true, name, (r, work) => [
+    r.B, r.H, r.L, p.S, p.d, p.dv,
+    r.q, q.sb, q.sh, q.sl,
+    r.k, k.sb, k.sh, k.sl, k.transposed ? 1 : 0,
+    v.ptr + r.kvOff(v), v.sb, v.sh, v.sl,
+    r.out(o), o.sb, o.sh, o.sl,
+    r.mask, m ? m.kind : 0, m ? m.sb : 0, m ? m.sh : 0, m ? m.sl : 0,
+    r.kpm, kp ? kp.sb : 0,
+    p.causal ? 1 : 0, r.coff, scale, work,
+  ]);
+  if (split) return;
   withWork(engine, workBytes, (work) =>
     kernel(
       p.batch, p.heads, p.L, p.S, p.d, p.dv,
@@ -167,7 +157,20 @@ export function attentionProbs(
   const m = p.mask;
   const kp = p.keyPadding;
   const scale = p.scale ?? 1 / Math.sqrt(p.d);
-  withWork(engine, attnWorkBytes({ S: p.S, d: p.d, dv: 0, kTransposed: k.transposed }), (work) =>
+  const workBytes = attnWorkBytes({ S: p.S, d: p.d, dv: 0, kTransposed: k.transposed });
+  const flops = 4 * p.batch * p.heads * p.L * p.S * p.d * (p.causal ? 0.5 : 1);
+  // Accumulating over heads (out.sh = 0) keeps every head of a row in one task (same order).
+  const split = splitAttention(engine, p, flops, workBytes, !opts.accumulate, 'f32_attn_probs_q4k32__wasmsimd', (r, work) => [
+    r.B, r.H, r.L, p.S, p.d,
+    r.q, q.sb, q.sh, q.sl,
+    r.k, k.sb, k.sh, k.sl, k.transposed ? 1 : 0,
+    r.out(out), out.sb, out.sh, out.sl, opts.accumulate ? 1 : 0, opts.pscale ?? 1,
+    r.mask, m ? m.kind : 0, m ? m.sb : 0, m ? m.sh : 0, m ? m.sl : 0,
+    r.kpm, kp ? kp.sb : 0,
+    p.causal ? 1 : 0, r.coff, scale, work,
+  ]);
+  if (split) return;
+  withWork(engine, workBytes, (work) =>
     engine.k.f32_attn_probs_q4k32__wasmsimd(
       p.batch, p.heads, p.L, p.S, p.d,
       q.ptr, q.sb, q.sh, q.sl,
@@ -178,6 +181,59 @@ export function attentionProbs(
       p.causal ? 1 : 0, p.causalOffset ?? 0, scale, work,
     ),
   );
+}
+
+/** One task's ranges, as the kernel arguments they shift. */
+interface AttnRange {
+  B: number;
+  H: number;
+  L: number;
+  q: number;
+  k: number;
+  mask: number;
+  kpm: number;
+  coff: number;
+  /** Byte offset of this range's (batch, head) in a K- or V-like view. */
+  kvOff(v: AttnView): number;
+  /** Address of this range's first row in an output view. */
+  out(o: AttnView): number;
+}
+
+/**
+ * Runs an attention kernel over the pool when the work is big enough: tasks from attnTasks, each
+ * with its own scratch; argsFor builds a task's arguments from its ranges. False: not split.
+ */
+function splitAttention(
+  engine: Engine, p: Omit<AttnProblem, 'v' | 'dv'>, flops: number, workBytes: number, splitHeads: boolean, name: string,
+  argsFor: (r: AttnRange, work: number) => number[],
+): boolean {
+  const nt = threadsFor(engine, flops, SPLIT.flopsPerThread);
+  if (nt < 2) return false;
+  const H = p.heads;
+  const tasks = attnTasks(p.batch, splitHeads ? H : 1, p.L, Math.min(64, 2 * nt)).map((t) => (splitHeads ? t : [t[0], t[1], 0, H, t[4], t[5]]));
+  if (tasks.length < 2) return false;
+  const { q, k } = p;
+  const m = p.mask;
+  const kp = p.keyPadding;
+  const mb = m && m.kind === 3 ? 4 : 1;
+  const stride = Math.ceil(workBytes / 16) * 16 + 16;
+  withWork(engine, stride * tasks.length, (work) => {
+    engine.pool!.run(name, tasks.map(([b0, b1, h0, h1, l0, l1], t) => {
+      const kvOff = (v: AttnView) => 4 * (b0 * v.sb + h0 * v.sh);
+      const r: AttnRange = {
+        B: b1 - b0, H: h1 - h0, L: l1 - l0,
+        q: q.ptr + 4 * (b0 * q.sb + h0 * q.sh + l0 * q.sl),
+        k: k.ptr + kvOff(k),
+        mask: m ? m.ptr + mb * (b0 * m.sb + h0 * m.sh + l0 * m.sl) : 0,
+        kpm: kp ? kp.ptr + b0 * kp.sb : 0,
+        coff: (p.causalOffset ?? 0) + l0,
+        kvOff,
+        out: (o) => o.ptr + 4 * (b0 * o.sb + h0 * o.sh + l0 * o.sl),
+      };
+      return argsFor(r, work + t * stride);
+    }));
+  });
+  return true;
 }
 
 /**

@@ -32,8 +32,11 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
     let at = 0;
     for (const t of used) {
       const slab = out.narrow(d, at, t.shape[d]);
-      copyInto(slab, t);
-      slab.dispose();
+      try {
+        copyInto(slab, t);
+      } finally {
+        slab.dispose(); // a view holds a reference: dispose it even on error, or out's memory stays
+      }
       at += t.shape[d];
     }
     return out;

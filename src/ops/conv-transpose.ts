@@ -183,3 +183,76 @@ export function convTranspose1d(
 ): Tensor {
   return functional('conv_transpose1d', 1, input, weight, bias, stride, padding, outputPadding, groups, dilation);
 }
+
+/** Per-axis geometry of a 3-D transposed convolution ([d, h, w] each). */
+export interface ConvTranspose3dGeom {
+  stride: number[];
+  dilation: number[];
+  padBegin: number[];
+  out: number[];
+}
+
+/**
+ * 3-D transposed convolution (ONNX ConvTranspose on [N, C, D, H, W], weight [Cin, Cout/groups,
+ * kd, kh, kw]) as a sum over depth taps of the 2-D one: output depth oz = iz*sd - pd + kz*dd
+ * receives convTranspose2d(x[:, :, iz], w[:, :, kz]) (GEMM + col2im), the bias added once.
+ * The depth accumulation runs in TypeScript (float32 adds).
+ */
+export function convTranspose3dRun(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, groups: number, geo: ConvTranspose3dGeom): Tensor {
+  expectTensor(op, 'input', x);
+  expectRank(op, 'input', x, [5]);
+  expectTensor(op, 'weight', weight);
+  expectRank(op, 'weight', weight, [5]);
+  const [n, cin, d, h, w] = x.shape;
+  const [wc, og, kd, kh, kw] = weight.shape;
+  if (wc !== cin) throw new ShapeError(`${op}: weight of shape ${fmtShape(weight.shape)} expects input with ${wc} channels, got input of shape ${fmtShape(x.shape)}`);
+  const cout = og * groups;
+  if (bias) {
+    expectTensor(op, 'bias', bias);
+    if (bias.ndim !== 1 || bias.shape[0] !== cout) throw new ShapeError(`${op}: bias must have shape [${cout}], got ${fmtShape(bias.shape)}`);
+  }
+  const [od, oh, ow] = geo.out;
+  if (!(od >= 1 && oh >= 1 && ow >= 1)) throw new ShapeError(`${op}: output size would be ${geo.out.join('x')} for input of shape ${fmtShape(x.shape)}, expected >= 1`);
+  const e = x.engine;
+  const plane = oh * ow;
+  const out = new Float32Array(n * cout * od * plane);
+  const bv = bias ? bias.toFloat32Array() : null;
+  if (bv) for (let i = 0; i < n * cout * od; i++) out.fill(bv[Math.floor(i / od) % cout], i * plane, (i + 1) * plane);
+  const geo2: ConvTransposeGeom = { stride: [geo.stride[1], geo.stride[2]], dilation: [geo.dilation[1], geo.dilation[2]], padBegin: [geo.padBegin[1], geo.padBegin[2]], out: [oh, ow] };
+  const wv = weight.toFloat32Array();
+  const xv = x.toFloat32Array();
+  const taps: ConvTransposeWeights[] = [];
+  try {
+    for (let kz = 0; kz < kd; kz++) {
+      const s = new Float32Array(cin * og * kh * kw);
+      for (let j = 0; j < cin * og; j++) s.set(wv.subarray((j * kd + kz) * kh * kw, (j * kd + kz + 1) * kh * kw), j * kh * kw);
+      const tmp = Tensor.from(s, [cin, og, kh, kw], 'float32', e);
+      try {
+        taps.push(ConvTransposeWeights.from(op, tmp, groups, 2));
+      } finally {
+        tmp.dispose();
+      }
+    }
+    for (let b = 0; b < n; b++) {
+      for (let iz = 0; iz < d; iz++) {
+        const xs = new Float32Array(cin * h * w);
+        for (let ci = 0; ci < cin; ci++) xs.set(xv.subarray(((b * cin + ci) * d + iz) * h * w, ((b * cin + ci) * d + iz + 1) * h * w), ci * h * w);
+        e.scope(() => {
+          const xt = Tensor.from(xs, [1, cin, h, w], 'float32', e);
+          for (let kz = 0; kz < kd; kz++) {
+            const oz = iz * geo.stride[0] - geo.padBegin[0] + kz * geo.dilation[0];
+            if (oz < 0 || oz >= od) continue;
+            const tv = convTransposeRun(op, 2, xt, taps[kz], null, geo2).toFloat32Array();
+            for (let co = 0; co < cout; co++) {
+              const base = ((b * cout + co) * od + oz) * plane;
+              for (let i = 0; i < plane; i++) out[base + i] += tv[co * plane + i];
+            }
+          }
+        });
+      }
+    }
+  } finally {
+    for (const t of taps) t.dispose();
+  }
+  return Tensor.from(out, [n, cout, od, oh, ow], 'float32', e);
+}

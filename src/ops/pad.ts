@@ -84,9 +84,12 @@ function borders(out: Tensor, inShape: readonly number[], lo: number[], hi: numb
       if (count === 0) continue;
       const dst = stepView(region, d, at, count, 1);
       const src = stepView(region, d, first, count, step);
-      copyInto(dst, src);
-      dst.dispose();
-      src.dispose();
+      try {
+        copyInto(dst, src);
+      } finally {
+        dst.dispose(); // views hold references to out's memory: dispose them even on error
+        src.dispose();
+      }
     }
   } finally {
     region.dispose();

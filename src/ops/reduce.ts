@@ -163,7 +163,7 @@ export function reduce(op: ReduceOp, x: Tensor, dim?: number | readonly number[]
   expectTensor(op, 'input', x, ANY);
   const dims = normalizeDims(op, x, dim);
   const kshape = outShape(x.shape, dims, keepdim);
-  if (op === 'logsumexp') return logsumexp(x, dims, keepdim);
+  if (op === 'logsumexp') return logsumexpDims(x, dims, keepdim);
   const kop = KERNEL_OF[op];
   let y: Tensor;
   if (x.dtype !== 'float32') {
@@ -186,7 +186,7 @@ export function reduce(op: ReduceOp, x: Tensor, dim?: number | readonly number[]
 }
 
 /** torch.logsumexp(input, dim, keepdim): m + log(sum(e^(x - m))), m the max with +-inf replaced by 0 (as torch). */
-function logsumexp(x: Tensor, dims: number[], keepdim: boolean): Tensor {
+function logsumexpDims(x: Tensor, dims: number[], keepdim: boolean): Tensor {
   const m = reduce('amax', x, dims, true);
   const owned: Tensor[] = [m];
   try {
@@ -229,7 +229,7 @@ export function prod(x: Tensor, dim?: number | readonly number[] | null, keepdim
   return reduce('prod', x, dim, keepdim);
 }
 /** torch.logsumexp(input, dim, keepdim=False). */
-export function logsumexpOp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
+export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   return reduce('logsumexp', x, dim, keepdim);
 }
 

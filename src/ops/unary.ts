@@ -267,7 +267,7 @@ export function softshrink(x: Tensor, lambd = 0.5): Tensor {
 
 /**
  * torch.nn.functional.prelu(input, weight): x < 0 ? weight x : x, weight of 1 element or one per
- * channel (dim 1; the last dim... of a 1-D input), broadcast over the other dims.
+ * channel (dim 1; dim 0 of a 1-D input), broadcast over the other dims.
  */
 export function prelu(x: Tensor, weight: Tensor): Tensor {
   expectTensor('prelu', 'input', x);

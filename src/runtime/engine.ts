@@ -37,7 +37,7 @@ export class Engine {
   // Nulled by dispose(), so nothing of the engine keeps the instance or its memory alive.
   private kernels: KernelExports | null;
   private wasmInstance: WebAssembly.Instance | null;
-  /** The worker pool when the engine runs on more than one thread (operators split work over it). */
+  /** @internal The worker pool when the engine runs on more than one thread (operators split work over it). */
   pool: ThreadPool | undefined;
   private threadsReason = '1 thread';
 
@@ -107,7 +107,7 @@ export class Engine {
     return { build: this.build, features: { ...this.features }, reason: this.reason, threads, threadsReason };
   }
 
-  /** Internal (loader): the pool this engine splits work over, and why it has that many threads. */
+  /** @internal (loader) The pool this engine splits work over, and why it has that many threads. */
   setThreads(pool: ThreadPool | undefined, reason: string): void {
     this.pool = pool;
     this.threadsReason = reason;

@@ -4,7 +4,7 @@
  * mostly below the real thresholds, go through the partitioned paths).
  */
 import { afterAll } from 'vitest';
-import { createEngine, type Engine } from '../../dist/src/entries/node.js';
+import { createEngine, type Engine } from '../../dist/src/internal.js';
 import { SPLIT } from '../../dist/src/threads/split.js';
 
 const cache = new Map<string, Promise<Engine>>();

@@ -4,7 +4,7 @@
  * removal, memory freed on dispose, errors. Golden cases in test/fixtures/weight_norm.
  */
 import { describe, expect, it } from 'vitest';
-import { getEngine, nn, Tensor, ArgumentError, StateDictError } from '../../dist/src/entries/node.js';
+import { getEngine, nn, Tensor, ArgumentError, StateDictError } from '../../dist/src/internal.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 import { expectClose } from '../helpers/geom.js';

@@ -20,7 +20,6 @@ const FAMILIES = ['test_maxpool', 'test_averagepool', 'test_globalaveragepool', 
 
 /** Tests of FAMILIES that are not expected to pass, with the reason (3-D windows, uint8, ...). */
 const REFUSED: Record<string, string> = {
-  test_convtranspose_3d: '3-D windows',
 };
 
 describe.skipIf(!HAVE_NODE_TESTS).each(runnableBuilds())('ONNX layer ops vs the backend node tests [%s build]', (build) => {
@@ -81,5 +80,40 @@ describe.skipIf(!HAVE_NODE_TESTS).each(runnableBuilds())('ONNX layer ops vs the 
       expectClose(`GroupNormalization scale of ${len}`, y.toFloat32Array(), groupNormRef(n, c, inner, g, xs, per(sc), per(bs), 1e-4), 2e-5);
     }
     expect(() => op.run(node, [Tensor.from(xs, [n, c, inner]), Tensor.from(rng.f32(4)), Tensor.from(rng.f32(4))], { engine, opset: 18 })).toThrow(OnnxError);
+  });
+
+  it('ConvTranspose 3-D (depth taps of the 2-D one) vs a float64 scatter: strides, pads, dilation, groups, bias', async () => {
+    await useBuild(build);
+    const engine = getEngine();
+    const rng = new Rng(6060);
+    const op = lookupOp('', 'ConvTranspose')!;
+    const [n, cin, og, g, d, h, w, k] = [2, 4, 3, 2, 3, 4, 5, [2, 3, 2]];
+    const [st, dl, pb, pe] = [[2, 1, 2], [1, 2, 1], [1, 0, 1], [0, 1, 1]];
+    const attrs = new Map<string, { type: 'ints'; value: number[] } | { type: 'int'; value: number }>([
+      ['strides', { type: 'ints', value: st }], ['dilations', { type: 'ints', value: dl }], ['pads', { type: 'ints', value: [...pb, ...pe] }], ['group', { type: 'int', value: g }],
+    ]);
+    const node = new OnnxNode('ct', 'ConvTranspose', '', ['x', 'w', 'b'], ['y'], attrs);
+    op.check?.(node, { engine, opset: 11 });
+    const xs = rng.f32(n * cin * d * h * w), ws = rng.f32(cin * og * k[0] * k[1] * k[2]), bs = rng.f32(og * g);
+    const [y] = op.run(node, [Tensor.from(xs, [n, cin, d, h, w]), Tensor.from(ws, [cin, og, ...k]), Tensor.from(bs)], { engine, opset: 11 });
+    const ins = [d, h, w];
+    const out = ins.map((s, i) => (s - 1) * st[i] + dl[i] * (k[i] - 1) + 1 - pb[i] - pe[i]);
+    expect(y.shape).toEqual([n, og * g, ...out]);
+    const ref = new Float64Array(y.numel);
+    const vol = out[0] * out[1] * out[2];
+    for (let b = 0; b < n; b++) for (let co = 0; co < og * g; co++) for (let i = 0; i < vol; i++) ref[(b * og * g + co) * vol + i] = bs[co];
+    const cg = cin / g;
+    for (let b = 0; b < n; b++) for (let ci = 0; ci < cin; ci++) for (let z = 0; z < d; z++) for (let yy = 0; yy < h; yy++) for (let xx = 0; xx < w; xx++) {
+      const xv = xs[(((b * cin + ci) * d + z) * h + yy) * w + xx];
+      const gi = Math.floor(ci / cg);
+      for (let o = 0; o < og; o++) for (let a = 0; a < k[0]; a++) for (let c = 0; c < k[1]; c++) for (let e = 0; e < k[2]; e++) {
+        const oz = z * st[0] - pb[0] + a * dl[0], oy = yy * st[1] - pb[1] + c * dl[1], ox = xx * st[2] - pb[2] + e * dl[2];
+        if (oz < 0 || oy < 0 || ox < 0 || oz >= out[0] || oy >= out[1] || ox >= out[2]) continue;
+        ref[((((b * og * g + gi * og + o) * out[0] + oz) * out[1] + oy) * out[2]) + ox] += xv * ws[(((ci * og + o) * k[0] + a) * k[1] + c) * k[2] + e];
+      }
+    }
+    expectClose('ConvTranspose 3-D', y.toFloat32Array(), ref, 1e-5);
+    const types = op.infer!(node, [{ dtype: 'float32', shape: [n, cin, d, h, w] }, { dtype: 'float32', shape: [cin, og, ...k] }, null], [null, null, null], { engine, opset: 11 });
+    expect(types[0].shape).toEqual(y.shape);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PackedWeights, gemm, type Activation } from '../../dist/src/ops/gemm.js';
-import type { Engine } from '../../dist/src/entries/node.js';
+import type { Engine } from '../../dist/src/internal.js';
 import { RELAXED_OK, RELAXED_SKIP_REASON } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
 import { firstBitDiff, splitEverything, threadsEngine } from '../helpers/threads.js';

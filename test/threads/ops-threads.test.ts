@@ -4,7 +4,8 @@
  * non-last dim, broadcast and flat binary ops, layer_norm, on 2 and 3 threads: bitwise 1 thread.
  */
 import { describe, expect, it } from 'vitest';
-import { Tensor, F, type Engine } from '../../dist/src/entries/node.js';
+import { Tensor, F, type Engine } from '../../dist/src/internal.js';
+import { attentionProbs } from '../../dist/src/ops/attention.js';
 import { Rng } from '../helpers/rng.js';
 import { firstBitDiff, splitEverything, threadsEngine } from '../helpers/threads.js';
 
@@ -45,5 +46,39 @@ describe('operators split over threads', () => {
       const at = firstBitDiff(outs[0], outs[i]);
       if (at >= 0) expect.fail(`${c.name} on ${i + 1} threads [${at}]: ${outs[i][at]}, 1 thread ${outs[0][at]}`);
     }
+  });
+});
+
+describe('attention weights split over threads', () => {
+  it.each([
+    ['per head', false, false],
+    ['averaged over heads (accumulate)', true, false],
+    ['causal, averaged', true, true],
+  ] as const)('%s: bitwise 1 thread', async (_name, average, causal) => {
+    const [B, H, L, S, d] = [2, 3, 70, 45, 8];
+    const engines = [await threadsEngine('simd', 1), await threadsEngine('simd', 2), await threadsEngine('simd', 3)];
+    const outs = engines.map((e) => {
+      const rng = new Rng(99);
+      const q = e.arena.alloc(B * H * L * d * 4), k = e.arena.alloc(B * H * S * d * 4);
+      const rows = average ? B * L * S : B * H * L * S;
+      const o = e.arena.alloc(rows * 4);
+      e.arena.f32(q, B * H * L * d).set(rng.f32(B * H * L * d, -2, 2));
+      e.arena.f32(k, B * H * S * d).set(rng.f32(B * H * S * d, -2, 2));
+      e.arena.f32(o, rows).fill(0);
+      const view = (ptr: number, n: number) => ({ ptr, sb: H * n * d, sh: n * d, sl: d });
+      const out = average ? { ptr: o, sb: L * S, sh: 0, sl: S } : { ptr: o, sb: H * L * S, sh: L * S, sl: S };
+      splitEverything(() =>
+        attentionProbs(e, { batch: B, heads: H, L, S, d, q: view(q, L), k: view(k, S), causal, causalOffset: causal ? S - L : 0 }, out,
+          average ? { accumulate: true, pscale: 1 / H } : {}),
+      );
+      const y = e.arena.f32(o, rows).slice();
+      for (const ptr of [q, k, o]) e.arena.free(ptr);
+      return y;
+    });
+    for (let i = 1; i < outs.length; i++) {
+      const at = firstBitDiff(outs[0], outs[i]);
+      if (at >= 0) expect.fail(`attention weights on ${i + 1} threads [${at}]: ${outs[i][at]}, 1 thread ${outs[0][at]}`);
+    }
+    expect(engines[1].pool!.jobsByKernel.get('f32_attn_probs_q4k32__wasmsimd')).toBeGreaterThan(0);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createEngine, ArgumentError, DisposedError, ThreadError, Tensor, type Engine } from '../../dist/src/entries/node.js';
+import { createEngine, ArgumentError, DisposedError, ThreadError, Tensor, type Engine } from '../../dist/src/internal.js';
 import { createEngineSync } from '../../dist/src/runtime/loader.js';
 import { nodeSpawner } from '../../dist/src/threads/spawn-node.js';
 import { PackedWeights, gemm } from '../../dist/src/ops/gemm.js';

@@ -125,7 +125,17 @@ const Split: OpDef = {
     const x = need(node, inputs, 0, 'input');
     const axis = named(node, () => normDim('Split', 'axis', node.int('axis', 0), x.ndim));
     const sizes = splitSizes(node, inputs[1], ctx.opset, x.shape[axis], axis);
-    return named(node, () => x.split(sizes, axis)).map(dense);
+    const parts = named(node, () => x.split(sizes, axis));
+    const outs: Tensor[] = [];
+    try {
+      for (const p of parts) outs.push(p.clone());
+    } catch (e) {
+      outs.forEach((t) => t.dispose()); // no output kept when a later copy fails
+      throw e;
+    } finally {
+      parts.forEach((p) => p.dispose());
+    }
+    return outs;
   },
   infer(node, [x], consts, ctx) {
     const s = knownShape(x);
@@ -348,6 +358,13 @@ const Range: OpDef = {
     const v = [s, need(node, inputs, 1, 'limit'), need(node, inputs, 2, 'delta')].map((t, i) => scalar(node, t, ['start', 'limit', 'delta'][i]));
     return [named(node, () => arange(v[0], v[1], v[2], { dtype: s.dtype, engine: s.engine }))];
   },
+  infer(node, [start], consts) {
+    if (!start) return [];
+    // 1-D; the length only when start, limit and delta are constants (as ONNX: max(ceil((limit - start) / delta), 0))
+    if (!consts[0] || !consts[1] || !consts[2]) return [{ dtype: start.dtype, shape: ['?'] }];
+    const [a, b, d] = consts.map((t, i) => scalar(node, t!, ['start', 'limit', 'delta'][i]));
+    return [{ dtype: start.dtype, shape: [Math.max(0, Math.ceil((b - a) / d))] }];
+  },
 };
 
 const OneHot: OpDef = {
@@ -416,6 +433,7 @@ const NonZero: OpDef = {
       nz.dispose();
     }
   },
+  infer: (_n, [x]) => (x?.shape ? [{ dtype: 'int64', shape: [x.shape.length, '?'] }] : []),
 };
 
 export const dataOps: OpTable = {

@@ -8,7 +8,7 @@
 import type { Dim, OnnxNode, OpDef, OpTable, ValueType } from '../node.js';
 import { Tensor } from '../../tensor.js';
 import { globalPool, poolOutSize, poolWindowed, type PoolWindow } from '../../ops/pool.js';
-import { ConvTransposeWeights, convTransposeFull, convTransposeRun, type ConvTransposeGeom } from '../../ops/conv-transpose.js';
+import { ConvTransposeWeights, convTranspose3dRun, convTransposeFull, convTransposeRun, type ConvTranspose3dGeom, type ConvTransposeGeom } from '../../ops/conv-transpose.js';
 import { groupNorm, instanceNorm } from '../../ops/groupnorm.js';
 import { cubicTaps, identityTaps, linearTaps, nearestTaps, resample, type AxisTaps, type Coord } from '../../ops/interpolate.js';
 
@@ -212,17 +212,17 @@ function checkConvTranspose(node: OnnxNode): void {
   autoPad(node);
   const g = node.int('group', 1);
   if (!Number.isInteger(g) || g < 1) throw node.error(`group must be an integer >= 1, got ${g}`);
-  if (node.has('kernel_shape')) kernelShape(node, 2);
+  if (node.has('kernel_shape')) kernelShape(node, 3);
 }
 
-/** The geometry of a ConvTranspose node for an input of spatial sizes `sizes` and a kh x kw kernel (1-D: kh = 1). */
-function convTransposeGeom(node: OnnxNode, sizes: readonly number[], kh: number, kw: number, nd: 1 | 2): ConvTransposeGeom {
+/** The per-axis geometry of a ConvTranspose node for an input of spatial sizes `sizes` and kernel `k` (one entry per spatial dim). */
+function convTransposeAxes(node: OnnxNode, sizes: readonly number[], k: number[]): ConvTranspose3dGeom {
+  const nd = k.length;
   const stride = intsOf(node, 'strides', nd, 1, 1);
   const dilation = intsOf(node, 'dilations', nd, 1, 1);
   const outPad = intsOf(node, 'output_padding', nd, 0, 0);
   const pads = node.ints('pads', Array(2 * nd).fill(0));
   if (pads.length !== 2 * nd || !pads.every(Number.isInteger)) throw node.error(`pads must hold ${2 * nd} integers, got ${JSON.stringify(pads)}`);
-  const k = nd === 2 ? [kh, kw] : [kw];
   if (node.has('kernel_shape') && JSON.stringify(node.ints('kernel_shape')) !== JSON.stringify(k)) {
     throw node.error(`kernel_shape ${JSON.stringify(node.ints('kernel_shape'))} does not match the weight's kernel ${JSON.stringify(k)}`);
   }
@@ -240,13 +240,24 @@ function convTransposeGeom(node: OnnxNode, sizes: readonly number[], kh: number,
     const end = ap === 'VALID' ? Array(nd).fill(0) : pads.slice(nd);
     out = full.map((f, i) => f - begin[i] - end[i]);
   }
-  const two = (v: number[], fill: number): [number, number] => (nd === 2 ? [v[0], v[1]] : [fill, v[0]]);
-  return { stride: two(stride, 1), dilation: two(dilation, 1), padBegin: two(begin, 0), out: two(out, 1) };
+  return { stride, dilation, padBegin: begin, out };
 }
 
-function spatialDims(node: OnnxNode, w: Tensor): 1 | 2 {
-  if (w.ndim !== 3 && w.ndim !== 4) throw node.error(`only 1-D and 2-D transposed convolutions are supported, got a weight of shape [${w.shape}]`);
-  return (w.ndim - 2) as 1 | 2;
+/** The same for 1-D / 2-D as the [h, w] pairs convTransposeRun takes (1-D: h = 1). */
+function convTransposeGeom(node: OnnxNode, sizes: readonly number[], kh: number, kw: number, nd: 1 | 2): ConvTransposeGeom {
+  const a = convTransposeAxes(node, sizes, nd === 2 ? [kh, kw] : [kw]);
+  const two = (v: number[], fill: number): [number, number] => (nd === 2 ? [v[0], v[1]] : [fill, v[0]]);
+  return { stride: two(a.stride, 1), dilation: two(a.dilation, 1), padBegin: two(a.padBegin, 0), out: two(a.out, 1) };
+}
+
+function spatialDims(node: OnnxNode, w: Tensor): 1 | 2 | 3 {
+  if (w.ndim < 3 || w.ndim > 5) throw node.error(`only 1-D, 2-D and 3-D transposed convolutions are supported, got a weight of shape [${w.shape}]`);
+  return (w.ndim - 2) as 1 | 2 | 3;
+}
+
+function runConvTranspose3d(node: OnnxNode, x: Tensor, wt: Tensor, bias: Tensor | null): Tensor {
+  if (x.ndim !== 5) throw node.error(`input X must have 5 dims [N, C, D, H, W], got shape [${x.shape}]`);
+  return convTranspose3dRun(node.label, x, wt, bias, node.int('group', 1), convTransposeAxes(node, x.shape.slice(2), wt.shape.slice(2)));
 }
 
 function runConvTranspose(node: OnnxNode, x: Tensor, w: ConvTransposeWeights, nd: 1 | 2, bias: Tensor | null): Tensor {
@@ -259,20 +270,20 @@ const ConvTranspose: OpDef = {
   infer(node, inputs) {
     const [x, w] = inputs;
     const dtype = x?.dtype ?? 'float32';
-    if (!x?.shape || !w?.shape || (w.shape.length !== 3 && w.shape.length !== 4) || x.shape.length !== w.shape.length) return [{ dtype, shape: null }];
-    const nd = (w.shape.length - 2) as 1 | 2;
-    const [cout, kh, kw] = [w.shape[1], nd === 2 ? w.shape[2] : 1, w.shape[nd + 1]];
+    if (!x?.shape || !w?.shape || w.shape.length < 3 || w.shape.length > 5 || x.shape.length !== w.shape.length) return [{ dtype, shape: null }];
+    const cout = w.shape[1];
+    const k = w.shape.slice(2);
     const sizes = x.shape.slice(2);
     const c = isNum(cout) ? cout * node.int('group', 1) : `${node.outputs[0]}_c`;
-    if (!sizes.every(isNum) || !isNum(kh) || !isNum(kw)) return [{ dtype, shape: [x.shape[0], c, ...sizes.map((_, i) => `${node.outputs[0]}_d${i}`)] }];
-    const g = convTransposeGeom(node, sizes, kh, kw, nd);
-    return [{ dtype, shape: [x.shape[0], c, ...(nd === 2 ? g.out : [g.out[1]])] }];
+    if (!sizes.every(isNum) || !k.every(isNum)) return [{ dtype, shape: [x.shape[0], c, ...sizes.map((_, i) => `${node.outputs[0]}_d${i}`)] }];
+    return [{ dtype, shape: [x.shape[0], c, ...convTransposeAxes(node, sizes, k).out] }];
   },
   run(node, inputs) {
     const x = input0(node, inputs);
     const wt = inputs[1];
     if (!wt) throw node.error('input W is required');
     const nd = spatialDims(node, wt);
+    if (nd === 3) return [runConvTranspose3d(node, x, wt, inputs[2] ?? null)];
     const w = ConvTransposeWeights.from(node.label, wt, node.int('group', 1), nd);
     try {
       return [runConvTranspose(node, x, w, nd, inputs[2] ?? null)];
@@ -284,6 +295,7 @@ const ConvTranspose: OpDef = {
     const wt = consts[1];
     if (!wt) return null;
     const nd = spatialDims(node, wt);
+    if (nd === 3) return null;
     const w = ConvTransposeWeights.from(node.label, wt, node.int('group', 1), nd);
     return {
       run: (inputs) => [runConvTranspose(node, input0(node, inputs), w, nd, inputs[2] ?? null)],
