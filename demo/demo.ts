@@ -9,12 +9,13 @@
  * Colour: ANSI 256-colour cells when stdout is a terminal or with --color; unicode shade blocks
  * otherwise (or with NO_COLOR / --plain).
  */
-import { readFileSync } from 'node:fs';
-import { init, memoryStats, Tensor, type Engine, type nn } from '../src/entries/node.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { init, loadOnnxSync, memoryStats, Tensor, type Engine, type nn } from '../src/entries/node.js';
 import { compareTensors } from '../tools/conformance/compare.js';
 import { loadCaseBytes } from '../tools/conformance/load.js';
 import { stateDictOf, type GoldenCase } from '../tools/conformance/types.js';
 import { TinyCNN, TinyTransformerClassifier, CharLSTM, optionsFromKwargs } from '../examples/index.js';
+import { SileroVad, readWav, speechSegments } from '../examples/vad/index.js';
 import { medianMs as median } from '../tools/timing.js';
 
 const FIXTURES = new URL('../../test/fixtures/model/', import.meta.url);
@@ -121,6 +122,36 @@ function generationDemo(engine: Engine, model: CharLSTM, text: string): void {
   console.log(`  ${n} chars in ${ms.toFixed(2)} ms, ${((ms / (prefix.length + n)) * 1000).toFixed(1)} µs per LSTM step; step() logits vs forward() over the same ${ids.length} tokens: max |diff| ${diff.toExponential(1)}`);
 }
 
+/** Silero VAD v5 (from the devDependency @ricky0123/vad-web) over the committed 10 s clip, streamed in 100 ms chunks. */
+function vadDemo(): void {
+  const root = new URL('../../', import.meta.url);
+  const file = new URL('node_modules/@ricky0123/vad-web/dist/silero_vad_v5.onnx', root);
+  console.log(bold('\nSilero VAD v5 (onnxruntime-web\'s voice-activity model), streaming test/fixtures/vad/clip.wav in 100 ms chunks:'));
+  if (!existsSync(file)) {
+    console.log('  (skipped: node_modules/@ricky0123/vad-web is not installed; npm ci installs it)');
+    return;
+  }
+  const { samples } = readWav(new Uint8Array(readFileSync(new URL('test/fixtures/vad/clip.wav', root))));
+  const model = loadOnnxSync(new Uint8Array(readFileSync(file)));
+  const vad = new SileroVad(model);
+  try {
+    const probs: number[] = [];
+    const t0 = performance.now();
+    for (let i = 0; i < samples.length; i += 1600) vad.process(samples.subarray(i, i + 1600), probs);
+    const ms = (performance.now() - t0) / probs.length;
+    // One character per frame (32 ms): ' ' < 0.1 <= '.' < 0.5 <= '+' < 0.9 <= '#', 78 frames a line.
+    const strip = probs.map((p) => (p >= 0.9 ? '#' : p >= 0.5 ? '+' : p >= 0.1 ? '.' : ' ')).join('');
+    for (let i = 0; i < strip.length; i += 78) console.log(`  ${(i * 0.032).toFixed(1).padStart(4)} s |${strip.slice(i, i + 78)}|`);
+    console.log(`  ('#' p >= 0.9, '+' >= 0.5, '.' >= 0.1, ' ' below; one character per 32 ms frame)`);
+    const segs = speechSegments(probs, { threshold: 0.5, minSilenceFrames: 3, minSpeechFrames: 3 });
+    console.log(`  speech (p >= 0.5, gaps under 100 ms joined): ${segs.map((g) => `${g.start.toFixed(2)}-${g.end.toFixed(2)} s`).join(', ') || 'none'}`);
+    console.log(`  ${probs.length} frames, ${ms.toFixed(3)} ms per 32 ms frame (${(32 / ms).toFixed(0)}x real time)`);
+  } finally {
+    vad.dispose();
+    model.dispose();
+  }
+}
+
 async function main(): Promise<void> {
   const t0 = performance.now();
   const engine = await init();
@@ -141,6 +172,7 @@ async function main(): Promise<void> {
     report(engine, 'CharLSTM', lstm, lstmG);
     attentionDemo(engine, tr, trG.tensors.input);
     generationDemo(engine, lstm, lstmG.params.text[1]);
+    vadDemo();
   } finally {
     for (const m of [cnn, tr, lstm]) m.dispose();
     for (const g of [cnnG, trG, lstmG]) for (const t of Object.values(g.tensors)) t.dispose();
