@@ -156,6 +156,11 @@ export function runOnnxTest(dir: string, suite: string, engine: Engine): TestRes
       }
     }
   } catch (e) {
+    // The list has Dropout (inference): a training-mode Dropout with ratio > 0 draws a random
+    // mask (the suite's expected outputs come from numpy's RNG), which no engine can reproduce.
+    if (/\(Dropout\): training_mode = true with ratio \S+ is not supported/.test((e as Error).message)) {
+      return res('SKIP', 'op Dropout in training mode with ratio > 0 (random mask; the list has Dropout (inference))', ops);
+    }
     return res('FAIL', (e as Error).message, ops, missing, maxError);
   } finally {
     model?.dispose();
