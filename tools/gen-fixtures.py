@@ -143,10 +143,29 @@ def module_case(op, case, params, make, inputs, out_names, torch_call, reduction
                seed, torch_call, reduction_len, notes, extra_meta)
 
 
-def fn_case(op, case, params, fn, inputs, torch_call, reduction_len, seed, notes=None):
+def fn_case(op, case, params, fn, inputs, torch_call, reduction_len, seed, notes=None, extra_meta=None):
     f32 = fn(*inputs.values())
     ref = fn(*[(v.double() if v.dtype == torch.float32 else v) for v in inputs.values()])
-    write_case(op, case, params, inputs, {}, {'output': ref}, {'output': f32}, seed, torch_call, reduction_len, notes)
+    write_case(op, case, params, inputs, {}, {'output': ref}, {'output': f32}, seed, torch_call, reduction_len, notes,
+               extra_meta)
+
+
+def shape_name(shape):
+    return 'x'.join(map(str, shape))
+
+
+def family(prefix, meta):
+    """start() and fn_case() of a generator family: seeds are crc32 of "<prefix>/<op>/<case>" and
+    every case carries the family's metadata (the tools/gen-golden-*.py generators)."""
+    def family_start(op, case):
+        s = zlib.crc32(f'{prefix}/{op}/{case}'.encode()) & 0x7FFFFFFF
+        torch.manual_seed(s)
+        return s
+
+    def family_fn_case(op, case, params, fn, inputs, torch_call, reduction_len, seed):
+        fn_case(op, case, params, fn, inputs, torch_call, reduction_len, seed, extra_meta=meta)
+
+    return family_start, family_fn_case
 
 
 def start(op, case):

@@ -14,7 +14,6 @@ the tolerance rule are those of tools/gen-fixtures.py (imported, not copied); se
 import importlib.util
 import os
 import sys
-import zlib
 
 import torch
 import torch.nn as nn
@@ -28,21 +27,8 @@ _spec.loader.exec_module(gf)
 META = {'set': 'elementwise', 'generator': 'tools/gen-golden-elementwise.py'}
 
 
-def start(op, case):
-    s = zlib.crc32(f'elementwise/{op}/{case}'.encode()) & 0x7FFFFFFF
-    torch.manual_seed(s)
-    return s
-
-
-def shape_name(shape):
-    return 'x'.join(map(str, shape))
-
-
-def fn_case(op, case, params, fn, inputs, torch_call, reduction_len, seed):
-    f32 = fn(*inputs.values())
-    ref = fn(*[(v.double() if v.dtype == torch.float32 else v) for v in inputs.values()])
-    gf.write_case(op, case, params, inputs, {}, {'output': ref}, {'output': f32}, seed, torch_call, reduction_len,
-                  extra_meta=META)
+start, fn_case = gf.family('elementwise', META)
+shape_name = gf.shape_name
 
 
 ACTIVATIONS = [

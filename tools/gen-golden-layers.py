@@ -15,7 +15,6 @@ import copy
 import importlib.util
 import os
 import sys
-import zlib
 
 import torch
 import torch.nn as nn
@@ -29,21 +28,8 @@ _spec.loader.exec_module(gf)
 META = {'set': 'layers', 'generator': 'tools/gen-golden-layers.py'}
 
 
-def start(op, case):
-    s = zlib.crc32(f'layers/{op}/{case}'.encode()) & 0x7FFFFFFF
-    torch.manual_seed(s)
-    return s
-
-
-def shape_name(shape):
-    return 'x'.join(map(str, shape))
-
-
-def fn_case(op, case, params, fn, inputs, torch_call, reduction_len, seed):
-    f32 = fn(*inputs.values())
-    ref = fn(*[(v.double() if v.dtype == torch.float32 else v) for v in inputs.values()])
-    gf.write_case(op, case, params, inputs, {}, {'output': ref}, {'output': f32}, seed, torch_call, reduction_len,
-                  extra_meta=META)
+start, fn_case = gf.family('layers', META)
+shape_name = gf.shape_name
 
 
 def module_case(op, case, params, m, inputs, torch_call, reduction_len, seed, overwrite=None, call=None, out_names=('output',)):

@@ -199,17 +199,25 @@ function workspaceFloats(m: number, k: number): number {
   return Math.ceil(Math.min(m, MC) / MR) * MR * Math.min(k, KC);
 }
 
+/**
+ * The argument checks every GEMM-shaped call shares (gemm, qgemm): m an integer >= 0, weights of
+ * this engine, lda >= k and ldc >= n (defaults k and n). Returns the leading dimensions.
+ */
+export function gemmCallDims(op: string, engine: Engine, m: number, lda: number | undefined, ldc: number | undefined, w: { engine: Engine; n: number; k: number }): { lda: number; ldc: number } {
+  if (!(Number.isInteger(m) && m >= 0)) throw new ArgumentError(`${op}: m must be an integer >= 0, got ${m}`);
+  if (w.engine !== engine) throw new ArgumentError(`${op}: the packed weights belong to another engine`);
+  const dims = { lda: lda ?? w.k, ldc: ldc ?? w.n };
+  if (!(dims.lda >= w.k)) throw new ArgumentError(`${op}: lda must be >= k=${w.k}, got ${dims.lda}`);
+  if (!(dims.ldc >= w.n)) throw new ArgumentError(`${op}: ldc must be >= n=${w.n}, got ${dims.ldc}`);
+  return dims;
+}
+
 /** C = act(A · W^T + bias + rowBias): one JS->wasm call over the whole problem. */
 export function gemm(engine: Engine, args: GemmArgs, w: PackedWeights): void {
   const { m, a, c } = args;
-  if (!(Number.isInteger(m) && m >= 0)) throw new ArgumentError(`gemm: m must be an integer >= 0, got ${m}`);
-  if (w.engine !== engine) throw new ArgumentError('gemm: the packed weights belong to another engine');
+  const { lda, ldc } = gemmCallDims('gemm', engine, m, args.lda, args.ldc, w);
   const pw = w._w;
   if (m === 0) return;
-  const lda = args.lda ?? w.k;
-  const ldc = args.ldc ?? w.n;
-  if (!(lda >= w.k)) throw new ArgumentError(`gemm: lda must be >= k=${w.k}, got ${lda}`);
-  if (!(ldc >= w.n)) throw new ArgumentError(`gemm: ldc must be >= n=${w.n}, got ${ldc}`);
   const [code, lo, hi] = actCode(args.act ?? 'none');
   const kc = w.k <= KC ? 0 : KC;
   const nt = threadsFor(engine, 2 * m * w.n * w.k, SPLIT.flopsPerThread);

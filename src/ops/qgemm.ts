@@ -24,7 +24,7 @@ import type { Engine } from '../runtime/engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../runtime/errors.js';
 import { blockBytes } from '../runtime/memory.js';
 import { Tensor } from '../tensor.js';
-import { actCode, type Activation } from './gemm.js';
+import { actCode, gemmCallDims, type Activation } from './gemm.js';
 import { expectTensor } from './check.js';
 import { linearRows } from './linear.js';
 
@@ -200,14 +200,9 @@ export function qgemmKernelName(engine: Engine, kernel?: QGemmKernel): string {
 /** C = act(dynamic-int8(A) · Wq^T * scales + bias): one JS->wasm call. */
 export function qgemm(engine: Engine, args: QGemmArgs, w: QPackedWeights): void {
   const { m, a, c } = args;
-  if (!(Number.isInteger(m) && m >= 0)) throw new ArgumentError(`qgemm: m must be an integer >= 0, got ${m}`);
-  if (w.engine !== engine) throw new ArgumentError('qgemm: the packed weights belong to another engine');
+  const { lda, ldc } = gemmCallDims('qgemm', engine, m, args.lda, args.ldc, w);
   const pw = w._w;
   if (m === 0) return;
-  const lda = args.lda ?? w.k;
-  const ldc = args.ldc ?? w.n;
-  if (!(lda >= w.k)) throw new ArgumentError(`qgemm: lda must be >= k=${w.k}, got ${lda}`);
-  if (!(ldc >= w.n)) throw new ArgumentError(`qgemm: ldc must be >= n=${w.n}, got ${ldc}`);
   const [code, lo, hi] = actCode(args.act ?? 'none');
   const fn = (engine.k as unknown as Record<string, (...x: number[]) => void>)[qgemmKernelName(engine, args.kernel)];
   const ws = engine.arena.alloc(qgemmWorkspaceBytes(m, w.k));
