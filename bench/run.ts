@@ -31,6 +31,7 @@ import { onnxWorkloads } from './workloads/onnx.js';
 import { rnnWorkloads } from './workloads/rnn.js';
 import { transformerWorkloads } from './workloads/transformer.js';
 import { int8Workloads } from './workloads/int8.js';
+import { vadWorkloads } from './workloads/vad.js';
 import { NotAvailable, type Prepared, type Workload } from './workloads/types.js';
 
 const QUICK: HarnessOptions = { warmupMinCalls: 3, warmupMinMs: 300, warmupMaxMs: 800, maxTimeS: 0.1, minSamples: 3, budgetMs: 300, singleCallAboveMs: 600 };
@@ -44,7 +45,7 @@ const FULL: HarnessOptions = { warmupMinCalls: 5, warmupMinMs: 500, warmupMaxMs:
  */
 const REWARM_MIN_MS = 100;
 
-const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads, ...int8Workloads, ...onnxWorkloads];
+const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads, ...int8Workloads, ...onnxWorkloads, ...vadWorkloads];
 
 interface Peers {
   ours: Map<string, Engine>;

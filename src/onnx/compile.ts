@@ -95,9 +95,22 @@ export class CompiledGraph {
  * Compiles `g`: validation (throws one OnnxError listing every problem), constants, folding,
  * preparation. On any error everything allocated so far is freed.
  */
-export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, engine: Engine, outer: ReadonlySet<string> = new Set()): CompiledGraph {
+/** The constants of the enclosing graphs, by name (a sub-graph folds and packs with them too). */
+export type OuterConsts = (name: string) => Tensor | undefined;
+
+export function compileGraph(
+  g: OnnxGraph,
+  opsets: ReadonlyMap<string, number>,
+  engine: Engine,
+  outer: ReadonlySet<string> = new Set(),
+  outerConsts: OuterConsts = () => undefined,
+): CompiledGraph {
   const order = validateGraph(g, opsets, engine, outer);
   const cg = new CompiledGraph(g, engine);
+  /** A constant of this graph or, unless shadowed by a value of this graph, of an enclosing one. */
+  const shadowed = new Set<string>(cg.inputs);
+  for (const r of order) for (const o of r.node.outputs) if (o) shadowed.add(o);
+  const constOf: OuterConsts = (name) => cg.consts.get(name) ?? (shadowed.has(name) ? undefined : outerConsts(name));
   try {
     for (const t of g.initializers) {
       if (t.preloaded) {
@@ -116,20 +129,20 @@ export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, 
       const sgs = subgraphs(node);
       const reads = [...node.inputs.filter((i) => i)];
       for (const sg of sgs) {
-        cg.subs.set(sg, compileGraph(sg, opsets, engine, visible));
+        cg.subs.set(sg, compileGraph(sg, opsets, engine, visible, constOf));
         for (const f of freeNames(sg)) reads.push(f);
       }
-      if (!sgs.length && !NEVER_FOLD.has(node.opType) && reads.every((i) => cg.consts.has(i))) {
-        foldNode(cg, node, op, { ...ctx, opset });
+      if (!sgs.length && !NEVER_FOLD.has(node.opType) && reads.every((i) => constOf(i))) {
+        foldNode(cg, node, op, { ...ctx, opset }, constOf);
         continue;
       }
       cg.steps.push({ node, op, opset, prepared: null, reads, perSignature: false, absorbed: new Set() });
     }
     dropUnread(cg);
-    markPerSignature(cg);
+    markPerSignature(cg, constOf);
     cg.steps.forEach((s, k) => s.reads.forEach((i) => cg.lastUse.set(i, k)));
     cg.types = inferTypes(cg);
-    prepareSteps(cg);
+    prepareSteps(cg, constOf);
     return cg;
   } catch (e) {
     cg.dispose();
@@ -138,8 +151,8 @@ export function compileGraph(g: OnnxGraph, opsets: ReadonlyMap<string, number>, 
 }
 
 /** Runs a node whose inputs are all constants; its outputs become constants. */
-function foldNode(cg: CompiledGraph, node: OnnxNode, op: OpDef, ctx: OpContext): void {
-  const ins = node.inputs.map((i) => (i ? cg.consts.get(i)! : null));
+function foldNode(cg: CompiledGraph, node: OnnxNode, op: OpDef, ctx: OpContext, constOf: OuterConsts): void {
+  const ins = node.inputs.map((i) => (i ? constOf(i)! : null));
   let outs: Tensor[];
   try {
     outs = op.run(node, ins, ctx);
@@ -160,7 +173,7 @@ function foldNode(cg: CompiledGraph, node: OnnxNode, op: OpDef, ctx: OpContext):
  * readers are prepared ops that absorb it at the positions they read it: the unpacked copy is not
  * needed any more, so the weights are never held twice (peak: the weights plus one packed tensor).
  */
-function prepareSteps(cg: CompiledGraph): void {
+function prepareSteps(cg: CompiledGraph, constOf: OuterConsts): void {
   const keep = new Set<string>(cg.outputs);
   const pending = new Map<string, number>(); // constant -> readers not yet prepared-and-absorbing
   for (const s of cg.steps) {
@@ -170,11 +183,12 @@ function prepareSteps(cg: CompiledGraph): void {
   }
   const absorbing = new Map<string, [Step, number][]>();
   for (const s of cg.steps) {
-    const consts = s.node.inputs.map((i) => (i ? (cg.consts.get(i) ?? null) : null));
+    const consts = s.node.inputs.map((i) => (i ? (constOf(i) ?? null) : null));
     if (!s.op.prepare || consts.every((c) => c === null)) continue;
     s.prepared = s.op.prepare(s.node, consts, { engine: cg.engine, opset: s.opset });
     s.node.inputs.forEach((name, k) => {
-      if (!consts[k] || !s.prepared?.absorbs?.includes(k)) return;
+      // An enclosing graph's constant is that graph's to free.
+      if (!consts[k] || !cg.consts.has(name) || !s.prepared?.absorbs?.includes(k)) return;
       absorbing.set(name, [...(absorbing.get(name) ?? []), [s, k]]);
       const left = pending.get(name)! - 1;
       pending.set(name, left);
@@ -202,9 +216,11 @@ function dropUnread(cg: CompiledGraph): void {
  * Marks the steps computed once per input-shape signature: all their reads are constants or
  * per-signature values, or they are Shape/Size of a value whose shape the signature decides.
  */
-function markPerSignature(cg: CompiledGraph): void {
+function markPerSignature(cg: CompiledGraph, constOf: OuterConsts): void {
+  const outerConst = (name: string) => !cg.consts.has(name) && constOf(name) !== undefined;
   const valueStatic = new Set<string>(cg.consts.keys());
   const shapeStatic = new Set<string>([...cg.consts.keys(), ...cg.inputs]);
+  for (const s of cg.steps) for (const i of s.reads) if (outerConst(i)) (valueStatic.add(i), shapeStatic.add(i));
   for (const s of cg.steps) {
     const { node } = s;
     const t = node.opType;

@@ -185,6 +185,48 @@ describe('If', () => {
   });
 });
 
+describe('If branches fold and pack with the constants of the enclosing graphs', () => {
+  // The weight of the MatMul inside the branch is Unsqueeze(Unsqueeze(w)) with the first
+  // Unsqueeze in the outer graph (folded there) and the second in the branch (folded with the
+  // outer constant): the branch's MatMul is then prepared once at load (packed B), as Silero
+  // VAD's LSTMs inside nested Ifs need, instead of repacking on every run.
+  const ifMatmul = () =>
+    model(
+      graph({
+        nodes: [
+          node('Unsqueeze', ['w', 'zero'], ['w1']),
+          node('If', ['c'], ['y'], [
+            attr.graph('then_branch', graph({ name: 'then', nodes: [node('Squeeze', ['w1', 'zero'], ['w2']), node('MatMul', ['x', 'w2'], ['t'])], outputs: [value('t', FLOAT, null)] })),
+            attr.graph('else_branch', graph({ name: 'else', nodes: [node('Identity', ['x'], ['e'])], outputs: [value('e', FLOAT, null)] })),
+          ]),
+        ],
+        inputs: [value('c', BOOL, []), value('x', FLOAT, [1, 2])],
+        outputs: [value('y', FLOAT, null)],
+        initializers: [tensor({ name: 'w', dims: [2, 2], type: FLOAT, raw: f32raw([1, 2, 3, 4]) }), tensor({ name: 'zero', dims: [1], type: INT64, raw: i64raw([0]) })],
+      }),
+    );
+  it('the branch has no Squeeze step and its MatMul is prepared; outputs right; memory back', () => {
+    memoryBack(() => {
+      const p = decodeModel(ifMatmul());
+      const cg = compileGraph(p.graph, p.opsets, e);
+      try {
+        const [then] = [...cg.subs.values()];
+        expect(then.steps.map((s) => s.node.opType)).toEqual(['MatMul']);
+        expect(then.steps[0].prepared).not.toBeNull();
+      } finally {
+        cg.dispose();
+      }
+      const m = loadOnnxSync(ifMatmul());
+      for (const [c, want] of [[1, [7, 10]], [0, [1, 2]]] as const) {
+        const { y } = m.run({ c: { data: new Uint8Array([c]), dims: [] }, x: { data: [1, 2], dims: [1, 2] } });
+        expect(Array.from(y.toFloat32Array())).toEqual(want);
+        y.dispose();
+      }
+      m.dispose();
+    });
+  });
+});
+
 describe('load errors: one OnnxError naming the field and node, memory back', () => {
   const bad = (g: Parameters<typeof graph>[0], re: RegExp, opset = 17) =>
     memoryBack(() => {
