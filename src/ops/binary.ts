@@ -270,7 +270,21 @@ export function div(input: Tensor, other: Tensor | number, options: BinaryOption
 
 /** torch.pow(input, exponent): C pow semantics (pow(x, 0) = 1, pow(1, y) = 1, NaN otherwise propagates). */
 export function pow(input: Tensor, exponent: Tensor | number): Tensor {
-  return binary('pow', input, exponent);
+  return isSquare(input, exponent) ? binary('mul', input, input) : binary('pow', input, exponent);
+}
+
+/**
+ * A float32 base to the power of a single 2 that broadcasts to the base's shape (x ** 2, the
+ * variance in exported LayerNorms and STFT magnitudes) runs as x * x on the SIMD kernel: the
+ * same bits, since the float32 product rounds the exact square once, as float64 pow then rounding
+ * does (NaN, infinities and -0 included).
+ */
+function isSquare(input: Tensor, exponent: Tensor | number): boolean {
+  if (!(input instanceof Tensor) || input.dtype !== 'float32' || input.isDisposed) return false;
+  if (typeof exponent === 'number') return exponent === 2;
+  if (!(exponent instanceof Tensor) || exponent.isDisposed || exponent.engine !== input.engine || exponent.numel !== 1 || exponent.shape.length > input.shape.length) return false;
+  if (exponent.dtype !== 'float32' && exponent.dtype !== 'int32' && exponent.dtype !== 'int64') return false;
+  return Number((exponent.data() as ArrayLike<number | bigint>)[0]) === 2;
 }
 
 /** torch.maximum: elementwise max, NaN propagates. */

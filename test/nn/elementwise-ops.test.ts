@@ -64,6 +64,22 @@ describe.each(runnableBuilds())('elementwise ops [%s build]', (build) => {
     expect(() => F.sub(x, Tensor.zeros([4]))).toThrow(ShapeError);
   });
 
+  it('pow(x, 2) (number, 0-d, [1], int64 exponent) is x*x on the SIMD path: bit-identical to Math.pow rounded, specials included', async () => {
+    await useBuild(build);
+    const rng = new Rng(SEED + 2);
+    const special = [NaN, Infinity, -Infinity, -0, 0, 1, -1, 1e-30, -1e-40, 3e38, -2e19, 1.5e-45];
+    const n = 37; // odd: a SIMD tail
+    const v = Array.from({ length: n }, (_, i) => (i < special.length ? special[i] : (rng.next() - 0.5) * 10 ** Math.floor(rng.next() * 8 - 4)));
+    const x = Tensor.from(v, [n]);
+    const want = v.map((a) => Math.fround(Math.pow(Math.fround(a), 2)));
+    for (const [label, e] of [['2', 2], ['0-d', Tensor.from([2], [])], ['[1]', Tensor.from([2], [1])], ['int64', Tensor.from(BigInt64Array.of(2n), [])]] as const) {
+      const got = Array.from(F.pow(x, e).toFloat32Array());
+      for (let i = 0; i < n; i++) if (!Object.is(got[i], want[i])) expect.fail(`seed ${SEED + 2} pow(x, ${label}) shape [${n}] index=${i}: x ${v[i]} got ${got[i]}, expected ${want[i]}`);
+    }
+    // A [1] exponent on a 0-d base broadcasts to [1]: the general path, same values.
+    expect(F.pow(Tensor.from([3], []), Tensor.from([2], [1])).shape).toEqual([1]);
+  });
+
   it('integer and bool paths: int64 shape arithmetic, int division modes, promotion', async () => {
     await useBuild(build);
     const a = Tensor.from(new BigInt64Array([7n, -7n, 9n, 2n ** 40n]), [4]);
