@@ -24,3 +24,5 @@ export * from './f32-col2im/index';
 export * from './f32-reduce/index';
 export * from './f32-resize/index';
 export * from './f32-f16w-gemm/index';
+// int8 convolution (issue 15, int8-speed): NHWC quantize + byte im2col; the conv GEMM forms live in qd8-f32-qc8w-gemm
+export * from './x8-im2col/index';

@@ -44,3 +44,34 @@ export function qd8_f32_qc8w_gemm_1x1__scalar(
     }
   }
 }
+
+// qd8_f32_qc8w_conv_1x1__scalar: the scalar twin of the conv form (pre-quantized rows, one shared
+// qparam block, channel-major output: contract in driver.ts). Reads exactly k bytes of each row.
+export function qd8_f32_qc8w_conv_1x1__scalar(
+  m: usize, n: usize, k: usize, q: usize, ldq: usize, qp: usize, w: usize, c: usize, ldc: usize,
+  act: i32, minv: f32, maxv: f32,
+): void {
+  assert(m >= 1 && n >= 1 && k >= 1 && ldq >= k && ldc >= m);
+  const pb = panel_bytes(kp_of(k));
+  const s = load<f32>(qp);
+  const zp = load<i32>(qp, 4);
+  for (let j: usize = 0; j < n; j++) {
+    const panel = w + (j / NR) * pb;
+    const jj = j % NR;
+    const col = panel + PANEL_HEAD + (jj >> 2) * 16 + (jj & 3) * 4;
+    const ksum = load<i32>(panel + jj * 4);
+    const scale = load<f32>(panel + 32 + jj * 4);
+    const bias = load<f32>(panel + 64 + jj * 4);
+    const cr = c + j * ldc * 4;
+    for (let i: usize = 0; i < m; i++) {
+      const qr = q + i * ldq;
+      let acc: i32 = 0;
+      for (let p: usize = 0; p < k; p++) acc += <i32>load<u8>(qr + p) * <i32>load<i8>(col + (p >> 2) * 32 + (p & 3));
+      let y: f32 = <f32>(acc - zp * ksum) * (s * scale) + bias;
+      if (act == ACT_RELU) y = y < 0 ? <f32>0 : y;
+      else if (act == ACT_CLAMP) y = min<f32>(max<f32>(y, minv), maxv);
+      store<f32>(cr + i * 4, y);
+    }
+  }
+  if (act >= ACT_GELU) gemm_gelu_tile(n, m, c, ldc * 4, act);
+}

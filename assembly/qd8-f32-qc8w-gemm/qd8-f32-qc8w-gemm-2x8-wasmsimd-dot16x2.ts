@@ -12,7 +12,7 @@
 // act: 0 none, 1 relu, 2 clamp(minv, maxv), 3 gelu, 4 gelu_tanh (src/ops/gemm.ts codes).
 // Preconditions: m, n, k >= 1; lda >= k; ldc >= n. Reads exactly the m x k window of A, the packed
 //   panels and the workspace (no over-read); never writes outside C's m x n window.
-import { NR, PANEL_HEAD, quantize_rows_u7, store_row_8, gelu_tile, ws_rows_offset } from './common';
+import { NR, PANEL_HEAD, quantize_rows_u7, store_row_8, store_4x8_t, gelu_tile, ws_rows_offset } from './common';
 import { kp_of, panel_bytes, row_ptr } from './driver';
 
 // [c0, c1, c2, c3] from half-sum accumulators of columns {0,1} and {2,3}.
@@ -23,9 +23,12 @@ import { kp_of, panel_bytes, row_ptr } from './driver';
 
 // @ts-ignore: decorator
 @inline
-function tile_2x8(mr: usize, kp: usize, q: usize, qp: usize, w: usize, c: usize, ldcB: usize, nc: usize, act: i32, vmin: v128, vmax: v128): void {
+function tile_2x8(
+  TR: bool, mr: usize, kp: usize, q: usize, ldq: usize, qp: usize, qs: usize, w: usize, c: usize, ldcB: usize, nc: usize,
+  act: i32, vmin: v128, vmax: v128,
+): void {
   const a0 = q;
-  const a1 = row_ptr(q, kp, 1, mr);
+  const a1 = row_ptr(q, ldq, 1, mr);
   let vacc0x01 = i32x4.splat(0), vacc0x23 = i32x4.splat(0), vacc0x45 = i32x4.splat(0), vacc0x67 = i32x4.splat(0);
   let vacc1x01 = i32x4.splat(0), vacc1x23 = i32x4.splat(0), vacc1x45 = i32x4.splat(0), vacc1x67 = i32x4.splat(0);
   let wk = w + PANEL_HEAD;
@@ -50,8 +53,14 @@ function tile_2x8(mr: usize, kp: usize, q: usize, qp: usize, w: usize, c: usize,
       vacc1x67 = i32x4.add(vacc1x67, i32x4.dot_i16x8_s(vw67, va1));
     }
   }
+  if (TR) {
+    const r0x0 = fold(vacc0x01, vacc0x23), r0x1 = fold(vacc0x45, vacc0x67);
+    const r1x0 = fold(vacc1x01, vacc1x23), r1x1 = fold(vacc1x45, vacc1x67);
+    store_4x8_t(r0x0, r0x1, r1x0, r1x1, r1x0, r1x1, r1x0, r1x1, w, qp, qs, c, ldcB, mr, nc, act, vmin, vmax);
+    return;
+  }
   store_row_8(fold(vacc0x01, vacc0x23), fold(vacc0x45, vacc0x67), w, load<f32>(qp), load<i32>(qp, 4), c, nc, act, vmin, vmax);
-  if (mr > 1) store_row_8(fold(vacc1x01, vacc1x23), fold(vacc1x45, vacc1x67), w, load<f32>(qp, 8), load<i32>(qp, 12), c + ldcB, nc, act, vmin, vmax);
+  if (mr > 1) store_row_8(fold(vacc1x01, vacc1x23), fold(vacc1x45, vacc1x67), w, load<f32>(qp + qs), load<i32>(qp + qs, 4), c + ldcB, nc, act, vmin, vmax);
 }
 
 export function qd8_f32_qc8w_gemm_2x8__wasmsimd_dot16x2(
@@ -76,14 +85,38 @@ export function qd8_f32_qc8w_gemm_2x8__wasmsimd_dot16x2(
       const nc = min(NR, n - j0);
       const cj = cb + j0 * 4;
       if (mb == 1) {
-        tile_2x8(1, kp, qrows, qp, wp, cj, ldcB, nc, act, vmin, vmax);
+        tile_2x8(false, 1, kp, qrows, kp, qp, 8, wp, cj, ldcB, nc, act, vmin, vmax);
       } else {
         for (let i: usize = 0; i < mb; i += 2) {
-          tile_2x8(min(2, mb - i), kp, qrows + i * kp, qp + i * 8, wp, cj + i * ldcB, ldcB, nc, act, vmin, vmax);
+          tile_2x8(false, min(2, mb - i), kp, qrows + i * kp, kp, qp + i * 8, 8, wp, cj + i * ldcB, ldcB, nc, act, vmin, vmax);
         }
       }
       gelu_tile(mb, nc, cj, ldcB, act);
       wp += pb;
     }
+  }
+}
+
+// qd8_f32_qc8w_conv_2x8__wasmsimd_dot16x2: the same tile over pre-quantized rows with
+// channel-major output (the int8 convolution's GEMM; contract in driver.ts).
+export function qd8_f32_qc8w_conv_2x8__wasmsimd_dot16x2(
+  m: usize, n: usize, k: usize, q: usize, ldq: usize, qp: usize, w: usize, c: usize, ldc: usize,
+  act: i32, minv: f32, maxv: f32,
+): void {
+  assert(m >= 1 && n >= 1 && k >= 1 && ldq >= k && ldc >= m);
+  const kp = kp_of(k);
+  const pb = panel_bytes(kp);
+  const ldcB = ldc * 4;
+  const vmin = f32x4.splat(minv);
+  const vmax = f32x4.splat(maxv);
+  let wp = w;
+  for (let j0: usize = 0; j0 < n; j0 += NR) {
+    const nc = min(NR, n - j0);
+    const cj = c + j0 * ldcB;
+    for (let i: usize = 0; i < m; i += 2) {
+      tile_2x8(true, min(2, m - i), kp, q + i * ldq, ldq, qp, 0, wp, cj + i * 4, ldcB, nc, act, vmin, vmax);
+    }
+    gelu_tile(nc, m, cj, ldcB, act);
+    wp += pb;
   }
 }

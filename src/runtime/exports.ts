@@ -19,6 +19,12 @@ export type QGemmDriver = (
   act: number, minv: number, maxv: number, mcBlock: number, ws: Ptr,
 ) => void;
 
+/** The conv forms of the qd8-f32-qc8w drivers: pre-quantized rows, one shared qparam block, channel-major output. */
+export type QConvGemmDriver = (
+  m: number, n: number, k: number, q: Ptr, ldq: number, qp: Ptr, w: Ptr, c: Ptr, ldc: number,
+  act: number, minv: number, maxv: number,
+) => void;
+
 export interface BaselineKernels {
   heap_base(): Ptr;
   abi_version(): number;
@@ -127,6 +133,10 @@ export interface BaselineKernels {
   qd8_f32_qc8w_lstm_seq__wasmsimd: BaselineKernels['f32_lstm_seq_2x16__wasmsimd'];
   qd8_f32_qc8w_gru_seq__wasmsimd: BaselineKernels['f32_gru_seq_2x16__wasmsimd'];
   qd8_f32_qc8w_rnn_seq__wasmsimd: BaselineKernels['f32_rnn_seq_2x16__wasmsimd'];
+  qd8_f32_qc8w_conv_1x1__scalar: QConvGemmDriver;
+  qd8_f32_qc8w_conv_2x8__wasmsimd_dot16x2: QConvGemmDriver;
+  f32_qd8_convert_nhwc__wasmsimd(c: number, hw: number, x: Ptr, q: Ptr, ldq: number, qp: Ptr): void;
+  x8_im2col_nhwc__wasmsimd(g: Ptr, c: number, q: Ptr, ldq: number, oy0: number, noy: number, pad: number, kp: number, out: Ptr): void;
   x8_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
   x16_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
   x32_copy_nd6__wasmsimd(params: Ptr, src: Ptr, dst: Ptr): void;
@@ -201,6 +211,8 @@ export type RelaxedKernels = {
   qd8_f32_qc8w_gemm_4x8__wasmrelaxedsimd: QGemmDriver;
   qd8_f32_qc8w_gemm_4x8__wasmrelaxedsimd_dot2: QGemmDriver;
   qd8_relaxed_dot_probe__wasmrelaxedsimd(a: Ptr, b: Ptr, c: Ptr, out: Ptr): void;
+  qd8_f32_qc8w_conv_4x8__wasmrelaxedsimd: QConvGemmDriver;
+  qd8_f32_qc8w_conv_4x8__wasmrelaxedsimd_dot2: QConvGemmDriver;
 };
 
 export type KernelExports = BaselineKernels & Partial<RelaxedKernels>;
@@ -326,5 +338,12 @@ export const REQUIRED_EXPORTS: readonly (keyof BaselineKernels)[] = ([
     'qd8_f32_qc8w_lstm_seq__wasmsimd',
     'qd8_f32_qc8w_gru_seq__wasmsimd',
     'qd8_f32_qc8w_rnn_seq__wasmsimd',
-  ]
+  ],
+  [
+    // int8 convolution (int8-speed)
+    'qd8_f32_qc8w_conv_1x1__scalar',
+    'qd8_f32_qc8w_conv_2x8__wasmsimd_dot16x2',
+    'f32_qd8_convert_nhwc__wasmsimd',
+    'x8_im2col_nhwc__wasmsimd',
+  ],
 ] as (keyof BaselineKernels)[][]).flat();

@@ -100,3 +100,60 @@ export function qgemmRef(m: number, n: number, k: number, a: ArrayLike<number>, 
   }
   return { out, acc: accs, tol, rows };
 }
+
+export interface QConvRefSpec {
+  n: number; c: number; h: number; w: number; o: number; kh: number; kw: number;
+  sh: number; sw: number; ph: number; pw: number; dh: number; dw: number; groups: number; oh: number; ow: number;
+}
+
+/**
+ * The int8 convolution's result (src/ops/qconv.ts): each image's group input quantized ONCE with
+ * the 7-bit rule over all its c/groups * h * w values (quantizeRowRef), the exact integer
+ * convolution sum (q - zp) * wq (padding taps contribute 0: their code is zp), and the family's
+ * f32 epilogue. wq int8 [o, c/groups, kh, kw] (PyTorch layout), scales [o], bias [o] or null.
+ */
+export function qconvRef(s: QConvRefSpec, x: ArrayLike<number>, wq: Int8Array, scales: ArrayLike<number>, bias: ArrayLike<number> | null, act: RefAct): { out: Float64Array; tol: Float64Array; qp: { s: number; zp: number }[] } {
+  const cg = s.c / s.groups;
+  const og = s.o / s.groups;
+  const hw = s.h * s.w;
+  const p = s.oh * s.ow;
+  const out = new Float64Array(s.n * s.o * p);
+  const tol = new Float64Array(out.length);
+  const qps: { s: number; zp: number }[] = [];
+  for (let n = 0; n < s.n; n++) {
+    for (let g = 0; g < s.groups; g++) {
+      const base = (n * s.c + g * cg) * hw;
+      const row = quantizeRowRef(Array.from({ length: cg * hw }, (_, i) => x[base + i]), cg * hw);
+      qps.push({ s: row.s, zp: row.zp });
+      for (let oj = 0; oj < og; oj++) {
+        const o = g * og + oj;
+        for (let oy = 0; oy < s.oh; oy++) {
+          for (let ox = 0; ox < s.ow; ox++) {
+            let acc = 0;
+            for (let ci = 0; ci < cg; ci++) {
+              for (let ky = 0; ky < s.kh; ky++) {
+                const iy = oy * s.sh - s.ph + ky * s.dh;
+                if (iy < 0 || iy >= s.h) continue;
+                for (let kx = 0; kx < s.kw; kx++) {
+                  const ix = ox * s.sw - s.pw + kx * s.dw;
+                  if (ix < 0 || ix >= s.w) continue;
+                  acc += (row.q[ci * hw + iy * s.w + ix] - row.zp) * wq[((o * cg + ci) * s.kh + ky) * s.kw + kx];
+                }
+              }
+            }
+            const i = (n * s.o + o) * p + oy * s.ow + ox;
+            let y = f(f(f(acc) * f(row.s * scales[o])) + (bias ? bias[o] : 0));
+            if (act === 'relu') y = y < 0 ? 0 : y;
+            else if (typeof act === 'object') y = Math.min(Math.max(y, f(act.clamp[0])), f(act.clamp[1]));
+            else if (act !== 'none') {
+              tol[i] = 3e-6 * (1 + Math.abs(y));
+              y = act64(y, act);
+            }
+            out[i] = y;
+          }
+        }
+      }
+    }
+  }
+  return { out, tol, qp: qps };
+}
