@@ -15,7 +15,9 @@ how the reference was computed (`reference_dtype`: "float64" when the model, con
 rounded to float32; else "float32"), the tolerance (`tol`: max|out-ref| / max(1, max|ref|) per
 output), the op types the graph uses (`op_types`, JSON) and the seed. It also writes
 manifest.json in the output folder (one entry per model: file names, op types, sizes, inputs,
-outputs).
+outputs). For the torchvision models (--large) it also writes NAME.state.safetensors, the same
+weights as PyTorch's state_dict, and the manifest entry names the zoo factory (`zoo`): the zoo
+bench (bench/workloads/zoo.ts) runs `models.NAME()` with that state dict against NAME.onnx.
 
 Weights are PyTorch's default init under a per-model seed (crc32 of the name), every nn.Linear
 re-drawn with nn.Linear's own default init and BatchNorm affine parameters random (see
@@ -144,6 +146,7 @@ def tv(fn, size=224, **kw):
         import torchvision
         model = getattr(torchvision.models, fn)(**kw)
         return model, lambda: (torch.randn(1, 3, size, size),), ['input'], ['logits']
+    build.zoo = {'factory': fn, 'kwargs': kw}  # simdnn's models.<fn>(camelCase kwargs) is the same network
     return build
 
 
@@ -331,6 +334,7 @@ def export_one(name, build, out_dir):
     seed = seed_of(name)
     torch.manual_seed(seed)
     model, make_inputs, in_names, out_names = build()
+    zoo = getattr(build, 'zoo', None)
     model.eval()
     randomize(model)
     calibrate_bn(model, make_inputs)
@@ -370,7 +374,14 @@ def export_one(name, build, out_dir):
             'torch_f32_err': f'{f32_err:.3g}', 'op_types': json.dumps(op_types)}
     st_path = os.path.join(out_dir, f'{name}.safetensors')
     write_safetensors(st_path, tensors, meta)
-    return {'name': name, 'onnx': f'{name}.onnx', 'data': f'{name}.safetensors', 'seed': seed, 'opset': OPSET,
+    extra = {}
+    if zoo:
+        # The same weights as a PyTorch state_dict, for the zoo model of the same name
+        # (bench/workloads/zoo.ts runs models.<name>() with it against this .onnx in onnxruntime-web).
+        write_safetensors(os.path.join(out_dir, f'{name}.state.safetensors'), model.state_dict(),
+                          {'format': 'pytorch-state-dict', 'generator': 'tools/gen-onnx-models.py', 'model': name, 'seed': seed})
+        extra = {'zoo': zoo, 'state_dict': f'{name}.state.safetensors'}
+    return {**extra, 'name': name, 'onnx': f'{name}.onnx', 'data': f'{name}.safetensors', 'seed': seed, 'opset': OPSET,
             'op_types': op_types, 'nodes': len(m.graph.node), 'onnx_bytes': os.path.getsize(onnx_path),
             'inputs': {n: list(x.shape) for n, x in zip(in_names, inputs) if n in graph_inputs},
             'outputs': {n: list(r.shape) for n, r in zip(out_names, refs)}, 'torch_f32_err': f32_err}
