@@ -80,9 +80,13 @@ export class MBConv extends Module {
 }
 
 export interface EfficientNetOptions {
-  invertedResidualSetting: readonly MBConvConfig[];
-  /** Ignored (inference). */
-  dropout: number;
+  /**
+   * The stages: MBConvConfig objects, or rows [expandRatio, kernel, stride, inputChannels,
+   * outChannels, numLayers] (= new MBConvConfig(...row), width and depth multipliers 1).
+   */
+  invertedResidualSetting: readonly (MBConvConfig | readonly number[])[];
+  /** Ignored (inference); default 0.2. */
+  dropout?: number;
   /** Recorded in the StochasticDepth modules (the identity at inference); default 0.2. */
   stochasticDepthProb?: number;
   numClasses?: number;
@@ -99,10 +103,12 @@ export class EfficientNet extends Module {
     super(engine);
     const op = 'EfficientNet';
     const o = optionsOf(op, options);
-    const setting = o.invertedResidualSetting;
-    if (!Array.isArray(setting) || setting.length === 0 || !setting.every((s) => s instanceof MBConvConfig)) {
-      throw new ArgumentError(`${op}: invertedResidualSetting should be a non-empty list of MBConvConfig`);
+    const rows = o.invertedResidualSetting;
+    const isRow = (r: unknown) => Array.isArray(r) && r.length === 6 && r.every((v) => typeof v === 'number');
+    if (!Array.isArray(rows) || rows.length === 0 || !rows.every((s) => s instanceof MBConvConfig || isRow(s))) {
+      throw new ArgumentError(`${op}: invertedResidualSetting should be a non-empty list of MBConvConfig or [expandRatio, kernel, stride, inputChannels, outChannels, numLayers] rows, got ${JSON.stringify(rows)}`);
     }
+    const setting = rows.map((r) => (r instanceof MBConvConfig ? r : new MBConvConfig(r[0], r[1], r[2], r[3], r[4], r[5])));
     const numClasses = expectInt(op, 'numClasses', o.numClasses ?? 1000, 1);
     const sdp = expectNumber(op, 'stochasticDepthProb', o.stochasticDepthProb ?? 0.2);
     const normLayer = o.normLayer ?? batchNorm2d;
@@ -122,7 +128,7 @@ export class EfficientNet extends Module {
     layers.push(new Conv2dNormActivation(lastIn, lastOut, { kernelSize: 1, normLayer, activationLayer: () => new SiLU() }, engine));
     this.features = this.registerModule('features', new FoldedSequential(...layers));
     this.registerModule('avgpool', new AdaptiveAvgPool2d(1));
-    this.classifier = this.registerModule('classifier', new Sequential(new Dropout(o.dropout), new Linear(lastOut, numClasses, {}, engine)));
+    this.classifier = this.registerModule('classifier', new Sequential(new Dropout(o.dropout ?? 0.2), new Linear(lastOut, numClasses, {}, engine)));
   }
 
   /** x [N, 3, H, W] -> logits [N, numClasses]. */

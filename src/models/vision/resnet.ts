@@ -215,7 +215,12 @@ export class ResNet extends Module {
 export type ResNetFactoryOptions = Omit<ResNetOptions, 'block' | 'layers'>;
 
 function resnet(block: ResNetBlockClass, layers: number[], options: ResNetFactoryOptions | undefined, extra: Partial<ResNetOptions> = {}, engine?: Engine): ResNet {
-  return new ResNet({ ...optionsOf('resnet', options), ...extra, block, layers }, engine);
+  const o = optionsOf('resnet', options);
+  for (const [k, v] of Object.entries(extra)) {
+    const given = (o as Record<string, unknown>)[k];
+    if (given !== undefined && given !== v) throw new ArgumentError(`resnet: the parameter ${k} expected value ${String(v)} but got ${String(given)} instead`);
+  }
+  return new ResNet({ ...o, ...extra, block, layers }, engine);
 }
 
 export const resnet18 = (options?: ResNetFactoryOptions, engine?: Engine): ResNet => resnet(BasicBlock, [2, 2, 2, 2], options, {}, engine);
