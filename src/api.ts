@@ -38,3 +38,4 @@ export { arange, eye, type FactoryOptions, type EyeOptions } from './ops/factori
 export { tril, triu } from './ops/tri.js';
 export { gather, indexSelect, take, scatter, nonzero, type ScatterOptions, type ScatterReduce } from './ops/gather.js';
 export { type IndexItem } from './tensor.js';
+export * as models from './models/index.js';

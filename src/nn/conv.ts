@@ -9,6 +9,7 @@ import { pair } from '../ops/conv-geom.js';
 import { convNd, resolvePadding, type ConvArgs, type Padding } from '../ops/conv2d.js';
 import { QConvWeights, qconvNd } from '../ops/qconv.js';
 import { quantizeParameter } from './quantize.js';
+import type { Activation } from '../ops/gemm.js';
 
 export interface ConvOptions extends Omit<ConvArgs, 'act'> {
   bias?: boolean;
@@ -69,9 +70,18 @@ abstract class ConvNd extends Module {
   }
 
   forward(input: Tensor): Tensor {
+    return this.forwardFused(input, 'none');
+  }
+
+  /**
+   * act(conv(x) + b) with the activation fused into the convolution's epilogue ('relu' or a clamp
+   * on every path; 'gelu' on the GEMM paths only), for models that follow a Conv by an activation
+   * (the model zoo's Conv-BatchNorm-ReLU blocks). Not part of torch.nn.
+   */
+  forwardFused(input: Tensor, act: Activation): Tensor {
     this.checkLive();
     const op = this.dims === 2 ? 'Conv2d' : 'Conv1d';
-    const args = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
+    const args = { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, act };
     if (this.quantized) {
       this.freshPacks();
       return qconvNd(op, this.dims, input, this.weight, this.bias, this.qw!, args);
