@@ -32,6 +32,7 @@ import { rnnWorkloads } from './workloads/rnn.js';
 import { transformerWorkloads } from './workloads/transformer.js';
 import { int8Workloads } from './workloads/int8.js';
 import { vadWorkloads } from './workloads/vad.js';
+import { zooWorkloads } from './workloads/zoo.js';
 import { NotAvailable, type Prepared, type Workload } from './workloads/types.js';
 
 const QUICK: HarnessOptions = { warmupMinCalls: 3, warmupMinMs: 300, warmupMaxMs: 800, maxTimeS: 0.1, minSamples: 3, budgetMs: 300, singleCallAboveMs: 600 };
@@ -45,7 +46,7 @@ const FULL: HarnessOptions = { warmupMinCalls: 5, warmupMinMs: 500, warmupMaxMs:
  */
 const REWARM_MIN_MS = 100;
 
-const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads, ...int8Workloads, ...onnxWorkloads, ...vadWorkloads];
+const ALL_WORKLOADS: Workload[] = [...normWorkloads, ...gemmWorkloads, ...convWorkloads, ...rnnWorkloads, ...attentionWorkloads, ...transformerWorkloads, ...int8Workloads, ...onnxWorkloads, ...vadWorkloads, ...zooWorkloads];
 
 interface Peers {
   ours: Map<string, Engine>;

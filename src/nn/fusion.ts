@@ -71,7 +71,7 @@ export function fusableActivation(m: Module | null): boolean {
 }
 
 /**
- * @internal conv -> [BatchNorm2d] -> [activation] run as one convolution: the BatchNorm (eval) is
+ * conv -> [BatchNorm2d] -> [activation] run as one convolution: the BatchNorm (eval) is
  * folded into the weights and bias, the activation goes into the epilogue (see epilogueOf);
  * Hardsigmoid(y) = clamp(y/6 + 1/2, 0, 1) folds its affine part into the weights too (the
  * squeeze-excitation gates of MobileNetV3). An activation without an epilogue runs after the
@@ -144,7 +144,7 @@ export class FoldedConv {
 type Step = FoldedConv | ForwardModule;
 
 /**
- * @internal nn.Sequential whose forward runs every Conv2d -> [BatchNorm2d] -> [activation] run of
+ * nn.Sequential whose forward runs every Conv2d -> [BatchNorm2d] -> [activation] run of
  * its children as one FoldedConv (BatchNorm folded, ReLU/ReLU6/Hardtanh/Hardsigmoid fused); the
  * children, their state_dict keys and repr are those of nn.Sequential. Used for torchvision's
  * Conv2dNormActivation and the model zoo's conv stacks.

@@ -2,7 +2,7 @@
  * Every PyTorch golden case (test/fixtures) run on 2 threads, with every operator split even at
  * the smallest sizes, gives bitwise the outputs of 1 thread (and so passes wherever 1 thread does).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setEngine, type Engine } from '../../dist/src/internal.js';
@@ -11,11 +11,10 @@ import { RUNNERS } from '../../dist/tools/conformance/registry.js';
 import { NotAGoldenCase, Unsupported } from '../../dist/tools/conformance/types.js';
 import { RELAXED_OK } from '../helpers/engines.js';
 import { firstBitDiff, splitEverything, threadsEngine } from '../helpers/threads.js';
+import { goldenOps } from '../helpers/golden-dirs.js';
 
 const root = new URL('../fixtures/', import.meta.url).pathname;
-/** Fixture folders in other formats, run by their own tests (test/onnx/). */
-const NOT_GOLDEN = new Set(['onnx', 'onnx-models', 'int8']); // int8: torch quantize_dynamic models (test/nn/quantize.test.ts)
-const ops = readdirSync(root).filter((d) => statSync(join(root, d)).isDirectory() && !NOT_GOLDEN.has(d)).sort();
+const ops = goldenOps(root);
 
 /** The outputs of one case on engine e, copied out (undefined: the op is not run here). */
 function outputsOn(e: Engine, bytes: Uint8Array): Float32Array[] | undefined {
