@@ -1,8 +1,8 @@
 /**
  * The torchvision CNNs of the model zoo (src/models/vision/):
- * - golden cases test/fixtures/realmodel.<name>/ (tools/gen-golden-zoo-vision.py: small widths,
- *   random weights, BatchNorm statistics from a train pass, float64 references) built from
- *   params.factory + params.kwargs, loaded strictly, compared with the case tolerance;
+ * - the golden cases test/fixtures/realmodel.<name>/ (tools/gen-golden-zoo-vision.py: small widths,
+ *   random weights, BatchNorm statistics from a train pass, float64 references) run in
+ *   test/nn/golden.test.ts: the conformance runner builds models.<name>(kwargs), loads strictly;
  * - state_dict keys and shapes of the full-size factories against torchvision's
  *   (test/fixtures/zoo-vision-keys.json, same order);
  * - the fused forward (BatchNorm folded, activation in the epilogue) against the modules run one
@@ -16,10 +16,8 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { models, nn, Tensor, ArgumentError, ShapeError } from '../../dist/src/entries/node.js';
-import { loadCaseBytes } from '../../dist/tools/conformance/load.js';
 import { compareTensors } from '../../dist/tools/conformance/compare.js';
-import { stateDictOf } from '../../dist/tools/conformance/types.js';
-import { optionsFromKwargs } from '../../dist/examples/index.js';
+import { runCase } from '../../dist/tools/conformance/run-case.js';
 import { FoldedConv } from '../../dist/src/nn/fusion.js';
 import { runnableBuilds, useBuild } from '../helpers/engines.js';
 import { Rng } from '../helpers/rng.js';
@@ -27,62 +25,20 @@ import { Rng } from '../helpers/rng.js';
 type Model = nn.Module & { forward(x: Tensor): Tensor };
 type Build = (options: Record<string, never>) => Model;
 
-/** torchvision name -> JS constructor (factories are called, classes constructed), as the realmodel runner does. */
-const VISION: Record<string, Build> = {
-  ResNet: (o) => new models.ResNet(o),
-  MobileNetV2: (o) => new models.MobileNetV2(o),
-  EfficientNet: (o) => new models.EfficientNet(o),
-  ShuffleNetV2: (o) => new models.ShuffleNetV2(o),
-  SqueezeNet: (o) => new models.SqueezeNet(o),
-  ...Object.fromEntries(['resnet18', 'resnet34', 'resnet50', 'mobilenet_v2', 'mobilenet_v3_small', 'mobilenet_v3_large', 'efficientnet_b0', 'efficientnet_b1',
-    'efficientnet_b2', 'efficientnet_b3', 'squeezenet1_0', 'squeezenet1_1', 'shufflenet_v2_x0_5', 'shufflenet_v2_x1_0']
-    .map((n) => [n, (o: Record<string, never>) => (models as unknown as Record<string, Build>)[n](o)])),
-};
+/** torchvision name -> JS constructor, for the structure checks (the golden cases build theirs in the conformance runner). */
+const VISION: Record<string, Build> = Object.fromEntries(['resnet18', 'resnet34', 'resnet50', 'mobilenet_v2', 'mobilenet_v3_small', 'mobilenet_v3_large', 'efficientnet_b0',
+  'efficientnet_b1', 'efficientnet_b2', 'efficientnet_b3', 'squeezenet1_0', 'squeezenet1_1', 'shufflenet_v2_x0_5', 'shufflenet_v2_x1_0']
+  .map((n) => [n, (o: Record<string, never>) => (models as unknown as Record<string, Build>)[n](o)]));
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
 
-function visionCases(root: string): string[] {
+/** The full-size cases of tools/gen-golden-zoo-vision.py --full (flat folder or realmodel.<name>/ folders). */
+function fullCases(root: string): string[] {
   if (!existsSync(root)) return [];
-  return readdirSync(root)
-    .filter((d) => d.startsWith('realmodel.') && Object.hasOwn(VISION, d.slice('realmodel.'.length)))
-    .sort()
-    .flatMap((d) => readdirSync(join(root, d)).filter((f) => f.endsWith('.safetensors')).sort().map((f) => join(root, d, f)));
-}
-
-/** Builds, loads (strict) and runs one case; returns the worst error and the failure, if any. */
-function runVisionCase(file: string): { name: string; maxError: number; tol: number; failure?: string } {
-  const c = loadCaseBytes(new Uint8Array(readFileSync(file)));
-  const name = `${c.op}/${c.name}`;
-  try {
-    const factory = c.op.slice('realmodel.'.length);
-    const m = VISION[factory](optionsFromKwargs((c.params.kwargs ?? {}) as Record<string, unknown>));
-    try {
-      m.loadStateDict(stateDictOf(c));
-      const y = m.forward(c.tensors[c.inputs[0]]);
-      const ref = c.tensors[c.outputs[0]];
-      const r = compareTensors('output', y.toFloat32Array(), y.shape, ref.toFloat32Array(), ref.shape, c.tol);
-      y.dispose();
-      return { name, maxError: r.maxError, tol: c.tol, failure: r.failure };
-    } finally {
-      m.dispose();
-    }
-  } finally {
-    for (const t of Object.values(c.tensors)) t.dispose();
-  }
+  return readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.safetensors')).sort().map((f) => join(root, f));
 }
 
 describe.each(runnableBuilds())('model zoo, vision [%s build]', (build) => {
-  const files = visionCases(fixtures);
-  it(`golden cases realmodel.* (${files.length} files) match PyTorch within the case tolerance`, async () => {
-    await useBuild(build);
-    expect(files.length).toBeGreaterThan(0);
-    for (const f of files) {
-      const r = runVisionCase(f);
-      console.log(`[${build}] ${r.name}: max err ${r.maxError.toExponential(2)} (tol ${r.tol})`);
-      if (r.failure) expect.fail(`${build} ${r.name}: ${r.failure}`);
-    }
-  });
-
   it('fused conv chains (BatchNorm folded; ReLU, ReLU6, Hardtanh, Hardsigmoid in the epilogue; SiLU, Hardswish after) equal the modules run one by one', async () => {
     const e = await useBuild(build);
     const rng = new Rng(1616);
@@ -213,10 +169,10 @@ describe('model zoo, vision: structure and arguments', () => {
 
 const full = process.env.ZOO_VISION_FULL;
 describe.skipIf(!full)('model zoo, vision: full-size golden cases (ZOO_VISION_FULL)', () => {
-  it.each(visionCases(full ?? ''))('%s', async (file) => {
+  it.each(fullCases(full ?? ''))('%s', async (file) => {
     await useBuild('simd');
-    const r = runVisionCase(file);
-    console.log(`[simd] ${r.name}: max err ${r.maxError.toExponential(2)} (tol ${r.tol})`);
-    if (r.failure) expect.fail(`${r.name}: ${r.failure}`);
+    const r = runCase(new Uint8Array(readFileSync(file)), file);
+    console.log(`[simd] ${r.op}/${r.name}: ${r.status} max err ${r.maxError.toExponential(2)}`);
+    if (r.status !== 'PASS') expect.fail(`${r.op}/${r.name}: ${r.status} ${r.detail ?? ''}`);
   }, 600_000);
 });
