@@ -1,6 +1,6 @@
 #!/usr/bin/python3
-"""Golden cases of the torchvision CNN model zoo (ResNet, MobileNetV2, MobileNetV3, EfficientNet,
-SqueezeNet, ShuffleNetV2) in the format of shared/golden/README.md (nn-golden/1), float64
+"""Golden cases of the torchvision model zoo (ResNet, MobileNetV2, MobileNetV3, EfficientNet,
+SqueezeNet, ShuffleNetV2, VisionTransformer) in the format of shared/golden/README.md (nn-golden/1), float64
 references.
 
 Run by hand with Debian's PyTorch 1.13 and torchvision 0.14:
@@ -68,44 +68,57 @@ def realistic_weights(m):
                 p.copy_(float(p.flatten()[0]) + 0.2 * torch.randn(p.shape))
 
 
-def bn_stats_from_train_pass(m, x):
+def bn_stats_from_train_pass(m, *xs):
     bns = [b for b in m.modules() if isinstance(b, torch.nn.modules.batchnorm._BatchNorm)]
     for b in bns:
         b.momentum = None
         b.reset_running_stats()
     m.train()
     with torch.no_grad():
-        m(x)
+        m(*xs)
     m.eval()
 
 
 def reduction_len(m):
     n = 64
     for mod in m.modules():
-        if isinstance(mod, torch.nn.Conv2d):
+        if isinstance(mod, (torch.nn.Conv1d, torch.nn.Conv2d)):
             n = max(n, mod.weight[0].numel())
         elif isinstance(mod, torch.nn.Linear):
             n = max(n, mod.in_features)
     return n
 
 
-def case(name, kwargs, shape, case_name=None, calib_batch=8):
-    """name: the torchvision factory or class (torchvision.models.<name>); kwargs: its keyword arguments (JSON-friendly)."""
+def zoo_case(ns, name, kwargs, calib, inputs, case_name, out_names=('output',), call=None):
+    """One realmodel.<name> case: the model `<ns>.<name>(**kwargs)` (ns 'torchvision.models' or
+    'torchaudio.models'; kwargs JSON-friendly, rendered by py_args) with realistic weights;
+    calib(m) then sets its BatchNorm statistics (bn_stats_from_train_pass on random data) and
+    inputs() draws the inputs (name -> tensor), both after the generator is seeded. out_names:
+    forward's outputs in order (None: not an output, e.g. torchaudio's lengths=None). call(m, inputs):
+    how forward is called (gen-fixtures.py's module_case)."""
     if FILTER and name not in FILTER:
         return
     op = f'realmodel.{name}'
-    case_name = case_name or '_'.join(f'{k}{v}' for k, v in kwargs.items()) + '_' + 'x'.join(map(str, shape))
     seed = start(op, case_name)
-    ctor = f'{TV}.{name}({py_args(name, kwargs)})'
-    m = eval(ctor, {'torchvision': torchvision, 'torch': torch})
+    ctor = f'{ns}.{name}({py_args(name, kwargs)})'
+    m = eval(ctor, {'torchvision': torchvision, 'torch': torch, **EVAL_GLOBALS})
     realistic_weights(m)
     torch.manual_seed(seed + 1)
-    bn_stats_from_train_pass(m, torch.randn([calib_batch] + shape[1:]))
-    x = torch.randn(shape)
-    params = {'factory': name, 'kwargs': kwargs, 'input_shapes': {'x': shape}}
-    gf.module_case(op, case_name, params, lambda: m, {'x': x}, ['output'], f'{ctor}.eval()(x)', reduction_len(m), seed,
-                   extra_meta=dict(META, constructor=ctor))
+    calib(m)
+    xs = inputs()
+    params = {'factory': name, 'kwargs': kwargs, 'input_shapes': {k: list(v.shape) for k, v in xs.items()}}
+    gf.module_case(op, case_name, params, lambda: m, xs, list(out_names), f'{ctor}.eval()({", ".join(xs)})', reduction_len(m), seed,
+                   call=call, extra_meta=dict(META, constructor=ctor))
 
+
+EVAL_GLOBALS = {}  # more modules the constructor strings name (torchaudio)
+
+
+def case(name, kwargs, shape, case_name=None, calib_batch=8):
+    """name: the torchvision factory or class (torchvision.models.<name>); kwargs: its keyword arguments (JSON-friendly)."""
+    case_name = case_name or '_'.join(f'{k}{v}' for k, v in kwargs.items()) + '_' + 'x'.join(map(str, shape))
+    zoo_case(TV, name, kwargs, lambda m: bn_stats_from_train_pass(m, torch.randn([calib_batch] + shape[1:])),
+             lambda: {'x': torch.randn(shape)}, case_name)
 
 
 def gen_small():
@@ -122,6 +135,11 @@ def gen_small():
     case('EfficientNet', {'inverted_residual_setting': eff2, 'dropout': 0.3, 'num_classes': 4, 'last_channel': 96}, [2, 3, 33, 47], '3stages_last96_c4_2x3x33x47')
     case('ShuffleNetV2', {'stages_repeats': [2, 3, 2], 'stages_out_channels': [8, 16, 32, 64, 96], 'num_classes': 10}, [1, 3, 64, 64], 'r2-3-2_c8-16-32-64-96_c10_1x3x64x64')
     case('ShuffleNetV2', {'stages_repeats': [1, 2, 1], 'stages_out_channels': [12, 20, 44, 60, 72], 'num_classes': 3}, [2, 3, 47, 33], 'r1-2-1_c12-20-44-60-72_c3_2x3x47x33')
+    case('SqueezeNet', {'version': '1_1', 'num_classes': 6}, [1, 3, 47, 41], 'v1_1_c6_1x3x47x41')
+    case('VisionTransformer', {'image_size': 32, 'patch_size': 8, 'num_layers': 2, 'num_heads': 4, 'hidden_dim': 32, 'mlp_dim': 64,
+                               'num_classes': 10}, [2, 3, 32, 32], 'img32_p8_l2_h4_d32_mlp64_c10_2x3x32x32')
+    case('VisionTransformer', {'image_size': 28, 'patch_size': 7, 'num_layers': 3, 'num_heads': 3, 'hidden_dim': 24, 'mlp_dim': 40,
+                               'num_classes': 5, 'representation_size': 16}, [1, 3, 28, 28], 'img28_p7_l3_h3_d24_mlp40_c5_repr16_1x3x28x28')
 
 
 def gen_full():
@@ -134,7 +152,7 @@ def gen_full():
 
 
 KEY_FACTORIES = ['resnet18', 'resnet34', 'resnet50', 'mobilenet_v2', 'mobilenet_v3_small', 'mobilenet_v3_large', 'efficientnet_b0',
-                 'efficientnet_b1', 'efficientnet_b2', 'efficientnet_b3', 'squeezenet1_1', 'shufflenet_v2_x0_5', 'shufflenet_v2_x1_0']
+                 'efficientnet_b1', 'efficientnet_b2', 'efficientnet_b3', 'squeezenet1_1', 'shufflenet_v2_x0_5', 'shufflenet_v2_x1_0', 'vit_b_16']
 
 
 def write_keys():

@@ -27,7 +27,7 @@ type Build = (options: Record<string, never>) => Model;
 
 /** torchvision name -> JS constructor, for the structure checks (the golden cases build theirs in the conformance runner). */
 const VISION: Record<string, Build> = Object.fromEntries(['resnet18', 'resnet34', 'resnet50', 'mobilenet_v2', 'mobilenet_v3_small', 'mobilenet_v3_large', 'efficientnet_b0',
-  'efficientnet_b1', 'efficientnet_b2', 'efficientnet_b3', 'squeezenet1_0', 'squeezenet1_1', 'shufflenet_v2_x0_5', 'shufflenet_v2_x1_0']
+  'efficientnet_b1', 'efficientnet_b2', 'efficientnet_b3', 'squeezenet1_0', 'squeezenet1_1', 'shufflenet_v2_x0_5', 'shufflenet_v2_x1_0', 'vit_b_16']
   .map((n) => [n, (o: Record<string, never>) => (models as unknown as Record<string, Build>)[n](o)]));
 
 const fixtures = new URL('../fixtures/', import.meta.url).pathname;
@@ -138,7 +138,8 @@ describe('model zoo, vision: structure and arguments', () => {
     try {
       const got = m.namedTensors().map(([k, t]) => [k, [...t.shape]]);
       expect(got).toEqual(keys.models[name]);
-      const y = m.forward(Tensor.zeros([1, 3, 64, 64]));
+      const size = name.startsWith('vit_') ? 224 : 64; // a ViT takes its image_size only
+      const y = m.forward(Tensor.zeros([1, 3, size, size]));
       expect(y.shape).toEqual([1, 1000]);
       y.dispose();
     } finally {

@@ -158,6 +158,7 @@ export class Conformer extends Module {
     const op = 'Conformer.forward';
     expectTensor(op, 'input', input);
     if (input.ndim !== 3 || input.shape[2] !== this.inputDim) throw new ShapeError(`${op}: input must be [batch, frames, ${this.inputDim}], got ${fmtShape(input.shape)}`);
+    expectTensor(op, 'lengths', lengths, ['int64', 'int32', 'float32']);
     const [B] = input.shape;
     const maxLen = Math.max(0, ...Array.from(lengths.toTypedArray() as ArrayLike<number | bigint>, Number));
     if (maxLen !== input.shape[1]) throw new ShapeError(`${op}: the longest of lengths (${maxLen}) must equal the frames of input ${fmtShape(input.shape)}, as torchaudio builds the mask from max(lengths)`);

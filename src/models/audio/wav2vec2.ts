@@ -76,10 +76,11 @@ export class ConvLayerBlock extends Module {
 
   constructor(inChannels: number, outChannels: number, readonly kernelSize: number, readonly stride: number, bias: boolean, norm: 'group' | 'layer' | null, engine?: Engine) {
     super(engine);
-    this.conv = this.registerModule('conv', new Conv1d(inChannels, outChannels, kernelSize, { stride, bias }, engine));
+    // torchaudio registers layer_norm before conv: state_dict order follows.
     this.layerNorm = norm === 'group'
       ? this.registerModule('layer_norm', new GroupNorm(outChannels, outChannels, { affine: true }, engine))
       : norm === 'layer' ? this.registerModule('layer_norm', new ChannelLayerNorm(outChannels, {}, engine)) : null;
+    this.conv = this.registerModule('conv', new Conv1d(inChannels, outChannels, kernelSize, { stride, bias }, engine));
   }
 
   /** [B, C_in, T] -> [B, C_out, T'], and the valid lengths: max(0, floor((len - k) / s) + 1). */
@@ -282,9 +283,13 @@ export class Wav2Vec2Transformer extends Module {
   readonly layerNorm: LayerNorm;
   readonly layers: ModuleList<Wav2Vec2EncoderLayer>;
 
+  /** encoder_layer_norm_first: the layers are pre-norm. */
+  readonly layerNormFirst: boolean;
+
   constructor(o: Wav2Vec2ModelOptions, engine?: Engine) {
     super(engine);
     const E = o.encoderEmbedDim;
+    this.layerNormFirst = o.encoderLayerNormFirst;
     this.posConvEmbed = this.registerModule('pos_conv_embed', new ConvolutionalPositionalEmbedding(E, o.encoderPosConvKernel, o.encoderPosConvGroups, engine));
     this.layerNorm = this.registerModule('layer_norm', new LayerNorm(E, {}, engine));
     this.registerModule('dropout', new Dropout(0));
@@ -293,11 +298,12 @@ export class Wav2Vec2Transformer extends Module {
 
   forward(input: Tensor, keyPadding: Tensor | null = null): Tensor {
     return this.engine.scope(() => {
-      const first = (this.layers.length > 0 ? this.layers.at(0).layerNormFirst : false);
+      // torchaudio builds this Transformer with layer_norm_first = not encoder_layer_norm_first:
+      // post-norm layers get the LayerNorm before them, pre-norm layers after them.
       let x = add(input, this.posConvEmbed.forward(input));
-      if (first) x = this.layerNorm.forward(x);
+      if (!this.layerNormFirst) x = this.layerNorm.forward(x);
       for (const l of this.layers) x = l.forward(x, keyPadding);
-      return first ? x : this.layerNorm.forward(x);
+      return this.layerNormFirst ? this.layerNorm.forward(x) : x;
     });
   }
 }
