@@ -150,6 +150,16 @@ def tv(fn, size=224, **kw):
     return build
 
 
+def ta(fn, samples=16000, **kw):
+    """A torchaudio zoo model on a [1, samples] waveform, first output only (wav2vec2 returns (x, lengths))."""
+    def build():
+        import torchaudio
+        model = getattr(torchaudio.models, fn)(**kw)
+        return Squeeze(model), lambda: (torch.randn(1, samples),), ['waveform'], ['features']
+    build.zoo = {'factory': fn, 'kwargs': kw}
+    return build
+
+
 def vit_small():
     from torchvision.models import VisionTransformer
     model = VisionTransformer(image_size=32, patch_size=8, num_layers=2, num_heads=2, hidden_dim=32,
@@ -327,6 +337,9 @@ MODELS = {
     'efficientnet_b0': (tv('efficientnet_b0'), True),
     'squeezenet1_1': (tv('squeezenet1_1'), True),
     'shufflenet_v2_x0_5': (tv('shufflenet_v2_x0_5'), True),
+    # ViT-S/16 widths at half depth (vit_b_16's .onnx is 330 MB), and wav2vec2_base on 1 s of 16 kHz audio
+    'vit_s16_l6': (tv('VisionTransformer', image_size=224, patch_size=16, num_layers=6, num_heads=6, hidden_dim=384, mlp_dim=1536), True),
+    'wav2vec2_base': (ta('wav2vec2_base'), True),
 }
 
 
@@ -378,7 +391,8 @@ def export_one(name, build, out_dir):
     if zoo:
         # The same weights as a PyTorch state_dict, for the zoo model of the same name
         # (bench/workloads/zoo.ts runs models.<name>() with it against this .onnx in onnxruntime-web).
-        write_safetensors(os.path.join(out_dir, f'{name}.state.safetensors'), model.state_dict(),
+        zoo_model = model.inner if isinstance(model, Squeeze) else model
+        write_safetensors(os.path.join(out_dir, f'{name}.state.safetensors'), zoo_model.state_dict(),
                           {'format': 'pytorch-state-dict', 'generator': 'tools/gen-onnx-models.py', 'model': name, 'seed': seed})
         extra = {'zoo': zoo, 'state_dict': f'{name}.state.safetensors'}
     return {**extra, 'name': name, 'onnx': f'{name}.onnx', 'data': f'{name}.safetensors', 'seed': seed, 'opset': OPSET,

@@ -1,6 +1,6 @@
 /**
  * The model zoo against onnxruntime-web on the same network (issue 16's `--filter zoo`): each
- * torchvision model that `tools/gen-onnx-models.py --large` wrote into .models/ (or
+ * torchvision/torchaudio model that `tools/gen-onnx-models.py --large` wrote into .models/ (or
  * SIMDNN_MODELS_DIR) with its state_dict (manifest entries with `zoo`), run as
  * - ours: `models.<factory>(kwargs)` from the zoo, `loadStateDict` (strict) of the same weights,
  *   `forward(input)` (BatchNorm folded and activations fused at load, as the zoo does);
@@ -11,8 +11,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { models, nn, parseSafetensors, Tensor } from '../../src/internal.js';
-import { optionsFromKwargs } from '../../examples/index.js';
+import { parseSafetensors, Tensor } from '../../src/internal.js';
+import { buildZooModel } from '../../tools/conformance/ops/model.js';
 import { ortSession, ortTensors } from '../peers/ort.js';
 import { oursCase } from '../peers/ours.js';
 import { NotAvailable, workload, type Workload } from './types.js';
@@ -37,8 +37,6 @@ interface ZooData {
   shape: number[];
 }
 
-type Model = nn.Module & { forward(x: Tensor): Tensor };
-type Factory = (options: Record<string, unknown>) => Model;
 
 function entries(): Entry[] {
   const p = join(DIR, 'manifest.json');
@@ -62,9 +60,8 @@ function zoo(e: Entry): Workload {
     },
     sides: {
       ours(engine, d) {
-        const factory = (models as unknown as Record<string, Factory>)[e.zoo!.factory];
-        if (typeof factory !== 'function') throw new NotAvailable(`models.${e.zoo!.factory} is not in the zoo`);
-        const m = factory(optionsFromKwargs(e.zoo!.kwargs));
+        const m = buildZooModel(e.zoo!.factory, e.zoo!.kwargs);
+        if (!m) throw new NotAvailable(`models.${e.zoo!.factory} is not in the zoo`);
         const { tensors } = parseSafetensors(d.state, engine);
         try {
           m.loadStateDict(tensors);

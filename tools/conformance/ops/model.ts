@@ -53,11 +53,16 @@ function zooBuilders(): Record<string, Build> {
 
 const ZOO = zooBuilders();
 
+/** `models.<name>(kwargs)` (snake_case Python keyword arguments) built as the realmodel runner does; null: not in the zoo. */
+export function buildZooModel(name: string, kwargs: Record<string, unknown>): Model | null {
+  return Object.hasOwn(ZOO, name) ? ZOO[name](optionsFromKwargs(kwargs)) : null;
+}
+
 function runZooModel(c: GoldenCase): Record<string, Tensor> {
   const name = c.op.slice('realmodel.'.length);
   const factory: unknown = c.params.factory;
   if (factory !== undefined && factory !== name) throw new Error(`params.factory is ${String(factory)} but the op is ${c.op}`);
-  return runBuilt(c, ZOO[name](optionsFromKwargs(c.params.kwargs ?? {})));
+  return runBuilt(c, buildZooModel(name, c.params.kwargs ?? {})!);
 }
 
 export const runners: Record<string, OpRunner> = {
