@@ -12,6 +12,7 @@ import { reduceOps } from './reduce.js';
 import { rnnOps } from './rnn.js';
 import { einsumOps } from './einsum.js';
 import { quantOps } from './quant.js';
+import { matmulNBitsOps } from './matmul-nbits.js';
 
 const tables: OpTable[] = [
   nnOps,
@@ -23,6 +24,7 @@ const tables: OpTable[] = [
   rnnOps,
   einsumOps,
   quantOps,
+  matmulNBitsOps,
 ];
 
 const registry: OpTable = Object.assign({}, ...tables);
