@@ -31,6 +31,7 @@ export const version = '0.1.0';
 // ONNX, and tensor ops added beside the ONNX front end
 export { loadOnnx, loadOnnxSync, type LoadOnnxOptions, type OnnxProgress, type OnnxSource } from './onnx/load.js';
 export { OnnxModel, type OnnxValueInfo, type OnnxFeed } from './onnx/model.js';
+export type { OnnxProfile, ProfileOptions, NodeTime, OpTypeTime } from './onnx/profile.js';
 export { InferenceSession, type OrtLikeTensor } from './onnx/session.js';
 export { supportedOps } from './onnx/ops/index.js';
 export { cat, stack } from './ops/cat.js';

@@ -19,6 +19,23 @@ export interface ExecOptions {
   cache?: Map<string, Tensor>;
   /** True on the first run of a signature: perSignature steps run and fill `cache`. */
   building?: boolean;
+  /** Per-node profiling, sub-graphs (If branches) included. */
+  profiler?: Profiler;
+}
+
+/**
+ * Milliseconds per step of each compiled graph, exclusive: an If step's own time leaves out the
+ * steps of its branch, which are counted as theirs. `attributed` is the time given to steps so far.
+ */
+export interface Profiler {
+  times: Map<CompiledGraph, Float64Array>;
+  attributed: number;
+}
+
+function timesOf(p: Profiler, cg: CompiledGraph): Float64Array {
+  let t = p.times.get(cg);
+  if (!t) p.times.set(cg, (t = new Float64Array(cg.steps.length)));
+  return t;
 }
 
 /**
@@ -63,13 +80,21 @@ export function execute(cg: CompiledGraph, feeds: Map<string, Tensor>, opts: Exe
         engine: cg.engine,
         opset: s.opset,
         lookup,
-        runGraph: (g: OnnxGraph, outer: Lookup) => runSubgraph(cg, g, outer),
+        runGraph: (g: OnnxGraph, outer: Lookup) => runSubgraph(cg, g, outer, opts.profiler),
       };
       let outs: Tensor[];
+      const prof = opts.profiler;
+      const a0 = prof ? prof.attributed : 0;
+      const t0 = prof ? performance.now() : 0;
       try {
         outs = s.prepared ? s.prepared.run(ins, ctx) : s.op.run(node, ins, ctx);
       } catch (e) {
         throw e instanceof OnnxError ? e : new OnnxError(`onnx: ${node.label}: ${(e as Error).message}`);
+      }
+      if (prof) {
+        const dt = performance.now() - t0;
+        timesOf(prof, cg)[k] += dt - (prof.attributed - a0);
+        prof.attributed = a0 + dt;
       }
       const dest = cached ? cache : live;
       outs.forEach((t, j) => {
@@ -82,7 +107,7 @@ export function execute(cg: CompiledGraph, feeds: Map<string, Tensor>, opts: Exe
       freeAfter(k);
     }
     for (const t of cache?.values() ?? []) foreign.add(t.ptr);
-    constPtrs(cg, foreign);
+    const consts = constPtrsOf(cg);
     const taken = new Map<string, Tensor>(); // an output listed twice gets a second copy
     for (const name of cg.outputs) {
       const prev = taken.get(name);
@@ -91,7 +116,7 @@ export function execute(cg: CompiledGraph, feeds: Map<string, Tensor>, opts: Exe
         continue;
       }
       const own = live.get(name);
-      if (own && !foreign.has(own.ptr)) {
+      if (own && !foreign.has(own.ptr) && !consts.has(own.ptr)) {
         live.delete(name);
         result.push(own);
         taken.set(name, own);
@@ -113,16 +138,26 @@ export function execute(cg: CompiledGraph, feeds: Map<string, Tensor>, opts: Exe
   }
 }
 
-/** Adds the addresses of the constants of cg and its sub-graphs to `out`. */
-function constPtrs(cg: CompiledGraph, out: Set<number>): void {
-  for (const t of cg.consts.values()) out.add(t.ptr);
-  for (const sub of cg.subs.values()) constPtrs(sub, out);
+/** The addresses of the constants of cg and its sub-graphs (fixed once compiled: computed once). */
+const constPtrCache = new WeakMap<CompiledGraph, Set<number>>();
+function constPtrsOf(cg: CompiledGraph): Set<number> {
+  let set = constPtrCache.get(cg);
+  if (!set) {
+    set = new Set();
+    const add = (g: CompiledGraph) => {
+      for (const t of g.consts.values()) set!.add(t.ptr);
+      for (const sub of g.subs.values()) add(sub);
+    };
+    add(cg);
+    constPtrCache.set(cg, set);
+  }
+  return set;
 }
 
 /** Runs a sub-graph without inputs (an If branch) in the scope `outer`. */
-function runSubgraph(cg: CompiledGraph, g: OnnxGraph, outer: Lookup): Tensor[] {
+function runSubgraph(cg: CompiledGraph, g: OnnxGraph, outer: Lookup, profiler: Profiler | undefined): Tensor[] {
   const sub = cg.subs.get(g);
   if (!sub) throw new OnnxError(`onnx: subgraph ${JSON.stringify(g.name)} was not compiled with its graph`);
   if (sub.inputs.length) throw new OnnxError(`onnx: subgraph ${JSON.stringify(g.name)} takes inputs (${sub.inputs.join(', ')}): only input-less branches (If) are supported`);
-  return execute(sub, new Map(), { outer });
+  return execute(sub, new Map(), { outer, profiler });
 }
